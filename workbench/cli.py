@@ -1,0 +1,281 @@
+"""The ``workbench`` command: every action a researcher can take, scriptable.
+
+Thin by design: parse options, call one facade method, print. Errors the core raises
+(``WorkbenchError``) become one line on stderr and exit code 1; anything else is a bug,
+logged in full to a file and reported in one line with exit code 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from . import __version__
+from .errors import WorkbenchError
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+app = typer.Typer(
+    name="workbench",
+    help="Offline, NLP-assisted theme discovery for qualitative research teams.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+F = TypeVar("F", bound=Callable[..., Any])
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+StudyOpt = Annotated[str, typer.Option("--study", "-s", envvar="WORKBENCH_STUDY",
+                                       help="Study folder, or an SQLAlchemy URL for a team server.")]
+ByOpt = Annotated[str | None, typer.Option("--by", help="Researcher name recorded (default: your user name).")]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def handled(fn: F) -> F:
+    """Turn the project's errors into one line and exit 1; log anything unexpected."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except WorkbenchError as exc:
+            _err(f"error: {exc}")
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            _err("interrupted: nothing from the interrupted action was saved")
+            raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:  # a bug: keep the details, show one line
+            log = Path(tempfile.gettempdir()) / "workbench-error.log"
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+            _err(f"internal error: {type(exc).__name__}: {exc}. Details are in {log}; please report them.")
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _progress(label: str) -> Callable[[int, int, str], None]:
+    """A progress line on stderr for long work (silent when stderr is not a terminal)."""
+    interactive = sys.stderr.isatty()
+
+    def report(done: int, total: int, item: str) -> None:
+        if interactive:
+            width = 30
+            filled = int(width * done / total) if total else width
+            sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {item[:30]:<30}")
+            if done == total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+    return report
+
+
+def _emit(rows: list[dict[str, Any]], fmt: str, columns: list[str], widths: dict[str, int] | None = None) -> None:
+    if fmt == "json":
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        from .spreadsheet import safe_cell
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: safe_cell(v) for k, v in row.items()})
+    elif fmt == "table":
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(show_lines=False)
+        for name in columns:
+            table.add_column(name, max_width=(widths or {}).get(name), overflow="ellipsis", no_wrap=True)
+        for row in rows:
+            # Text(...) keeps transcript words literal: rich markup in a quote is not interpreted.
+            table.add_row(*[Text("" if row.get(c) is None else str(row.get(c))) for c in columns])
+        Console().print(table)
+    else:
+        raise WorkbenchError(f"unknown format {fmt!r}: use table, csv or json")
+
+
+def _open(study: str):  # noqa: ANN202 - returns workbench.study.Study, imported lazily for start-up time
+    from .study import Study
+
+    return Study.open(study)
+
+
+@app.callback(invoke_without_command=True)
+def main(version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False) -> None:
+    if version:
+        typer.echo(f"workbench {__version__}")
+        raise typer.Exit()
+
+
+@app.command()
+@handled
+def init(
+    study: Annotated[str, typer.Argument(help="Folder to create (holds study.sqlite), or an SQLAlchemy URL.")],
+    name: Annotated[str | None, typer.Option(help="A name for the study (default: the folder's name).")] = None,
+    by: ByOpt = None,
+) -> None:
+    """Create a new, empty study."""
+    from .study import Study
+
+    created = Study.init(study, by=by, name=name)
+    typer.echo(f"created study at {created.location}")
+    typer.echo(f"next: workbench ingest FILES... --study {study}")
+
+
+@app.command()
+@handled
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="Transcripts (.txt .docx .vtt .srt) and tables (.csv .tsv .xlsx .jsonl).")],
+    study: StudyOpt,
+    participants: Annotated[Path | None, typer.Option(help="Participants sidecar (.csv/.xlsx): participant_id, site, role, groups...")] = None,
+    id_column: Annotated[str, typer.Option(help="Tables: the column holding segment ids.")] = "id",
+    text_column: Annotated[str, typer.Option(help="Tables: the column holding the text.")] = "text",
+    transcript_column: Annotated[str, typer.Option(help="Tables: rows sharing this column form one document.")] = "transcript",
+    participant_column: Annotated[str, typer.Option(help="Tables: the column naming the participant.")] = "participant",
+    speaker_column: Annotated[str, typer.Option(help="Tables: the column naming the speaker.")] = "speaker",
+    interviewer: Annotated[list[str] | None, typer.Option(help="A speaker label to treat as interviewer (repeatable); Interviewer, Facilitator, Researcher... are known.")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Text encoding when a file is not UTF-8, e.g. cp1252.")] = None,
+    max_file_mb: Annotated[float, typer.Option(help="Refuse files larger than this many megabytes.")] = float(os.environ.get("WORKBENCH_MAX_FILE_MB", "50")),
+    by: ByOpt = None,
+) -> None:
+    """Import transcripts and tables into a study: all files in one transaction, or none."""
+    from .ingest import IngestOptions
+    from .readers import ReadLimits
+    from .tabular import Columns
+
+    options = IngestOptions(
+        columns=Columns(id_column, text_column, transcript_column, participant_column, speaker_column),
+        encoding=encoding,
+        limits=ReadLimits(max_bytes=int(max_file_mb * 1024 * 1024)),
+        interviewer_labels=tuple(interviewer or ()),
+    )
+    opened = _open(study)
+    report = opened.ingest(files, by=by, participants=participants, options=options, progress=_progress("reading"))
+    for warning in report.warnings:
+        _err(f"warning: {warning}")
+    if not report.changed_anything:
+        typer.echo(f"nothing changed: {len(report.unchanged)} transcript(s) already in the study with the same text")
+        return
+    typer.echo(f"imported {len(report.added)} transcript(s), {report.segments_added} segment(s)"
+               + (f"; {len(report.unchanged)} unchanged" if report.unchanged else ""))
+    if report.participants_added or report.participants_updated:
+        typer.echo(f"participants: {report.participants_added} added, {report.participants_updated} updated")
+
+
+@app.command()
+@handled
+def segments(
+    study: StudyOpt,
+    site: Annotated[str | None, typer.Option(help="Only this site.")] = None,
+    role: Annotated[str | None, typer.Option(help="Only this role.")] = None,
+    speaker: Annotated[str | None, typer.Option(help="Only this speaker label.")] = None,
+    transcript: Annotated[str | None, typer.Option(help="Only this transcript id.")] = None,
+    participant: Annotated[str | None, typer.Option(help="Only this participant id.")] = None,
+    group: Annotated[list[str] | None, typer.Option(help="Only segments whose participant has COLUMN=VALUE (repeatable).")] = None,
+    no_interviewer: Annotated[bool, typer.Option("--no-interviewer", help="Leave interviewer turns out.")] = False,
+    fmt: FormatOpt = "table",
+) -> None:
+    """List segments, filtered; as a table, CSV or JSON."""
+    from .overview import SegmentFilter, role_of, site_of
+
+    groups = {}
+    for item in group or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise WorkbenchError(f"--group {item!r}: write it as COLUMN=VALUE, e.g. --group ethnicity_group='White British'")
+        groups[key.strip()] = value.strip()
+    where = SegmentFilter(site=site, role=role, speaker=speaker, transcript=transcript, participant=participant,
+                          include_interviewer=not no_interviewer, groups=groups)
+    rows = [
+        {"id": r.id, "transcript": r.transcript_id, "participant": r.participant_id, "speaker": r.speaker,
+         "interviewer": r.is_interviewer, "role": role_of(r), "site": site_of(r), "turn": r.turn, "part": r.part,
+         "start": r.start, "end": r.end, "text": r.text, "metadata": r.metadata, "groups": r.groups}
+        for r in _open(study).segments(where)
+    ]
+    columns = ["id", "transcript", "participant", "speaker", "site", "role", "turn", "start", "end", "text"]
+    if fmt == "csv":
+        for row in rows:
+            row["metadata"] = json.dumps(row["metadata"], ensure_ascii=False)
+            row["groups"] = json.dumps(row["groups"], ensure_ascii=False)
+        columns = [*columns[:-1], "interviewer", "part", "text", "metadata", "groups"]
+    _emit(rows, fmt, columns, {"text": 70, "speaker": 14, "role": 18})
+
+
+@app.command()
+@handled
+def info(study: StudyOpt, fmt: FormatOpt = "table") -> None:
+    """What the study holds: counts per site, role, participant and transcript."""
+    opened = _open(study)
+    view = opened.overview()
+    if fmt == "json":
+        from dataclasses import asdict
+
+        typer.echo(json.dumps({"study": opened.location, **asdict(view)}, ensure_ascii=False, indent=1))
+        return
+    if fmt != "table":
+        raise WorkbenchError(f"unknown format {fmt!r} for info: use table or json")
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(f"[bold]Study[/bold] {opened.location}", markup=True, highlight=False)
+    console.print(f"{view.transcripts} transcripts, {view.segments} segments ({view.words:,} words), "
+                  f"{view.participants} participants; interviewer turns {view.interviewer_segments} "
+                  f"({view.interviewer_share:.0%} of the text)", highlight=False)
+    for title, pairs in (("site", view.by_site), ("role", view.by_role),
+                         ("participant", view.by_participant), ("transcript", view.by_transcript)):
+        table = Table(title=f"Segments by {title}" + (" (participants' turns)" if title != "transcript" else ""))
+        table.add_column(title)
+        table.add_column("segments", justify="right")
+        for key, count in pairs:
+            table.add_row(key, str(count))
+        console.print(table)
+    if view.unsited_participants:
+        console.print(f"Not in the participants file: {', '.join(view.unsited_participants)}", highlight=False)
+
+
+@app.command()
+@handled
+def demo(
+    study: Annotated[Path, typer.Option("--study", "-s", help="Where to build the sample study.")] = Path("sample-study"),
+    corpus: Annotated[Path, typer.Option(help="The sample corpus folder.")] = REPO_ROOT / "corpus",
+) -> None:
+    """The sample study end to end: create it from corpus/, import it and summarise it."""
+    from .study import Study
+
+    files = sorted(p for p in (corpus / "transcripts").iterdir() if p.is_file() and not p.name.startswith("."))
+    opened = Study.open(study) if (study / "study.sqlite").exists() else Study.init(study, name="MASH sample study")
+    typer.echo(f"sample study at {opened.location}: importing {len(files)} files from {corpus / 'transcripts'}")
+    report = opened.ingest(files, participants=corpus / "participants.csv", progress=_progress("reading"))
+    for warning in report.warnings:
+        _err(f"warning: {warning}")
+    typer.echo(f"imported {len(report.added)} transcript(s), {report.segments_added} segment(s); "
+               f"{len(report.unchanged)} already there")
+    info(study=str(study), fmt="table")
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    run()

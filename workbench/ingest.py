@@ -1,0 +1,127 @@
+"""From files to transcripts and segments: format by extension, checks, segmentation.
+
+Pure with respect to the study: it reads the files it is given and returns what they
+hold. Deciding what is new, unchanged or conflicting against the study is the facade's
+job, which then writes everything in one transaction.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+from .model_files import TokenCounter
+from .participants import Participant, read_participants
+from .readers import ReadLimits
+from .segments import Transcript, TranscriptDraft, Turn, build
+from .tabular import Columns, read_table
+from .transcripts import read_docx, read_subtitles, read_txt
+
+__all__ = ["IngestOptions", "ParsedFiles", "parse_files", "describe_difference", "SUPPORTED"]
+
+SUPPORTED = {
+    ".txt": "transcript", ".text": "transcript", ".docx": "transcript", ".vtt": "transcript",
+    ".srt": "transcript", ".csv": "table", ".tsv": "table", ".xlsx": "table", ".xlsm": "table",
+    ".jsonl": "table", ".ndjson": "table",
+}
+_ADVICE = {
+    ".doc": "old Word format: open it in Word and save it as .docx",
+    ".pdf": "PDF: export the transcript from its program as .docx or .txt",
+    ".rtf": "RTF: save it as .docx or .txt",
+    ".xls": "old Excel format: save it as .xlsx or .csv",
+    ".odt": "OpenDocument text: save it as .docx or .txt",
+    ".json": "a JSON file: put one segment object per line and name it .jsonl",
+}
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    columns: Columns = Columns()
+    encoding: str | None = None
+    limits: ReadLimits = ReadLimits()
+    interviewer_labels: tuple[str, ...] = ()
+
+
+@dataclass
+class ParsedFiles:
+    transcripts: list[Transcript] = field(default_factory=list)
+    participants: list[Participant] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    sources: dict[str, list[str]] = field(default_factory=dict)  # file -> transcript ids
+
+
+def _draft(path: Path, options: IngestOptions, known: set[str]) -> tuple[list[TranscriptDraft], list[str]]:
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        if path.is_dir():
+            raise InputError(str(path), "is a folder, not a file", "name the files inside it")
+        advice = _ADVICE.get(suffix, "supported: " + ", ".join(sorted(SUPPORTED)))
+        raise InputError(str(path), f"is not a format the workbench reads ({advice})")
+    interviewers = options.interviewer_labels
+    if suffix in {".txt", ".text"}:
+        return [read_txt(path, options.limits, options.encoding, known, interviewers)], []
+    if suffix == ".docx":
+        return [read_docx(path, options.limits, known, interviewers)], []
+    if suffix in {".vtt", ".srt"}:
+        return [read_subtitles(path, options.limits, suffix[1:], options.encoding, known, interviewers)], []
+    return read_table(path, options.limits, options.columns, options.encoding)
+
+
+def parse_files(
+    paths: Sequence[Path],
+    counter: TokenCounter,
+    options: IngestOptions = IngestOptions(),
+    participants_file: Path | None = None,
+    known_participants: Iterable[str] = (),
+    progress: Progress | None = None,
+) -> ParsedFiles:
+    """Read every file, then segment every transcript; raises InputError on the first bad file."""
+    parsed = ParsedFiles()
+    if participants_file is not None:
+        parsed.participants = read_participants(participants_file, options.limits, options.encoding)
+    known = {p.id for p in parsed.participants} | set(known_participants)
+    canonical = {k.casefold(): k for k in known}
+
+    def participant_of(turn: Turn) -> str | None:
+        label = turn.participant or turn.speaker
+        if not label:
+            return None
+        return canonical.get(label.strip().casefold(), label.strip())
+
+    seen_ids: dict[str, str] = {}
+    for done, path in enumerate(paths):
+        if progress:
+            progress(done, len(paths), path.name)
+        drafts, warnings = _draft(path, options, known)
+        parsed.warnings.extend(warnings)
+        parsed.sources[str(path)] = [d.id for d in drafts]
+        for draft in drafts:
+            if draft.id in seen_ids:
+                raise InputError(str(path), f"holds transcript {draft.id!r}, which {seen_ids[draft.id]} also holds",
+                                 "rename one of the files, or import them separately")
+            seen_ids[draft.id] = str(path)
+            parsed.transcripts.append(build(draft, counter, counter.limit, participant_of, options.interviewer_labels))
+    if progress:
+        progress(len(paths), len(paths), "done")
+    return parsed
+
+
+def describe_difference(old: str, new: str) -> str:
+    """Say briefly where a re-imported transcript differs from the one stored."""
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    opcodes = [op for op in difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False).get_opcodes()
+               if op[0] != "equal"]
+    if not opcodes:
+        return "only whitespace differs"
+    tag, i1, i2, j1, j2 = opcodes[0]
+    before = old_lines[i1][:60] if i1 < i2 else ""
+    after = new_lines[j1][:60] if j1 < j2 else ""
+    what = {"replace": "changed", "delete": "removed", "insert": "added"}[tag]
+    detail = f"paragraph {i1 + 1} {what}: "
+    detail += f"{before!r} -> {after!r}" if tag == "replace" else repr(before or after)
+    return f"{detail} ({len(opcodes)} change{'s' if len(opcodes) != 1 else ''} in all)"

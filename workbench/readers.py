@@ -1,0 +1,154 @@
+"""Reading researchers' files defensively: size, type by content, encoding, zip safety.
+
+Every check names the file (and line, where there is one) and says what to do, because
+the person reading the message is a researcher with a transcript, not a programmer.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+
+__all__ = ["ReadLimits", "check_file", "decode_text", "read_text", "open_zip", "sniff"]
+
+_MAGIC: list[tuple[bytes, str, int]] = [
+    (b"%PDF", "a PDF document", 0),
+    (b"\x89PNG", "a PNG image", 0),
+    (b"\xff\xd8\xff", "a JPEG image", 0),
+    (b"GIF8", "a GIF image", 0),
+    (b"\xd0\xcf\x11\xe0", "an old Office file (.doc or .xls)", 0),
+    (b"PK\x03\x04", "a zip archive (such as .docx or .xlsx)", 0),
+    (b"PK\x05\x06", "an empty zip archive", 0),
+    (b"{\\rtf", "an RTF document", 0),
+    (b"\x1f\x8b", "a gzip archive", 0),
+    (b"SQLite format 3\x00", "an SQLite database", 0),
+    (b"ID3", "an MP3 audio file", 0),
+    (b"RIFF", "a RIFF file (audio or video)", 0),
+    (b"OggS", "an Ogg audio file", 0),
+    (b"ftyp", "an MP4 or M4A media file", 4),
+    (b"\x7fELF", "a program", 0),
+    (b"MZ", "a Windows program", 0),
+]
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Caps that keep a mistaken or hostile file from exhausting the machine."""
+
+    max_bytes: int = int(float(os.environ.get("WORKBENCH_MAX_FILE_MB", "50")) * 1024 * 1024)
+    max_zip_entries: int = 5000
+    max_unzipped_bytes: int = 512 * 1024 * 1024
+    max_ratio: float = 200.0
+
+
+def sniff(head: bytes) -> str | None:
+    """Name the kind of binary file ``head`` starts, or None if it is none we know."""
+    for magic, name, at in _MAGIC:
+        if head[at:at + len(magic)] == magic:
+            return name
+    return None
+
+
+def check_file(path: Path, limits: ReadLimits) -> bytes:
+    """Return the file's bytes after checking it exists, is a file, non-empty and not too big."""
+    name = str(path)
+    if not path.exists():
+        raise InputError(name, "no such file", "check the path and spelling")
+    if path.is_dir():
+        raise InputError(name, "is a folder, not a file", "name the files inside it")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(name, "the file is empty", "export the transcript again")
+    if size > limits.max_bytes:
+        raise InputError(
+            name, f"the file is {size / 1048576:.1f} MB, over the {limits.max_bytes / 1048576:.0f} MB limit",
+            "split it, or raise the limit with --max-file-mb",
+        )
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(name, f"cannot be read ({exc.strerror})", "check its permissions") from exc
+
+
+def _line_of(data: bytes, index: int) -> int:
+    return data.count(b"\n", 0, index) + 1
+
+
+def decode_text(data: bytes, name: str, encoding: str | None = None) -> str:
+    """Decode a text file: UTF-8 (with or without BOM) or UTF-16 with BOM, else say why not.
+
+    A file saved as Windows-1252 or Latin-1 decodes to plausible but wrong characters if
+    guessed silently, so we stop and name it; ``encoding`` imports it deliberately.
+    """
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError as exc:
+            raise InputError(name, f"unknown encoding {encoding!r}", "use for example utf-8, cp1252 or latin-1") from exc
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise InputError(name, f"is not valid {encoding}", "check the encoding the file was saved in",
+                             line=_line_of(data, exc.start)) from exc
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(name, "is damaged UTF-16 text", "re-save it as UTF-8",
+                             line=_line_of(data, exc.start)) from exc
+    kind = sniff(data[:16])
+    if kind or b"\x00" in data[:65536]:
+        raise InputError(name, f"is {kind or 'a binary file'}, not text",
+                         "export the transcript as plain text (.txt) or Word (.docx)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = _line_of(data, exc.start)
+        try:
+            data.decode("cp1252")
+            guess = "Windows-1252 (cp1252)"
+            flag = "cp1252"
+        except UnicodeDecodeError:
+            guess, flag = "Latin-1 (ISO-8859-1)", "latin-1"
+        raise InputError(
+            name, f"is not UTF-8; it looks like {guess}",
+            f"re-save it as UTF-8, or import it with --encoding {flag}", line=line,
+        ) from exc
+
+
+def read_text(path: Path, limits: ReadLimits, encoding: str | None = None) -> str:
+    return decode_text(check_file(path, limits), str(path), encoding)
+
+
+def open_zip(path: Path, data: bytes, limits: ReadLimits, what: str, required: str) -> zipfile.ZipFile:
+    """Open an Office file as a zip after checking it is one, holds ``required``, and is no bomb."""
+    import io
+
+    name = str(path)
+    if not data.startswith(b"PK\x03\x04"):
+        kind = sniff(data[:16])
+        raise InputError(name, f"is {kind or 'not a zip-based Office file'}, not {what}",
+                         f"open it in its program and save it as {what}")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+        raise InputError(name, f"is a damaged file, not a readable {what}",
+                         f"open it in its program and save it again as {what}") from exc
+    if len(infos) > limits.max_zip_entries:
+        raise InputError(name, f"holds {len(infos)} parts, more than {limits.max_zip_entries}; it may be a zip bomb",
+                         "open and re-save it, or check where it came from")
+    total = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if total > limits.max_unzipped_bytes or (total > 10 * 1048576 and total / packed > limits.max_ratio):
+        raise InputError(name, f"unpacks to {total / 1048576:.0f} MB from {packed / 1048576:.1f} MB; it may be a zip bomb",
+                         "open and re-save it, or check where it came from")
+    if required not in archive.namelist():
+        raise InputError(name, f"is a zip file but not {what} (no {required} inside)",
+                         f"save it as {what}")
+    return archive

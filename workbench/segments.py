@@ -1,0 +1,189 @@
+"""Segments: the units researchers code, cut from transcripts' speaker turns.
+
+An importer yields a ``TranscriptDraft`` (speaker turns as read from a file). ``build``
+turns a draft into a ``Transcript``: its normalised text (the canonical plain text that
+exports such as REFI-QDA point into) and its segments, each with exact character offsets
+into that text, so ``transcript.text[seg.start:seg.end] == seg.text`` always holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .splitting import CountTokens, split_spans
+
+__all__ = [
+    "Turn", "TranscriptDraft", "Segment", "SegmentRow", "Transcript", "build", "clean_text",
+    "is_interviewer_label", "sha256_text",
+]
+
+_INTERVIEWER = re.compile(
+    r"^(interviewer|int|i|q|iv|researcher|facilitator|moderator|evaluator|host)(\s*\d+)?$",
+    re.IGNORECASE,
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\ufeff]")
+
+
+def is_interviewer_label(label: str | None, extra: Iterable[str] = ()) -> bool:
+    """Whether a speaker label names the interviewer (or a facilitator/moderator)."""
+    if not label:
+        return False
+    name = label.strip().strip("[]").strip()
+    return bool(_INTERVIEWER.match(name)) or name.casefold() in {e.casefold() for e in extra}
+
+
+def clean_text(text: str) -> str:
+    """Normalise one turn's text: NFC, control characters out, whitespace collapsed.
+
+    Turn text often arrives broken over lines (continuation lines, subtitle cues); one
+    space between words is what a reader and the model should see.
+    """
+    text = unicodedata.normalize("NFC", text)
+    return " ".join(_CONTROL.sub("", text).split())
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One speaker turn (or one row of a table) as an importer read it."""
+
+    text: str
+    line: int
+    speaker: str | None = None
+    timestamp: str | None = None
+    unit_id: str | None = None  # a row's own id (tables); turns get ids from their position
+    participant: str | None = None  # named explicitly by a table's column
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TranscriptDraft:
+    """What an importer read from one file for one transcript, before segmentation."""
+
+    id: str
+    source: str
+    format: str
+    turns: tuple[Turn, ...]
+    preamble: str = ""
+
+
+@dataclass(frozen=True)
+class Segment:
+    id: str
+    transcript_id: str
+    participant_id: str | None
+    speaker: str | None
+    is_interviewer: bool
+    turn: int
+    part: int
+    start: int
+    end: int
+    text: str
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def text_hash(self) -> str:
+        return sha256_text(self.text)
+
+
+@dataclass(frozen=True)
+class Transcript:
+    id: str
+    source: str
+    format: str
+    text: str
+    segments: tuple[Segment, ...]
+
+    @property
+    def text_hash(self) -> str:
+        return sha256_text(self.text)
+
+
+@dataclass(frozen=True)
+class SegmentRow:
+    """A segment as read back, joined with its participant's site, role and groups."""
+
+    id: str
+    transcript_id: str
+    participant_id: str | None
+    speaker: str | None
+    is_interviewer: bool
+    turn: int
+    part: int
+    start: int
+    end: int
+    text: str
+    metadata: dict[str, Any]
+    site: str | None
+    role: str | None
+    groups: dict[str, Any]
+
+
+def _prefix(turn: Turn) -> str:
+    stamp = f"[{turn.timestamp}] " if turn.timestamp else ""
+    speaker = f"{clean_text(turn.speaker)}: " if turn.speaker else ""
+    return stamp + speaker
+
+
+def build(
+    draft: TranscriptDraft,
+    count: CountTokens,
+    limit: int,
+    participant_of: Callable[[Turn], str | None],
+    interviewer_labels: Iterable[str] = (),
+) -> Transcript:
+    """Lay out the normalised text and cut every turn into segments within ``limit``.
+
+    Normalised text: the preamble (if any), then one paragraph per turn,
+    ``[timestamp] Speaker: text``, separated by blank lines. Empty turns are skipped.
+    A turn longer than the limit becomes parts ``ID.1``, ``ID.2``... split between
+    sentences; every part keeps the turn's speaker, participant and index.
+    """
+    extra = tuple(interviewer_labels)
+    chunks: list[str] = []
+    offset = 0
+    if draft.preamble.strip():
+        preamble = "\n".join(clean_text(line) for line in draft.preamble.splitlines() if line.strip())
+        chunks.append(preamble + "\n\n")
+        offset = len(chunks[0])
+    placed: list[tuple[Turn, int, str]] = []
+    for turn in draft.turns:
+        text = clean_text(turn.text)
+        if not text:
+            continue
+        prefix = _prefix(turn)
+        chunks.append(prefix + text + "\n\n")
+        placed.append((turn, offset + len(prefix), text))
+        offset += len(chunks[-1])
+    full = "".join(chunks).rstrip("\n") + "\n" if chunks else ""
+
+    segments: list[Segment] = []
+    for index, (turn, start, text) in enumerate(placed, start=1):
+        spans = split_spans(text, count, limit)
+        base = turn.unit_id or f"{draft.id}-{index:03d}"
+        interviewer = is_interviewer_label(turn.speaker, extra)
+        participant = None if interviewer else participant_of(turn)
+        for part, (a, b) in enumerate(spans, start=1):
+            segments.append(Segment(
+                id=base if len(spans) == 1 else f"{base}.{part}",
+                transcript_id=draft.id,
+                participant_id=participant,
+                speaker=clean_text(turn.speaker) if turn.speaker else None,
+                is_interviewer=interviewer,
+                turn=index,
+                part=part,
+                start=start + a,
+                end=start + b,
+                text=text[a:b],
+                metadata=dict(turn.metadata),
+            ))
+    return Transcript(id=draft.id, source=draft.source, format=draft.format, text=full,
+                      segments=tuple(segments))

@@ -1,0 +1,326 @@
+"""The only module that speaks SQL: a study's database through SQLAlchemy Core.
+
+One SQLite file per study by default (WAL, synchronous=FULL, foreign keys on, a busy
+timeout, and write transactions opened with BEGIN IMMEDIATE so two writers queue instead
+of failing half-way), or any SQLAlchemy URL, such as PostgreSQL for a team server, where
+writers queue on a transaction-scoped advisory lock. Every user action is one write
+transaction: it lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.pool import NullPool
+
+from . import __version__
+from .errors import StudyError
+from .participants import Participant
+from .segments import SegmentRow, Transcript
+from .store_schema import CURRENT_VERSION, MIGRATIONS, imports, meta, participants, segments, transcripts
+
+__all__ = ["Store", "TranscriptInfo", "study_url", "utc_now", "DB_FILE"]
+
+DB_FILE = "study.sqlite"
+_WRITE = "workbench_write"
+_PG_WRITE_LOCK = 7_140_213  # any constant: serialises writers to one study on a server
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def study_url(location: str | Path) -> tuple[str, Path | None]:
+    """(SQLAlchemy URL, study folder or None) for a folder path or a database URL."""
+    text = str(location)
+    if "://" in text:
+        return text, None
+    folder = Path(text).expanduser().resolve()
+    return f"sqlite:///{folder / DB_FILE}", folder
+
+
+@dataclass(frozen=True)
+class TranscriptInfo:
+    id: str
+    source: str
+    format: str
+    text_sha256: str
+    imported_at: str
+
+
+def _engine(url: str) -> sa.Engine:
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, poolclass=NullPool, connect_args={"timeout": 60})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=60000")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: sa.Connection) -> None:
+            mode = "IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "DEFERRED"
+            conn.exec_driver_sql(f"BEGIN {mode}")
+
+        return engine
+    try:
+        return sa.create_engine(url, poolclass=NullPool)
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
+        raise StudyError(f"{url}: not a database URL the workbench can use ({exc})") from exc
+
+
+class Store:
+    """A study's database. Create one with ``Store.create``; open one with ``Store.open``."""
+
+    def __init__(self, engine: sa.Engine, folder: Path | None, url: str) -> None:
+        self.engine = engine
+        self.folder = folder
+        self.url = url
+        self.backup_path: Path | None = None  # set when opening upgraded the schema
+
+    # --- lifecycle -------------------------------------------------------------------
+    @classmethod
+    def create(cls, location: str | Path, by: str, name: str | None = None) -> Store:
+        url, folder = study_url(location)
+        if folder is not None:
+            if (folder / DB_FILE).exists():
+                raise StudyError(f"{folder}: a study already exists here; open it with --study {location}")
+            if folder.exists() and not folder.is_dir():
+                raise StudyError(f"{folder}: is a file; name a folder for the study")
+            folder.mkdir(parents=True, exist_ok=True)
+        store = cls(_engine(url), folder, url)
+        try:
+            if store._version() is not None:
+                raise StudyError(f"{store.display}: already holds a study; open it with --study")
+            store._migrate(0)
+            with store.write() as tx:
+                tx.conn.execute(sa.insert(meta), [
+                    {"key": "name", "value": name or (folder.name if folder else url.rsplit("/", 1)[-1])},
+                    {"key": "created_at", "value": utc_now()},
+                    {"key": "created_by", "value": by},
+                    {"key": "created_with", "value": __version__},
+                ])
+        except sa.exc.OperationalError as exc:
+            raise StudyError(f"{store.display}: cannot create the study ({_reason(exc)})") from exc
+        return store
+
+    @classmethod
+    def open(cls, location: str | Path) -> Store:
+        url, folder = study_url(location)
+        if folder is not None and not (folder / DB_FILE).is_file():
+            raise StudyError(f"{folder}: no study here; create one with 'workbench init {location}'")
+        store = cls(_engine(url), folder, url)
+        try:
+            version = store._version()
+        except sa.exc.OperationalError as exc:
+            raise StudyError(f"{store.display}: cannot open the study ({_reason(exc)})") from exc
+        if version is None:
+            raise StudyError(f"{store.display}: no study here; create one with 'workbench init'")
+        if version > CURRENT_VERSION:
+            raise StudyError(f"{store.display}: made by a newer workbench (schema {version}, this one knows "
+                             f"{CURRENT_VERSION}); upgrade the workbench")
+        if version < CURRENT_VERSION:
+            store.backup_path = store._backup(version)
+            store._migrate(version)
+        return store
+
+    @property
+    def display(self) -> str:
+        return str(self.folder) if self.folder else sa.make_url(self.url).render_as_string(hide_password=True)
+
+    def schema_version(self) -> int:
+        return self._version() or 0
+
+    def _version(self) -> int | None:
+        with self.engine.connect() as conn:
+            if not sa.inspect(conn).has_table("meta"):
+                return None
+            value = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+            return int(value) if value is not None else 0
+
+    def _backup(self, version: int) -> Path | None:
+        """Copy a SQLite study aside before its schema changes; servers have their own backups."""
+        if self.folder is None:
+            return None
+        target = self.folder / f"study.v{version}.{datetime.now(UTC):%Y%m%dT%H%M%S%f}.sqlite.bak"
+        raw = self.engine.raw_connection()
+        try:
+            import sqlite3
+
+            dest = sqlite3.connect(target)
+            try:
+                raw.driver_connection.backup(dest)
+            finally:
+                dest.close()
+        finally:
+            raw.close()
+        return target
+
+    def _migrate(self, current: int) -> None:
+        with self.write() as tx:
+            for version, _what, apply in MIGRATIONS:
+                if version > current:
+                    apply(tx.conn)
+            tx.set_meta("schema_version", str(CURRENT_VERSION))
+
+    def migrate_to(self, version: int) -> None:
+        """Apply migrations up to ``version`` only (tests build old studies with this)."""
+        with self.write() as tx:
+            for number, _what, apply in MIGRATIONS:
+                if self.schema_version() < number <= version:
+                    apply(tx.conn)
+            tx.set_meta("schema_version", str(version))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # --- transactions ----------------------------------------------------------------
+    @contextmanager
+    def write(self) -> Iterator[Writer]:
+        """One write transaction: BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL."""
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(**{_WRITE: True})
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_WRITE_LOCK})
+                yield Writer(conn)
+
+    @contextmanager
+    def read(self) -> Iterator[sa.Connection]:
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    # --- reads -----------------------------------------------------------------------
+    def meta(self) -> dict[str, str]:
+        with self.read() as conn:
+            return {k: v for k, v in conn.execute(sa.select(meta.c.key, meta.c.value))}
+
+    def transcripts(self) -> list[TranscriptInfo]:
+        with self.read() as conn:
+            rows = conn.execute(sa.select(transcripts.c.id, transcripts.c.source, transcripts.c.format,
+                                          transcripts.c.text_sha256, transcripts.c.imported_at)
+                                .order_by(transcripts.c.id))
+            return [TranscriptInfo(*row) for row in rows]
+
+    def transcript_texts(self, ids: Iterable[str]) -> dict[str, str]:
+        wanted = list(ids)
+        if not wanted:
+            return {}
+        with self.read() as conn:
+            rows = conn.execute(sa.select(transcripts.c.id, transcripts.c.text).where(transcripts.c.id.in_(wanted)))
+            return dict(rows.tuples().all())
+
+    def segment_owners(self, ids: Iterable[str]) -> dict[str, str]:
+        """Segment id -> transcript id, for the given segment ids that exist."""
+        wanted = list(ids)
+        found: dict[str, str] = {}
+        with self.read() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                rows = conn.execute(sa.select(segments.c.id, segments.c.transcript_id).where(segments.c.id.in_(chunk)))
+                found.update(rows.tuples().all())
+        return found
+
+    def participants(self) -> list[Participant]:
+        with self.read() as conn:
+            rows = conn.execute(sa.select(participants).order_by(participants.c.id))
+            return [Participant(r.id, r.site, r.role, dict(r.attributes or {})) for r in rows]
+
+    def segment_rows(self, transcript: str | None = None, speaker: str | None = None,
+                     participant: str | None = None) -> list[SegmentRow]:
+        query = (
+            sa.select(segments, participants.c.site, participants.c.role, participants.c.attributes)
+            .select_from(segments.outerjoin(participants, participants.c.id == segments.c.participant_id))
+            .order_by(segments.c.transcript_id, segments.c.ordinal)
+        )
+        if transcript:
+            query = query.where(segments.c.transcript_id == transcript)
+        if speaker:
+            query = query.where(sa.func.lower(segments.c.speaker) == speaker.lower())
+        if participant:
+            query = query.where(segments.c.participant_id == participant)
+        with self.read() as conn:
+            return [
+                SegmentRow(
+                    id=r.id, transcript_id=r.transcript_id, participant_id=r.participant_id, speaker=r.speaker,
+                    is_interviewer=bool(r.is_interviewer), turn=r.turn, part=r.part, start=r.start_offset,
+                    end=r.end_offset, text=r.text, metadata=dict(r.metadata or {}), site=r.site, role=r.role,
+                    groups=dict(r.attributes or {}),
+                )
+                for r in conn.execute(query)
+            ]
+
+    def imports(self) -> list[dict[str, Any]]:
+        with self.read() as conn:
+            return [dict(r._mapping) for r in conn.execute(sa.select(imports).order_by(imports.c.id))]
+
+    def import_of(self, source_sha256: str) -> dict[str, Any] | None:
+        with self.read() as conn:
+            row = conn.execute(sa.select(imports).where(imports.c.source_sha256 == source_sha256)
+                               .order_by(imports.c.id).limit(1)).first()
+            return dict(row._mapping) if row else None
+
+
+class Writer:
+    """What may be written inside one transaction."""
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+
+    def set_meta(self, key: str, value: str) -> None:
+        updated = self.conn.execute(sa.update(meta).where(meta.c.key == key).values(value=value)).rowcount
+        if not updated:
+            self.conn.execute(sa.insert(meta).values(key=key, value=value))
+
+    def record_import(self, by: str, source: str, source_sha256: str, summary: dict[str, Any]) -> int:
+        result = self.conn.execute(sa.insert(imports).values(
+            at=utc_now(), by=by, source=source, source_sha256=source_sha256, summary=summary))
+        return int(result.inserted_primary_key[0])
+
+    def add_transcript(self, transcript: Transcript, import_id: int) -> None:
+        self.conn.execute(sa.insert(transcripts).values(
+            id=transcript.id, source=transcript.source, format=transcript.format, text=transcript.text,
+            text_sha256=transcript.text_hash, imported_at=utc_now(), import_id=import_id))
+        rows = [
+            {
+                "id": s.id, "transcript_id": s.transcript_id, "ordinal": i, "participant_id": s.participant_id,
+                "speaker": s.speaker, "is_interviewer": s.is_interviewer, "turn": s.turn, "part": s.part,
+                "start_offset": s.start, "end_offset": s.end, "text": s.text, "text_sha256": s.text_hash,
+                "metadata": s.metadata,
+            }
+            for i, s in enumerate(transcript.segments)
+        ]
+        if rows:
+            self.conn.execute(sa.insert(segments), rows)
+
+    def upsert_participants(self, people: Iterable[Participant]) -> tuple[int, int]:
+        """Insert new participants, update changed ones; returns (added, updated)."""
+        existing = {r.id: r for r in self.conn.execute(sa.select(participants))}
+        added = updated = 0
+        for p in people:
+            values = {"site": p.site, "role": p.role, "attributes": p.attributes}
+            old = existing.get(p.id)
+            if old is None:
+                self.conn.execute(sa.insert(participants).values(id=p.id, **values))
+                added += 1
+            elif (old.site, old.role, dict(old.attributes or {})) != (p.site, p.role, p.attributes):
+                self.conn.execute(sa.update(participants).where(participants.c.id == p.id).values(**values))
+                updated += 1
+        return added, updated
+
+
+def _reason(exc: Exception) -> str:
+    return str(getattr(exc, "orig", exc)).splitlines()[0]
+

@@ -1,0 +1,87 @@
+"""The study database's tables and the numbered migrations that build them.
+
+A study outlives the version of the workbench that created it, so the schema carries a
+version number and each change is a migration applied in order, in one transaction,
+after a SQLite study has been backed up. Tables are declared here for queries; indexes
+and later changes live only in migrations, so an old study and a new one end up alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+__all__ = ["metadata", "meta", "transcripts", "segments", "participants", "imports", "MIGRATIONS", "CURRENT_VERSION"]
+
+metadata = sa.MetaData()
+
+meta = sa.Table(
+    "meta", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+transcripts = sa.Table(
+    "transcripts", metadata,
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("format", sa.String(16), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("text_sha256", sa.String(64), nullable=False),
+    sa.Column("imported_at", sa.String(32), nullable=False),
+    sa.Column("import_id", sa.Integer, nullable=False),
+)
+
+segments = sa.Table(
+    "segments", metadata,
+    sa.Column("id", sa.String(250), primary_key=True),
+    sa.Column("transcript_id", sa.String(200), sa.ForeignKey("transcripts.id"), nullable=False),
+    sa.Column("ordinal", sa.Integer, nullable=False),
+    sa.Column("participant_id", sa.String(200)),
+    sa.Column("speaker", sa.Text),
+    sa.Column("is_interviewer", sa.Boolean, nullable=False),
+    sa.Column("turn", sa.Integer, nullable=False),
+    sa.Column("part", sa.Integer, nullable=False),
+    sa.Column("start_offset", sa.Integer, nullable=False),
+    sa.Column("end_offset", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("text_sha256", sa.String(64), nullable=False),
+    sa.Column("metadata", sa.JSON, nullable=False),
+)
+
+participants = sa.Table(
+    "participants", metadata,
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("site", sa.Text),
+    sa.Column("role", sa.Text),
+    sa.Column("attributes", sa.JSON, nullable=False),
+)
+
+imports = sa.Table(
+    "imports", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.String(32), nullable=False),
+    sa.Column("by", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("source_sha256", sa.String(64), nullable=False),
+    sa.Column("summary", sa.JSON, nullable=False),
+)
+
+
+def _v1_tables(conn: sa.Connection) -> None:
+    metadata.create_all(conn, tables=[meta, transcripts, segments, participants, imports])
+
+
+def _v2_indexes(conn: sa.Connection) -> None:
+    sa.Index("ix_segments_transcript", segments.c.transcript_id, segments.c.ordinal).create(conn)
+    sa.Index("ix_segments_participant", segments.c.participant_id).create(conn)
+    sa.Index("ix_imports_source_sha256", imports.c.source_sha256).create(conn)
+
+
+# (version, what it does, how): append only; never edit a migration that has shipped.
+MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
+    (1, "transcripts, segments, participants and imports", _v1_tables),
+    (2, "indexes for reading segments by transcript and participant", _v2_indexes),
+]
+CURRENT_VERSION = MIGRATIONS[-1][0]
