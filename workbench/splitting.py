@@ -41,9 +41,19 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _char_chunks(text: str, start: int, end: int, count: CountTokens, limit: int) -> list[tuple[int, int]]:
+    """Halve a 'word' (a URL, a run of symbols) until each piece fits: the very last resort."""
+    if end - start <= 1 or count([text[start:end]])[0] <= limit:
+        return [(start, end)]
+    middle = (start + end) // 2
+    return _char_chunks(text, start, middle, count, limit) + _char_chunks(text, middle, end, count, limit)
+
+
 def _word_chunks(text: str, start: int, end: int, count: CountTokens, limit: int) -> list[tuple[int, int]]:
     """Cut a single over-long sentence at word boundaries (a last resort)."""
-    words = [(m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
+    words: list[tuple[int, int]] = []
+    for m in _WORD.finditer(text, start, end):
+        words.extend(_char_chunks(text, m.start(), m.end(), count, limit))
     sizes = count([text[a:b] for a, b in words])
     chunks: list[tuple[int, int]] = []
     chunk_start, used = None, 0

@@ -24,7 +24,7 @@ from .segments import Turn, TranscriptDraft, is_interviewer_label
 __all__ = ["parse_lines", "read_txt", "read_docx", "read_subtitles", "transcript_id_for"]
 
 _TS = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
-_LABEL = r"[^\W\d_][\w'’.\-]*(?:[ ][\w'’.\-\[\]]+){0,3}|\[[^\]\n]{1,30}\]"
+_LABEL = r"[^\W\d_][\w'’.\-]*(?:[ ](?!\d{1,2}:\d{2})[\w'’.\-\[\]]+){0,3}|\[[^\]\n]{1,30}\]"
 _INLINE = re.compile(
     rf"^\s*(?:[\[(]?(?P<ts1>{_TS})[\])]?\s*[-–]?\s*)?(?P<label>{_LABEL})\s*(?:[\[(](?P<ts2>{_TS})[\])])?\s*:\s*(?P<text>.*)$"
 )
@@ -66,12 +66,15 @@ def _plausible(label: str) -> bool:
 def _candidates(lines: list[str]) -> list[_Candidate | None]:
     found: list[_Candidate | None] = []
     for number, line in enumerate(lines, start=1):
+        alone = _LABEL_LINE.match(line)
+        if alone and (alone["ts1"] or alone["ts2"]) and _plausible(alone["label"]):
+            found.append(_Candidate(number, alone["label"].strip(), "", alone["ts1"] or alone["ts2"], True))
+            continue
         inline = _INLINE.match(line)
         if inline and _plausible(inline["label"]):
             found.append(_Candidate(number, inline["label"].strip(), inline["text"],
                                     inline["ts1"] or inline["ts2"], True))
             continue
-        alone = _LABEL_LINE.match(line)
         if alone and _plausible(alone["label"]):
             stamp = alone["ts1"] or alone["ts2"]
             found.append(_Candidate(number, alone["label"].strip(), "", stamp, stamp is not None))
@@ -204,18 +207,21 @@ def read_subtitles(path: Path, limits: ReadLimits, fmt: str, encoding: str | Non
         raise InputError(str(path), f"has a damaged {fmt.upper()} cue ({type(exc).__name__}: {exc})",
                          "export the subtitles again") from exc
     known = {k.casefold() for k in known_speakers}
+    bodies = [" ".join(_TAG.sub("", c.raw_text if c.voice else c.text).split()) for c in captions]
+    prefixed = [_CUE_SPEAKER.match(b) for b in bodies]
+    counts = Counter(m["label"].casefold() for m in prefixed if m and _plausible(m["label"]))
+
+    def is_label(label: str) -> bool:
+        bare = label.strip("[]").strip()
+        return (label.casefold() in known or bool(_STRONG.match(bare)) or is_interviewer_label(bare, interviewer_labels)
+                or (counts[label.casefold()] >= 2 and label[:1].isupper()))
+
     turns: list[Turn] = []
     speaker: str | None = None
-    for number, caption in enumerate(captions, start=1):
-        body = " ".join(_TAG.sub("", caption.raw_text if caption.voice else caption.text).split())
+    for number, (caption, body, match) in enumerate(zip(captions, bodies, prefixed, strict=True), start=1):
         label = caption.voice
-        if not label:
-            match = _CUE_SPEAKER.match(body)
-            if match and _plausible(match["label"]) and (
-                match["label"].casefold() in known or _STRONG.match(match["label"].strip("[]"))
-                or is_interviewer_label(match["label"], interviewer_labels) or match["label"][:1].isupper()
-            ):
-                label, body = match["label"].strip(), match["text"].strip()
+        if not label and match and _plausible(match["label"]) and is_label(match["label"]):
+            label, body = match["label"].strip(), match["text"].strip()
         if not body:
             continue
         label = label or speaker or "Unknown"

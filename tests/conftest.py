@@ -1,0 +1,75 @@
+"""Shared fixtures: a fresh study per test, on SQLite and (where a server is given) PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from workbench.model_files import TokenCounter, token_counter  # noqa: E402
+from workbench.study import Study  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+PG_ENV = "WORKBENCH_TEST_PG_URL"
+
+
+def pg_admin_url() -> str:
+    """The server URL for PostgreSQL tests; in CI its absence is a failure, not a skip."""
+    url = os.environ.get(PG_ENV)
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail(f"{PG_ENV} is not set in CI: .ci/run must start PostgreSQL")
+        pytest.skip(f"no PostgreSQL server: set {PG_ENV} (./run test starts one) to run this test")
+    return url
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    import sqlalchemy as sa
+
+    admin_url = pg_admin_url()
+    name = f"wb_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def study_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where to create a study: a folder (SQLite) or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "study")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def study(study_location: str) -> Iterator[Study]:
+    created = Study.init(study_location, by="tester")
+    yield created
+    created.close()
+
+
+@pytest.fixture(scope="session")
+def counter() -> TokenCounter:
+    return token_counter()
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding=encoding)
+    return path
