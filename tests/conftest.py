@@ -12,8 +12,8 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from workbench.model_files import TokenCounter, token_counter  # noqa: E402
-from workbench.study import Study  # noqa: E402
+from workbench.model_files import TokenCounter, token_counter
+from workbench.study import Study
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -51,7 +53,7 @@ def test_spans_cover_every_word_in_order_within_limit(parts, limit):
     text = ". ".join(parts)
     spans = split_spans(text, words, limit)
     assert all(0 <= a < b <= len(text) for a, b in spans)
-    assert all(b1 <= a2 for (_, b1), (a2, _) in zip(spans, spans[1:], strict=False))
+    assert all(b1 <= a2 for (_, b1), (a2, _) in pairwise(spans))
     assert " ".join(text[a:b] for a, b in spans).split() == text.split()
     assert all(n <= limit for n in words([text[a:b] for a, b in spans]))
 

@@ -65,7 +65,7 @@ def test_known_speakers_are_recognised_once():
 
 
 def test_no_turns_is_an_error_that_says_what_to_do():
-    with pytest.raises(InputError, match="no speaker turns found.*Interviewer"):
+    with pytest.raises(InputError, match=r"no speaker turns found.*Interviewer"):
         parse_lines(["Just a paragraph of notes.", "Another line."], "notes.txt")
 
 

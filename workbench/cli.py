@@ -112,7 +112,7 @@ def _emit(rows: list[dict[str, Any]], fmt: str, columns: list[str], widths: dict
         raise WorkbenchError(f"unknown format {fmt!r}: use table, csv or json")
 
 
-def _open(study: str):  # noqa: ANN202 - returns workbench.study.Study, imported lazily for start-up time
+def _open(study: str):
     from .study import Study
 
     return Study.open(study)

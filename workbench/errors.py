@@ -6,7 +6,7 @@ non-zero exit, the pages into an error box. Anything else reaching a user is a b
 
 from __future__ import annotations
 
-__all__ = ["WorkbenchError", "InputError", "StudyError", "ConflictError"]
+__all__ = ["ConflictError", "InputError", "StudyError", "WorkbenchError"]
 
 
 class WorkbenchError(Exception):

@@ -20,7 +20,7 @@ from .segments import Transcript, TranscriptDraft, Turn, build
 from .tabular import Columns, read_table
 from .transcripts import read_docx, read_subtitles, read_txt
 
-__all__ = ["IngestOptions", "ParsedFiles", "parse_files", "describe_difference", "SUPPORTED"]
+__all__ = ["SUPPORTED", "IngestOptions", "ParsedFiles", "describe_difference", "parse_files"]
 
 SUPPORTED = {
     ".txt": "transcript", ".text": "transcript", ".docx": "transcript", ".vtt": "transcript",

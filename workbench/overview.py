@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from .segments import SegmentRow
 
-__all__ = ["SegmentFilter", "Overview", "overview", "site_of", "role_of"]
+__all__ = ["Overview", "SegmentFilter", "overview", "role_of", "site_of"]
 
 
 def site_of(row: SegmentRow) -> str | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .errors import InputError
 
-__all__ = ["ReadLimits", "check_file", "decode_text", "read_text", "open_zip", "sniff"]
+__all__ = ["ReadLimits", "check_file", "decode_text", "open_zip", "read_text", "sniff"]
 
 _MAGIC: list[tuple[bytes, str, int]] = [
     (b"%PDF", "a PDF document", 0),
@@ -89,7 +89,8 @@ def decode_text(data: bytes, name: str, encoding: str | None = None) -> str:
         try:
             codecs.lookup(encoding)
         except LookupError as exc:
-            raise InputError(name, f"unknown encoding {encoding!r}", "use for example utf-8, cp1252 or latin-1") from exc
+            raise InputError(name, f"unknown encoding {encoding!r}",
+                             "use for example utf-8, cp1252 or latin-1") from exc
         try:
             return data.decode(encoding)
         except UnicodeDecodeError as exc:
@@ -146,7 +147,8 @@ def open_zip(path: Path, data: bytes, limits: ReadLimits, what: str, required: s
     total = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if total > limits.max_unzipped_bytes or (total > 10 * 1048576 and total / packed > limits.max_ratio):
-        raise InputError(name, f"unpacks to {total / 1048576:.0f} MB from {packed / 1048576:.1f} MB; it may be a zip bomb",
+        raise InputError(name, f"unpacks to {total / 1048576:.0f} MB from {packed / 1048576:.1f} MB; "
+                         "it may be a zip bomb",
                          "open and re-save it, or check where it came from")
     if required not in archive.namelist():
         raise InputError(name, f"is a zip file but not {what} (no {required} inside)",

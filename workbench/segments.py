@@ -18,8 +18,15 @@ from typing import Any
 from .splitting import CountTokens, split_spans
 
 __all__ = [
-    "Turn", "TranscriptDraft", "Segment", "SegmentRow", "Transcript", "build", "clean_text",
-    "is_interviewer_label", "sha256_text",
+    "Segment",
+    "SegmentRow",
+    "Transcript",
+    "TranscriptDraft",
+    "Turn",
+    "build",
+    "clean_text",
+    "is_interviewer_label",
+    "sha256_text",
 ]
 
 _INTERVIEWER = re.compile(

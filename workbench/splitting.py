@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 
-__all__ = ["sentence_spans", "split_spans", "CountTokens"]
+__all__ = ["CountTokens", "sentence_spans", "split_spans"]
 
 CountTokens = Callable[[Sequence[str]], list[int]]
 
@@ -56,7 +57,7 @@ def _word_chunks(text: str, start: int, end: int, count: CountTokens, limit: int
         words.extend(_char_chunks(text, m.start(), m.end(), count, limit))
     sizes = count([text[a:b] for a, b in words])
     chunks: list[tuple[int, int]] = []
-    chunk_start, used = None, 0
+    chunk_start, used, prev_end = None, 0, start
     for (a, b), size in zip(words, sizes, strict=True):
         if chunk_start is not None and used + size > limit:
             chunks.append((chunk_start, prev_end))
@@ -106,8 +107,8 @@ def split_spans(text: str, count: CountTokens, limit: int) -> list[tuple[int, in
             high = mid
         else:
             low = mid + 1
-    starts = _pack(sizes, low) + [len(pieces)]
-    spans = [(pieces[s][0], pieces[e - 1][1]) for s, e in zip(starts, starts[1:], strict=False)]
+    starts = [*_pack(sizes, low), len(pieces)]
+    spans = [(pieces[s][0], pieces[e - 1][1]) for s, e in pairwise(starts)]
     # Word pieces are additive across whitespace for BERT tokenizers; check anyway, so a
     # tokenizer that is not never yields an over-long segment.
     checked: list[tuple[int, int]] = []

@@ -7,7 +7,7 @@ which can leak data or run commands. Every text cell we export goes through ``sa
 
 from __future__ import annotations
 
-__all__ = ["safe_cell", "FORMULA_STARTS"]
+__all__ = ["FORMULA_STARTS", "safe_cell"]
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 

@@ -26,7 +26,7 @@ from .participants import Participant
 from .segments import SegmentRow, Transcript
 from .store_schema import CURRENT_VERSION, MIGRATIONS, imports, meta, participants, segments, transcripts
 
-__all__ = ["Store", "TranscriptInfo", "study_url", "utc_now", "DB_FILE"]
+__all__ = ["DB_FILE", "Store", "TranscriptInfo", "study_url", "utc_now"]
 
 DB_FILE = "study.sqlite"
 _WRITE = "workbench_write"

@@ -21,7 +21,7 @@ from .participants import Participant
 from .segments import SegmentRow
 from .store import Store
 
-__all__ = ["Study", "IngestReport", "default_researcher"]
+__all__ = ["IngestReport", "Study", "default_researcher"]
 
 
 def default_researcher() -> str:

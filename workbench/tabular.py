@@ -17,10 +17,10 @@ from pathlib import Path
 
 from .errors import InputError
 from .readers import ReadLimits, check_file, decode_text, open_zip
-from .segments import Turn, TranscriptDraft
+from .segments import TranscriptDraft, Turn
 from .transcripts import transcript_id_for
 
-__all__ = ["Columns", "read_table", "read_rows"]
+__all__ = ["Columns", "read_rows", "read_table"]
 
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -100,10 +100,15 @@ def _jsonl_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, str]]]:
         if not isinstance(value, dict):
             raise InputError(str(path), "holds a JSON value that is not an object", "put one {...} object on each line",
                              line=number)
-        yield number, {str(k): "" if v is None else (v if isinstance(v, str) else json.dumps(v)) for k, v in value.items()}
+        yield number, {str(k): _as_text(v) for k, v in value.items()}
 
 
-def read_rows(path: Path, limits: ReadLimits, encoding: str | None = None) -> tuple[str, list[tuple[int, dict[str, str]]]]:
+def _as_text(value: object) -> str:
+    return "" if value is None else value if isinstance(value, str) else json.dumps(value)
+
+
+def read_rows(path: Path, limits: ReadLimits,
+              encoding: str | None = None) -> tuple[str, list[tuple[int, dict[str, str]]]]:
     """(unit, rows) of a table file: ``unit`` is 'line' or 'row' for messages."""
     suffix = path.suffix.lower()
     data = check_file(path, limits)

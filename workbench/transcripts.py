@@ -19,9 +19,9 @@ from pathlib import Path
 
 from .errors import InputError
 from .readers import ReadLimits, check_file, decode_text, open_zip
-from .segments import Turn, TranscriptDraft, is_interviewer_label
+from .segments import TranscriptDraft, Turn, is_interviewer_label
 
-__all__ = ["parse_lines", "read_txt", "read_docx", "read_subtitles", "transcript_id_for"]
+__all__ = ["parse_lines", "read_docx", "read_subtitles", "read_txt", "transcript_id_for"]
 
 _TS = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _LABEL = r"[^\W\d_][\w'’.\-]*(?:[ ](?!\d{1,2}:\d{2})[\w'’.\-\[\]]+){0,3}|\[[^\]\n]{1,30}\]"
@@ -200,7 +200,8 @@ def read_subtitles(path: Path, limits: ReadLimits, fmt: str, encoding: str | Non
         else:
             captions = list(webvtt.from_buffer(text.splitlines(), format="srt"))
     except MalformedFileError as exc:
-        expected = "'WEBVTT' on the first line and cues below" if fmt == "vtt" else "numbered cues with 00:00:01,000 --> 00:00:02,000 times"
+        expected = ("'WEBVTT' on the first line and cues below" if fmt == "vtt"
+                    else "numbered cues with 00:00:01,000 --> 00:00:02,000 times")
         raise InputError(str(path), f"is not a valid {fmt.upper()} subtitle file ({exc})",
                          f"expected {expected}") from exc
     except Exception as exc:  # webvtt-py raises assorted errors on damaged cues
@@ -229,7 +230,8 @@ def read_subtitles(path: Path, limits: ReadLimits, fmt: str, encoding: str | Non
             last = turns[-1]
             turns[-1] = Turn(text=f"{last.text} {body}", line=last.line, speaker=label, timestamp=last.timestamp)
         else:
-            turns.append(Turn(text=body, line=number, speaker=label, timestamp=caption.start.split(".")[0].split(",")[0]))
+            stamp = caption.start.split(".")[0].split(",")[0]
+            turns.append(Turn(text=body, line=number, speaker=label, timestamp=stamp))
         speaker = label
     if not turns:
         raise InputError(str(path), "holds no captions with text", "export the subtitles again")

@@ -184,7 +184,8 @@ def main() -> int:
             raise SystemExit(f"{transcript.id}: {len(turns_seen)} turns read back, {len(source_turns)} written")
         for segment in transcript.segments:
             written = source_turns[segment.turn - 1]
-            if segment.text not in " ".join(written["text"].split()) or segment.speaker.casefold() != written["speaker"].casefold():
+            same_speaker = segment.speaker.casefold() == written["speaker"].casefold()
+            if segment.text not in " ".join(written["text"].split()) or not same_speaker:
                 raise SystemExit(f"{segment.id}: read back {segment.speaker}: {segment.text[:50]!r}, "
                                  f"written {written['speaker']}: {written['text'][:50]!r}")
             rows.append((segment.id, transcript.id, segment.turn, themes[(transcript.id, segment.turn)]))

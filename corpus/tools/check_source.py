@@ -34,7 +34,7 @@ def check(path: Path) -> list[str]:
         if speaker in MODERATORS:
             if theme is not None:
                 problems.append(f"turn {i}: moderator turn must have theme null")
-        elif not isinstance(speaker, str) or not speaker[:1] in ("P", "F"):
+        elif not isinstance(speaker, str) or speaker[:1] not in ("P", "F"):
             problems.append(f"turn {i}: speaker {speaker!r} is not a participant id")
         if theme is not None and theme not in THEMES:
             problems.append(f"turn {i}: unknown theme {theme!r}")
