@@ -113,7 +113,7 @@ def parse_files(
 
 def describe_difference(old: str, new: str) -> str:
     """Say briefly where a re-imported transcript differs from the one stored."""
-    old_lines, new_lines = old.splitlines(), new.splitlines()
+    old_lines, new_lines = old.split("\n\n"), new.split("\n\n")  # one paragraph per turn
     opcodes = [op for op in difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False).get_opcodes()
                if op[0] != "equal"]
     if not opcodes:

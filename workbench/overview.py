@@ -65,7 +65,7 @@ class Overview:
 
 
 def _ranked(counter: Counter[str]) -> list[tuple[str, int]]:
-    return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+    return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0].startswith("("), kv[0]))  # unknowns last
 
 
 def overview(rows: Sequence[SegmentRow], known_participants: Iterable[str] = ()) -> Overview:

@@ -220,7 +220,7 @@ class Store:
             return {}
         with self.read() as conn:
             rows = conn.execute(sa.select(transcripts.c.id, transcripts.c.text).where(transcripts.c.id.in_(wanted)))
-            return dict(rows.tuples().all())
+            return {k: v for k, v in rows}
 
     def segment_owners(self, ids: Iterable[str]) -> dict[str, str]:
         """Segment id -> transcript id, for the given segment ids that exist."""
@@ -230,7 +230,7 @@ class Store:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start:start + 500]
                 rows = conn.execute(sa.select(segments.c.id, segments.c.transcript_id).where(segments.c.id.in_(chunk)))
-                found.update(rows.tuples().all())
+                found.update((k, v) for k, v in rows)
         return found
 
     def participants(self) -> list[Participant]:

@@ -1,0 +1,104 @@
+"""Importing into a study through the facade: all or nothing, idempotent, honest about changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workbench.errors import ConflictError, InputError
+from workbench.overview import SegmentFilter
+
+from .conftest import write
+
+PEOPLE = ("participant_id,site,role,ethnicity_group\n"
+          "P01,North,Parent,Asian / Asian British\nP02,South,Police,White British\n")
+
+
+def interview(folder: Path, name: str, who: str = "P01", extra: str = "") -> Path:
+    return write(folder / name, f"Interviewer: How was it?\n{who}: It was slow. Very slow.{extra}\n"
+                                f"Interviewer: Anything else?\n{who}: No.\n")
+
+
+def test_ingest_joins_participants_and_keeps_interviewer_turns(study, tmp_path):
+    report = study.ingest([interview(tmp_path, "a.txt")], by="ana", participants=write(tmp_path / "p.csv", PEOPLE))
+    assert report.added == ["a"] and report.segments_added == 4 and report.participants_added == 2
+    rows = study.segments()
+    assert [(r.speaker, r.is_interviewer, r.participant_id, r.site) for r in rows[:2]] == [
+        ("Interviewer", True, None, None), ("P01", False, "P01", "North")]
+    assert rows[1].groups == {"ethnicity_group": "Asian / Asian British"}
+    assert any("P02" in w and "no segments" in w for w in report.warnings)
+
+
+def test_reimporting_the_same_file_changes_nothing(study, tmp_path):
+    path = interview(tmp_path, "a.txt")
+    study.ingest([path])
+    before = study.segments()
+    again = study.ingest([path])
+    assert not again.changed_anything and again.unchanged == ["a"]
+    assert study.segments() == before
+    assert len(study.store.imports()) == 1
+
+
+def test_a_changed_transcript_is_refused_saying_what_differs(study, tmp_path):
+    study.ingest([interview(tmp_path / "v1", "a.txt")])
+    with pytest.raises(ConflictError, match=r"'a' is already in the study with different text: paragraph 2 changed: "
+                                            r"'P01: It was slow\. Very slow\.' -> 'P01: It was slow\. Very slow\. "
+                                            r"Really\.'.*nothing was imported"):
+        study.ingest([interview(tmp_path / "v2", "a.txt", extra=" Really.")])
+
+
+def test_one_bad_file_means_nothing_is_imported(study, tmp_path):
+    good = interview(tmp_path, "good.txt")
+    bad = write(tmp_path / "bad.csv", "id,text\n1,a\n1,b\n")
+    with pytest.raises(InputError, match="repeats id"):
+        study.ingest([good, bad], participants=write(tmp_path / "p.csv", PEOPLE))
+    assert study.segments() == [] and study.participants() == [] and study.store.imports() == []
+
+
+def test_segment_id_already_used_by_another_transcript(study, tmp_path):
+    study.ingest([write(tmp_path / "one.csv", "id,text\nS1,hello\n")])
+    with pytest.raises(ConflictError, match=r"two\.csv: segment id 'S1' is already used by transcript 'one'"):
+        study.ingest([write(tmp_path / "two.csv", "id,text\nS1,other\n")])
+
+
+def test_tables_keep_metadata_and_group_by_transcript(study, tmp_path):
+    table = write(tmp_path / "fg.csv", "id,text,transcript,participant,speaker,site,wave\n"
+                                       "r1,Welcome all.,FG1,,Facilitator,,1\nr2,=1+1 thanks,FG1,F1,F1,East,1\n"
+                                       "r3,Next one.,FG2,F2,F2,West,2\n")
+    study.ingest([table])
+    rows = study.segments()
+    assert [(r.id, r.transcript_id, r.is_interviewer, r.participant_id) for r in rows] == [
+        ("r1", "FG1", True, None), ("r2", "FG1", False, "F1"), ("r3", "FG2", False, "F2")]
+    assert rows[1].metadata == {"site": "East", "wave": "1"}
+    assert [r.id for r in study.segments(SegmentFilter(site="east"))] == ["r2"]
+    text = study.store.transcript_texts(["FG1"])["FG1"]
+    assert text[rows[1].start:rows[1].end] == "=1+1 thanks"
+
+
+def test_filters(study, tmp_path):
+    study.ingest([interview(tmp_path, "a.txt"), interview(tmp_path, "b.txt", who="P02"), interview(tmp_path, "c.txt",
+                 who="P09")], participants=write(tmp_path / "p.csv", PEOPLE))
+    assert {r.transcript_id for r in study.segments(SegmentFilter(site="South"))} == {"b"}
+    assert {r.participant_id for r in study.segments(SegmentFilter(role="parent"))} == {"P01"}
+    assert len(study.segments(SegmentFilter(transcript="c", include_interviewer=False))) == 2
+    white_british = SegmentFilter(groups={"ethnicity_group": "White British"})
+    assert {r.transcript_id for r in study.segments(white_british)} == {"b"}
+    assert {r.speaker for r in study.segments(SegmentFilter(speaker="interviewer"))} == {"Interviewer"}
+
+
+def test_participants_missing_from_the_sidecar_are_listed(study, tmp_path):
+    report = study.ingest([interview(tmp_path, "c.txt", who="P09")], participants=write(tmp_path / "p.csv", PEOPLE))
+    assert any("participants missing from the participants file" in w and "c: P09" in w for w in report.warnings)
+    assert study.overview().unsited_participants == ["P09"]
+
+
+def test_overview_counts(study, tmp_path):
+    study.ingest([interview(tmp_path, "a.txt"), interview(tmp_path, "b.txt", who="P02")],
+                 participants=write(tmp_path / "p.csv", PEOPLE))
+    view = study.overview()
+    assert (view.segments, view.transcripts, view.participants, view.interviewer_segments) == (8, 2, 2, 4)
+    assert view.by_site == [("North", 2), ("South", 2)]
+    assert view.by_transcript == [("a", 4), ("b", 4)]
+    spoken = len("How was it?") + len("Anything else?")
+    assert view.interviewer_share == pytest.approx(spoken / (spoken + len("It was slow. Very slow.") + len("No.")))
