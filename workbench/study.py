@@ -18,7 +18,7 @@ from .ingest import IngestOptions, Progress, describe_difference, parse_files
 from .model_files import TokenCounter, token_counter
 from .overview import Overview, SegmentFilter, overview
 from .participants import Participant
-from .segments import SegmentRow
+from .segments import SegmentRow, Transcript
 from .store import Store
 
 __all__ = ["IngestReport", "Study", "default_researcher"]
@@ -94,7 +94,6 @@ class Study:
         report = IngestReport(warnings=list(parsed.warnings))
 
         stored = {t.id: t for t in self.store.transcripts()}
-        fresh = []
         changed = [t for t in parsed.transcripts if t.id in stored and stored[t.id].text_sha256 != t.text_hash]
         if changed:
             first = changed[0]
@@ -105,9 +104,8 @@ class Study:
                 f"{more}: {describe_difference(old, first.text)}; nothing was imported. Import the "
                 "changed version under a new file name, or keep the one already coded"
             )
-        for transcript in parsed.transcripts:
-            (report.unchanged if transcript.id in stored else fresh).append(transcript)
-        report.unchanged = [t.id for t in report.unchanged]
+        report.unchanged = [t.id for t in parsed.transcripts if t.id in stored]
+        fresh = [t for t in parsed.transcripts if t.id not in stored]
 
         owners = self.store.segment_owners(s.id for t in fresh for s in t.segments)
         if owners:
@@ -119,7 +117,7 @@ class Study:
         with self.store.write() as tx:
             if parsed.participants:
                 report.participants_added, report.participants_updated = tx.upsert_participants(parsed.participants)
-            by_source: dict[str, list] = {}
+            by_source: dict[str, list[Transcript]] = {}
             for transcript in fresh:
                 by_source.setdefault(transcript.source, []).append(transcript)
             for source, items in by_source.items():
