@@ -107,7 +107,7 @@ def _emit(rows: list[dict[str, Any]], fmt: str, columns: list[str], widths: dict
         for row in rows:
             # Text(...) keeps transcript words literal: rich markup in a quote is not interpreted.
             table.add_row(*[Text("" if row.get(c) is None else str(row.get(c))) for c in columns])
-        Console().print(table)
+        Console(width=None if sys.stdout.isatty() else 160).print(table)
     else:
         raise WorkbenchError(f"unknown format {fmt!r}: use table, csv or json")
 
@@ -254,6 +254,95 @@ def info(study: StudyOpt, fmt: FormatOpt = "table") -> None:
 
 @app.command()
 @handled
+def discover(
+    study: StudyOpt,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed and segments give the same candidates.")] = 42,
+    min_size: Annotated[int | None, typer.Option(help="Smallest candidate, in segments (default: grows with the study).")] = None,
+    include_interviewer: Annotated[bool, typer.Option("--include-interviewer", help="Cluster interviewer turns too.")] = False,
+    min_similarity: Annotated[float, typer.Option(help="Segments less similar than this to every candidate stay unassigned, for triage.")] = 0.25,
+    resamples: Annotated[int, typer.Option(help="Resamples for each candidate's stability score (0 to skip).")] = 5,
+    backend: Annotated[str, typer.Option(help="Embedding backend: onnx-int8 (fast), onnx or torch.")] = "onnx-int8",
+    by: ByOpt = None,
+) -> None:
+    """Propose candidate themes: embed the segments, cluster them, record the run."""
+    from .discover import DiscoveryParams
+
+    params = DiscoveryParams(seed=seed, min_size=min_size, include_interviewer=include_interviewer,
+                             min_similarity=min_similarity, resamples=resamples)
+    run = _open(study).discover(params, by=by, backend=backend, progress=_progress("discovering"))
+    timings = ", ".join(f"{k} {v:.1f}s" for k, v in run.timings.items())
+    typer.echo(f"run {run.id}: {run.candidates} candidate themes from {run.segments} segments; "
+               f"coverage {run.coverage:.1%} (the rest await triage)")
+    typer.echo(f"model {run.model_name} ({run.backend}, weights {run.model_sha256[:12]}); {timings}")
+    typer.echo(f"next: workbench candidates --study {study}")
+
+
+@app.command()
+@handled
+def candidates(
+    study: StudyOpt,
+    run: Annotated[int | None, typer.Option(help="Which run (default: the latest).")] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """List the candidate themes of the latest (or a named) discovery run."""
+    from .runs import candidate_id
+
+    opened = _open(study)
+    record, found = opened.candidates(run)
+    quotes = {}
+    if fmt != "table":
+        texts = {r.id: r.text for r in opened.segments()}
+        quotes = {c.number: [texts.get(s, "") for s in c.representatives] for c in found}
+    rows = [
+        {"id": candidate_id(record.id or 0, c.number), "number": c.number, "label": c.label,
+         "keywords": [w for w, _ in c.keywords] if fmt != "json" else [[w, s] for w, s in c.keywords],
+         "size": c.size, "participants": c.participants, "sites": c.sites, "stability": c.stability,
+         "representatives": c.representatives, "quotes": quotes.get(c.number, [])}
+        for c in found
+    ]
+    if fmt == "table":
+        for row in rows:
+            row["keywords"] = ", ".join(row["keywords"][:6])
+        _emit(rows, fmt, ["id", "label", "size", "participants", "sites", "stability", "keywords"],
+              {"label": 40, "keywords": 50})
+        typer.echo(f"run {record.id}: {len(rows)} candidates, coverage {record.coverage:.1%}")
+        return
+    if fmt == "csv":
+        for row in rows:
+            row["keywords"] = "; ".join(row["keywords"])
+            row["representatives"] = "; ".join(row["representatives"])
+            row["quotes"] = " | ".join(row["quotes"])
+    _emit(rows, fmt, ["id", "number", "label", "keywords", "size", "participants", "sites", "stability",
+                      "representatives", "quotes"])
+
+
+export_app = typer.Typer(help="Write what the study holds to files.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("assignments")
+@handled
+def export_assignments(
+    study: StudyOpt,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The CSV file to write.")],
+    run: Annotated[int | None, typer.Option(help="Which run (default: the latest).")] = None,
+) -> None:
+    """Every clustered segment with its candidate (-1: unassigned) and similarity, as CSV."""
+    record, assigned = _open(study).assignments(run)
+    tmp = out.with_name(out.name + ".partial")
+    with tmp.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["segment_id", "candidate", "probability"])
+        from .spreadsheet import safe_cell
+
+        for a in assigned:
+            writer.writerow([safe_cell(a.segment_id), a.candidate, f"{a.similarity:.4f}"])
+    tmp.replace(out)
+    typer.echo(f"wrote {len(assigned)} assignments from run {record.id} to {out}")
+
+
+@app.command()
+@handled
 def demo(
     study: Annotated[Path, typer.Option("--study", "-s", help="Where to build the sample study.")] = Path("sample-study"),
     corpus: Annotated[Path, typer.Option(help="The sample corpus folder.")] = REPO_ROOT / "corpus",
@@ -270,6 +359,9 @@ def demo(
     typer.echo(f"imported {len(report.added)} transcript(s), {report.segments_added} segment(s); "
                f"{len(report.unchanged)} already there")
     info(study=str(study), fmt="table")
+    if not opened.runs():
+        discover(study=str(study))
+    candidates(study=str(study))
 
 
 def run() -> None:

@@ -23,8 +23,21 @@ from sqlalchemy.pool import NullPool
 from . import __version__
 from .errors import StudyError
 from .participants import Participant
+from .runs import AssignmentRecord, CandidateRecord, RunRecord
 from .segments import SegmentRow, Transcript
-from .store_schema import CURRENT_VERSION, MIGRATIONS, imports, meta, participants, segments, transcripts
+from .store_schema import (
+    CURRENT_VERSION,
+    MIGRATIONS,
+    assignments,
+    candidates,
+    embeddings,
+    imports,
+    meta,
+    participants,
+    runs,
+    segments,
+    transcripts,
+)
 
 __all__ = ["DB_FILE", "Store", "TranscriptInfo", "study_url", "utc_now"]
 
@@ -272,6 +285,56 @@ class Store:
                                .order_by(imports.c.id).limit(1)).first()
             return dict(row._mapping) if row else None
 
+    # --- discovery ---------------------------------------------------------------------
+    def cached_vectors(self, model_key: str, hashes: Iterable[str]) -> dict[str, bytes]:
+        """Embedding vectors already computed for these text hashes under this model."""
+        wanted = list(dict.fromkeys(hashes))
+        found: dict[str, bytes] = {}
+        with self.read() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                rows = conn.execute(sa.select(embeddings.c.text_sha256, embeddings.c.vector)
+                                    .where(embeddings.c.model_key == model_key)
+                                    .where(embeddings.c.text_sha256.in_(chunk)))
+                found.update((h, bytes(v)) for h, v in rows)
+        return found
+
+    def runs(self) -> list[RunRecord]:
+        with self.read() as conn:
+            return [_run(r) for r in conn.execute(sa.select(runs).order_by(runs.c.id))]
+
+    def latest_run_id(self) -> int | None:
+        with self.read() as conn:
+            return conn.execute(sa.select(sa.func.max(runs.c.id))).scalar()
+
+    def run(self, run_id: int) -> RunRecord | None:
+        with self.read() as conn:
+            row = conn.execute(sa.select(runs).where(runs.c.id == run_id)).first()
+            return _run(row) if row else None
+
+    def candidates(self, run_id: int) -> list[CandidateRecord]:
+        with self.read() as conn:
+            rows = conn.execute(sa.select(candidates).where(candidates.c.run_id == run_id)
+                                .order_by(candidates.c.number))
+            return [CandidateRecord(r.number, r.label, [tuple(k) for k in r.keywords], list(r.representatives),
+                                    r.size, r.participants, r.sites, r.stability, bytes(r.centroid)) for r in rows]
+
+    def assignments(self, run_id: int) -> list[AssignmentRecord]:
+        with self.read() as conn:
+            rows = conn.execute(sa.select(assignments).where(assignments.c.run_id == run_id)
+                                .order_by(assignments.c.segment_id))
+            return [AssignmentRecord(r.segment_id, r.candidate, r.similarity, r.nearest, r.nearest_similarity)
+                    for r in rows]
+
+
+def _run(r: Any) -> RunRecord:
+    return RunRecord(
+        id=r.id, created_at=r.created_at, by=r.by, params=dict(r.params), model_name=r.model_name,
+        model_sha256=r.model_sha256, backend=r.backend, seed=r.seed, input_sha256=r.input_sha256,
+        versions=dict(r.versions), timings=dict(r.timings), segments=r.segments, candidates=r.candidates,
+        coverage=r.coverage, merge_suggestions=[tuple(m) for m in r.merge_suggestions],
+        hierarchy=list(r.hierarchy))
+
 
 class Writer:
     """What may be written inside one transaction."""
@@ -321,6 +384,30 @@ class Writer:
         return added, updated
 
 
+    def add_vectors(self, model_key: str, items: Iterable[tuple[str, bytes]]) -> None:
+        """Cache embedding vectors (text hash -> float32 bytes); ones already cached are left alone."""
+        pending = dict(items)
+        hashes = list(pending)
+        for start in range(0, len(hashes), 500):
+            chunk = hashes[start:start + 500]
+            have = {h for (h,) in self.conn.execute(
+                sa.select(embeddings.c.text_sha256).where(embeddings.c.model_key == model_key)
+                .where(embeddings.c.text_sha256.in_(chunk)))}
+            fresh = [{"model_key": model_key, "text_sha256": h, "vector": pending[h]} for h in chunk if h not in have]
+            if fresh:
+                self.conn.execute(sa.insert(embeddings), fresh)
+
+    def add_run(self, run: RunRecord, found: Iterable[CandidateRecord], assigned: Iterable[AssignmentRecord]) -> int:
+        """Record a discovery run with its candidates and every segment's assignment."""
+        values = {k: v for k, v in run.__dict__.items() if k != "id"}
+        run_id = int(self.conn.execute(sa.insert(runs).values(**values)).inserted_primary_key[0])
+        rows = [{"run_id": run_id, **c.__dict__} for c in found]
+        if rows:
+            self.conn.execute(sa.insert(candidates), rows)
+        rows = [{"run_id": run_id, **a.__dict__} for a in assigned]
+        if rows:
+            self.conn.execute(sa.insert(assignments), rows)
+        return run_id
+
 def _reason(exc: Exception) -> str:
     return str(getattr(exc, "orig", exc)).splitlines()[0]
-

@@ -68,6 +68,57 @@ imports = sa.Table(
     sa.Column("summary", sa.JSON, nullable=False),
 )
 
+embeddings = sa.Table(
+    "embeddings", metadata,
+    sa.Column("model_key", sa.String(200), primary_key=True),
+    sa.Column("text_sha256", sa.String(64), primary_key=True),
+    sa.Column("vector", sa.LargeBinary, nullable=False),
+)
+
+runs = sa.Table(
+    "runs", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("by", sa.Text, nullable=False),
+    sa.Column("params", sa.JSON, nullable=False),
+    sa.Column("model_name", sa.Text, nullable=False),
+    sa.Column("model_sha256", sa.String(64), nullable=False),
+    sa.Column("backend", sa.String(32), nullable=False),
+    sa.Column("seed", sa.Integer, nullable=False),
+    sa.Column("input_sha256", sa.String(64), nullable=False),
+    sa.Column("versions", sa.JSON, nullable=False),
+    sa.Column("timings", sa.JSON, nullable=False),
+    sa.Column("segments", sa.Integer, nullable=False),
+    sa.Column("candidates", sa.Integer, nullable=False),
+    sa.Column("coverage", sa.Float, nullable=False),
+    sa.Column("merge_suggestions", sa.JSON, nullable=False),
+    sa.Column("hierarchy", sa.JSON, nullable=False),
+)
+
+candidates = sa.Table(
+    "candidates", metadata,
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), primary_key=True),
+    sa.Column("number", sa.Integer, primary_key=True),
+    sa.Column("label", sa.Text, nullable=False),
+    sa.Column("keywords", sa.JSON, nullable=False),
+    sa.Column("representatives", sa.JSON, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("participants", sa.Integer, nullable=False),
+    sa.Column("sites", sa.Integer, nullable=False),
+    sa.Column("stability", sa.Float, nullable=False),
+    sa.Column("centroid", sa.LargeBinary, nullable=False),
+)
+
+assignments = sa.Table(
+    "assignments", metadata,
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), primary_key=True),
+    sa.Column("segment_id", sa.String(250), sa.ForeignKey("segments.id"), primary_key=True),
+    sa.Column("candidate", sa.Integer, nullable=False),
+    sa.Column("similarity", sa.Float, nullable=False),
+    sa.Column("nearest", sa.Integer, nullable=False),
+    sa.Column("nearest_similarity", sa.Float, nullable=False),
+)
+
 
 def _v1_tables(conn: sa.Connection) -> None:
     metadata.create_all(conn, tables=[meta, transcripts, segments, participants, imports])
@@ -84,9 +135,14 @@ def _v2_indexes(conn: sa.Connection) -> None:
         conn.execute(sa.text(statement))
 
 
+def _v3_discovery(conn: sa.Connection) -> None:
+    metadata.create_all(conn, tables=[embeddings, runs, candidates, assignments])
+
+
 # (version, what it does, how): append only; never edit a migration that has shipped.
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "transcripts, segments, participants and imports", _v1_tables),
     (2, "indexes for reading segments by transcript and participant", _v2_indexes),
+    (3, "embedding cache, discovery runs, candidates and assignments", _v3_discovery),
 ]
 CURRENT_VERSION = MIGRATIONS[-1][0]

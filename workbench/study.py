@@ -13,11 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ConflictError
+from .discover import DiscoveryParams
+from .errors import ConflictError, StudyError
 from .ingest import IngestOptions, Progress, describe_difference, parse_files
 from .model_files import TokenCounter, token_counter
 from .overview import Overview, SegmentFilter, overview
 from .participants import Participant
+from .runs import AssignmentRecord, CandidateRecord, RunRecord
 from .segments import SegmentRow, Transcript
 from .store import Store
 
@@ -171,6 +173,41 @@ class Study:
 
     def participants(self) -> list[Participant]:
         return self.store.participants()
+
+    # --- discovery -------------------------------------------------------------------
+    def discover(self, params: DiscoveryParams = DiscoveryParams(), by: str | None = None,
+                 backend: str = "onnx-int8", progress: Progress | None = None) -> RunRecord:
+        """Propose candidate themes from the study's segments and record the run."""
+        from .discovery_runs import run_discovery
+
+        run_id, _ = run_discovery(self.store, by or default_researcher(), params, self.store.segment_rows(),
+                                  backend, progress)
+        run = self.store.run(run_id)
+        assert run is not None
+        return run
+
+    def runs(self) -> list[RunRecord]:
+        return self.store.runs()
+
+    def latest_run(self) -> RunRecord:
+        run_id = self.store.latest_run_id()
+        if run_id is None:
+            raise StudyError(f"{self.location}: no discovery run yet; run 'workbench discover --study ...' first")
+        run = self.store.run(run_id)
+        assert run is not None
+        return run
+
+    def candidates(self, run_id: int | None = None) -> tuple[RunRecord, list[CandidateRecord]]:
+        run = self.latest_run() if run_id is None else self.store.run(run_id)
+        if run is None:
+            raise StudyError(f"{self.location}: no discovery run {run_id}")
+        return run, self.store.candidates(run.id or 0)
+
+    def assignments(self, run_id: int | None = None) -> tuple[RunRecord, list[AssignmentRecord]]:
+        run = self.latest_run() if run_id is None else self.store.run(run_id)
+        if run is None:
+            raise StudyError(f"{self.location}: no discovery run {run_id}")
+        return run, self.store.assignments(run.id or 0)
 
     def overview(self) -> Overview:
         return overview(self.store.segment_rows(), [p.id for p in self.store.participants()])

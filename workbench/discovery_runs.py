@@ -1,0 +1,104 @@
+"""Running discovery on a study: embed (through the cache), cluster, and record the run.
+
+Kept out of ``study.py`` so the facade stays a list of actions; this module does the one
+long action and nothing else. It imports the heavy stack (numpy, onnxruntime, BERTopic)
+only when called, so commands that never cluster start quickly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from importlib import metadata
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .discover import Discovery, DiscoveryParams, Doc, discover
+from .embed import Encoder, load_model
+from .errors import WorkbenchError
+from .overview import SegmentFilter, site_of
+from .runs import AssignmentRecord, CandidateRecord, RunRecord
+from .segments import SegmentRow
+from .store import Store, utc_now
+
+if TYPE_CHECKING:
+    pass
+
+__all__ = ["embed_segments", "input_hash", "run_discovery"]
+
+Progress = Callable[[int, int, str], None]
+_PACKAGES = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "numpy", "onnxruntime", "tokenizers",
+             "sentence-transformers", "torch")
+
+
+def _versions() -> dict[str, str]:
+    found = {"theme-workbench": __version__}
+    for name in _PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "absent"
+    return found
+
+
+def input_hash(rows: Sequence[SegmentRow]) -> str:
+    """What was clustered: segment ids and their texts' hashes, order-independent."""
+    digest = hashlib.sha256()
+    for row in sorted(rows, key=lambda r: r.id):
+        digest.update(f"{row.id}\t{hashlib.sha256(row.text.encode()).hexdigest()}\n".encode())
+    return digest.hexdigest()
+
+
+def embed_segments(store: Store, encoder: Encoder, rows: Sequence[SegmentRow], progress: Progress | None = None):
+    """Vectors for ``rows``, computing only texts this model has not embedded before."""
+    import numpy as np
+
+    hashes = [hashlib.sha256(r.text.encode("utf-8")).hexdigest() for r in rows]
+    cached = store.cached_vectors(encoder.key, hashes)
+    missing = list(dict.fromkeys(h for h in hashes if h not in cached))
+    if missing:
+        text_of = {h: r.text for h, r in zip(hashes, rows, strict=True)}
+        vectors = encoder.encode([text_of[h] for h in missing], progress)
+        fresh = {h: v.astype(np.float32).tobytes() for h, v in zip(missing, vectors, strict=True)}
+        with store.write() as tx:
+            tx.add_vectors(encoder.key, fresh.items())
+        cached.update(fresh)
+    if not rows:
+        return np.zeros((0, 384), dtype=np.float32), 0
+    return np.stack([np.frombuffer(cached[h], dtype=np.float32) for h in hashes]), len(missing)
+
+
+def run_discovery(store: Store, by: str, params: DiscoveryParams, segments: list[SegmentRow],
+                  backend: str = "onnx-int8", progress: Progress | None = None) -> tuple[int, Discovery]:
+    """Embed, cluster and record one run in a single write; returns (run id, discovery)."""
+    where = SegmentFilter(include_interviewer=params.include_interviewer)
+    rows = where.apply(segments)
+    if not rows:
+        raise WorkbenchError("the study has no segments to cluster: import transcripts first with 'workbench ingest'")
+    info = load_model()
+    encoder = Encoder(info, backend)  # type: ignore[arg-type]
+    start = time.perf_counter()
+    embeddings, embedded = embed_segments(store, encoder, rows, progress)
+    embed_time = time.perf_counter() - start
+    docs = [Doc(r.id, r.text, r.participant_id, site_of(r)) for r in rows]
+    found = discover(docs, embeddings, params, word_embedder=encoder.encode, progress=progress)
+    timings = {"embedding": round(embed_time, 3), **{k: round(v, 3) for k, v in found.timings.items()}}
+    record = RunRecord(
+        id=None, created_at=utc_now(), by=by,
+        params={**asdict(params), "min_cluster_size": found.min_cluster_size, "embedded_now": embedded},
+        model_name=info.name, model_sha256=info.weights_sha256, backend=backend, seed=params.seed,
+        input_sha256=input_hash(rows), versions=_versions(), timings=timings, segments=len(rows),
+        candidates=len(found.candidates), coverage=round(found.coverage, 4),
+        merge_suggestions=found.merge_suggestions, hierarchy=found.hierarchy,
+    )
+    candidates = [
+        CandidateRecord(c.number, c.label, c.keywords, c.representatives, c.size, c.participants, c.sites,
+                        c.stability, c.centroid.astype("float32").tobytes())
+        for c in found.candidates
+    ]
+    assigned = [AssignmentRecord(seg, cand, sim, *found.nearest[seg]) for seg, (cand, sim) in found.assignment.items()]
+    with store.write() as tx:
+        run_id = tx.add_run(record, candidates, assigned)
+    return run_id, found
