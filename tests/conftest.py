@@ -73,3 +73,12 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding=encoding)
     return path
+
+
+@pytest.fixture(scope="session")
+def discovered_sample(tmp_path_factory: pytest.TempPathFactory) -> Study:
+    """The sample corpus imported and discovered once per test session (the real model, real BERTopic)."""
+    study = Study.init(tmp_path_factory.mktemp("discovered") / "study", by="tester")
+    study.ingest(sorted((CORPUS / "transcripts").iterdir()), participants=CORPUS / "participants.csv")
+    study.discover(by="tester")
+    return study

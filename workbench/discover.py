@@ -161,7 +161,7 @@ def _reduce(embeddings: np.ndarray, params: DiscoveryParams) -> np.ndarray:
     neighbours = max(2, min(params.n_neighbors, n - 1))
     components = max(2, min(params.n_components, n - 2))
     reducer = UMAP(n_neighbors=neighbours, n_components=components, min_dist=0.0, metric="cosine",
-                   random_state=params.seed, low_memory=True)
+                   random_state=params.seed, low_memory=True, n_jobs=1)
     return reducer.fit_transform(embeddings)
 
 
@@ -254,8 +254,14 @@ def _keywords(texts: list[str], labels: np.ndarray, embeddings: np.ndarray, word
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
     class Words(BaseEmbedder):
+        """Embeds in a canonical order: BERTopic passes words in set order, which changes
+        with Python's hash seed, and other batches give other floating-point roundings."""
+
         def embed(self, documents: list[str], verbose: bool = False) -> np.ndarray:
-            return np.asarray(word_embedder(list(documents)))
+            unique = sorted(set(documents))
+            vectors = np.asarray(word_embedder(unique))
+            index = {text: i for i, text in enumerate(unique)}
+            return vectors[[index[d] for d in documents]]
 
     stop = sorted(ENGLISH_STOP_WORDS | FILLERS)
     vectorizer = CountVectorizer(stop_words=stop, ngram_range=(1, 2), min_df=2 if len(texts) >= 50 else 1,

