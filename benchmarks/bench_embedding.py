@@ -1,0 +1,49 @@
+"""Embedding backends on interview-length segments: speed, and what int8 costs in quality.
+
+Speed of sentence-transformers' torch backend, ONNX fp32 and ONNX int8 (per-channel) on
+the sample corpus's participant segments; mean and minimum cosine similarity of int8 to
+fp32 embeddings; and the agreement (ARI) of candidates discovered from each.
+
+    .venv/bin/python benchmarks/bench_embedding.py
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from common import load_answer_key, save, timed
+
+
+def main() -> None:
+    from sklearn.metrics import adjusted_rand_score
+
+    from workbench.discover import DiscoveryParams, Doc, discover
+    from workbench.embed import Encoder, load_model
+    from workbench.model_files import token_counter
+
+    ids, texts, _, people, sites = load_answer_key()
+    info = load_model()
+    pieces = token_counter()(texts)
+    results: dict[str, object] = {"segments": len(texts), "mean_word_pieces": round(float(np.mean(pieces)), 1)}
+    vectors = {}
+    for backend, batch in [("torch", 32), ("onnx", 32), ("onnx-int8", 16), ("onnx-int8", 32), ("onnx-int8", 64)]:
+        encoder = Encoder(info, backend, batch_size=batch)  # type: ignore[arg-type]
+        encoder.encode(texts[:64])  # load, export if needed, warm up
+        vecs, took = timed(lambda encoder=encoder: encoder.encode(texts))
+        vectors[backend] = vecs
+        results[f"{backend}_batch{batch}_segments_per_s"] = round(len(texts) / took, 1)
+        print(backend, batch, results[f"{backend}_batch{batch}_segments_per_s"], flush=True)
+    cosine = np.sum(vectors["onnx"] * vectors["onnx-int8"], axis=1)
+    results["int8_vs_fp32_cosine_mean"] = round(float(cosine.mean()), 4)
+    results["int8_vs_fp32_cosine_min"] = round(float(cosine.min()), 4)
+    results["onnx_fp32_vs_torch_cosine_min"] = round(float(np.sum(vectors["onnx"] * vectors["torch"], axis=1).min()), 6)
+    docs = [Doc(i, t, p, s) for i, t, p, s in zip(ids, texts, people, sites, strict=True)]
+    found = {b: discover(docs, vectors[b], DiscoveryParams(resamples=0)) for b in ("onnx", "onnx-int8")}
+    a = [found["onnx"].assignment[i][0] for i in ids]
+    b = [found["onnx-int8"].assignment[i][0] for i in ids]
+    results["candidates_ari_int8_vs_fp32"] = round(float(adjusted_rand_score(a, b)), 4)
+    print(results)
+    print("saved", save("embedding", results))
+
+
+if __name__ == "__main__":
+    main()
