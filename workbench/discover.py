@@ -171,12 +171,13 @@ def _cluster(points: np.ndarray, min_size: int) -> np.ndarray:
     # A small min_samples: with larger ones HDBSCAN's excess-of-mass selection tended to
     # collapse an interview corpus into two or three blobs; outliers are then placed by
     # nearest centroid anyway, so the extra noise it labels costs no coverage.
-    # And no candidate may hold more than a fifth of the segments: on some seeds the
+    # And no cluster of more than a fifth of the segments (or ten minimum sizes, so small
+    # studies with a few clear groups keep them) is selected: on some seeds the
     # selection otherwise settled on two top-level blobs (measured on the sample corpus:
     # 2 candidates on one seed in five; with the cap, 15-20 on every seed).
     min_samples = 2
     model = HDBSCAN(min_cluster_size=min_size, min_samples=min_samples, metric="euclidean",
-                    cluster_selection_method="eom", max_cluster_size=max(min_size + 1, len(points) // 5),
+                    cluster_selection_method="eom", max_cluster_size=max(len(points) // 5, 10 * min_size),
                     core_dist_n_jobs=1)
     return model.fit_predict(points)
 
