@@ -77,3 +77,22 @@ def test_commands_that_do_not_cluster_do_not_load_the_clustering_stack(discovere
             "if m in sys.modules]; print('HEAVY', heavy)")
     result = subprocess.run([sys.executable, "-c", code, discovered], capture_output=True, text=True, timeout=60)
     assert "HEAVY []" in result.stdout, result.stdout + result.stderr
+
+
+def test_demo_builds_discovers_and_lists(tmp_path):
+    corpus = tmp_path / "corpus"
+    (corpus / "transcripts").mkdir(parents=True)
+    for n in range(3):
+        lines = []
+        for i in range(16):
+            lines += ["Interviewer: And what happened then?", f"P0{n}: {TOPICS[i % 3]}, as it was in week {i}."]
+        (corpus / "transcripts" / f"int{n}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (corpus / "participants.csv").write_text("participant_id,site,role\nP00,A,Parent\nP01,B,Parent\nP02,C,Carer\n",
+                                            encoding="utf-8")
+    study = tmp_path / "sample"
+    out = wb("demo", "--study", str(study), "--corpus", str(corpus)).stdout
+    assert "imported 3 transcript(s), 96 segment(s)" in out
+    assert "candidate themes from 48 segments" in out and "R1-C00" in out
+    again = wb("demo", "--study", str(study), "--corpus", str(corpus)).stdout
+    assert "0 already there" not in again and "3 already there" in again
+    assert again.count("candidate themes from") == 0, "a second demo reuses the first run"

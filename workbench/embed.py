@@ -162,7 +162,7 @@ def _export_onnx(info: ModelInfo, quantised: bool) -> Path:
 class Encoder:
     """Encodes texts into L2-normalised float32 vectors with the chosen backend."""
 
-    def __init__(self, info: ModelInfo, backend: Backend = DEFAULT_BACKEND, batch_size: int = 32) -> None:
+    def __init__(self, info: ModelInfo, backend: Backend = DEFAULT_BACKEND, batch_size: int = 16) -> None:
         if backend not in ("onnx-int8", "onnx", "torch"):
             raise WorkbenchError(f"unknown embedding backend {backend!r}: use onnx-int8, onnx or torch")
         self.info = info
