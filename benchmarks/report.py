@@ -1,0 +1,101 @@
+"""Write benchmarks/RESULTS.md from the JSON the benchmarks saved in benchmarks/results/.
+
+    .venv/bin/python benchmarks/report.py
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def load(name: str) -> dict | None:
+    path = HERE / "results" / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def quality(data: dict) -> list[str]:
+    lines = [
+        "## Theme recovery (quality)", "",
+        "Command: `.venv/bin/python benchmarks/bench_quality.py`",
+        "(sets from `../shared/data/` are skipped when absent).",
+        "Same embeddings (ONNX int8) for both; plain BERTopic is its quick start with a UMAP of the same seed (42).",
+        "NMI and ARI over all rows, unassigned (-1) counted as one cluster; k = candidates; stability = mean",
+        "best-match Jaccard over 5 resamples; seeds = ARI between the workbench's runs with seeds 42 and 7.", "",
+        "| set | rows | labels | plain NMI | plain ARI | plain coverage | plain k "
+        "| workbench NMI | workbench ARI | workbench coverage | workbench k | stability | seeds ARI |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, v in data.items():
+        p, w = v["plain_bertopic"], v["workbench"]
+        lines.append(f"| {name} | {v['rows']:,} | {v['labels']} | {p['nmi']} | {p['ari']} | {p['coverage']} | "
+                     f"{p['candidates']} | {w['nmi']} | {w['ari']} | {w['coverage']} | {w['candidates']} | "
+                     f"{w['mean_stability']} | {v['ari_between_seeds']} |")
+    return [*lines, ""]
+
+
+def embedding(data: dict) -> list[str]:
+    rows = [(k, v) for k, v in data.items() if k.endswith("segments_per_s")]
+    lines = [
+        "## Embedding backends", "",
+        "Command: `.venv/bin/python benchmarks/bench_embedding.py`: the sample corpus's "
+        f"{data['segments']:,} participant segments, {data['mean_word_pieces']} word pieces on average.", "",
+        "| backend and batch | segments/s |", "|---|---:|",
+        *[f"| {k.removesuffix('_segments_per_s').replace('_batch', ', batch ')} | {v} |" for k, v in rows], "",
+        f"- int8 vs fp32 embeddings: mean cosine {data['int8_vs_fp32_cosine_mean']}, "
+        f"minimum {data['int8_vs_fp32_cosine_min']}; ONNX fp32 vs torch: minimum cosine "
+        f"{data['onnx_fp32_vs_torch_cosine_min']}.",
+        f"- candidates from int8 vs fp32 embeddings (same seed): ARI {data['candidates_ari_int8_vs_fp32']}",
+    ]
+    if "candidates_ari_fp32_seed42_vs_seed7" in data:
+        lines.append(f"- for scale, fp32 with seed 42 vs seed 7: ARI {data['candidates_ari_fp32_seed42_vs_seed7']}")
+    if "answer_key_fp32" in data:
+        for key in ("answer_key_fp32", "answer_key_int8"):
+            s = data[key]
+            lines.append(f"- {key.replace('_', ' ')}: NMI {s['nmi']}, ARI {s['ari']}, coverage {s['coverage']}, "
+                         f"{s['candidates']} candidates")
+    return [*lines, ""]
+
+
+def speed(data: dict) -> list[str]:
+    lines = [
+        "## Speed and memory", "",
+        "Command: `.venv/bin/python benchmarks/bench_speed.py 2000 20000`: interview-length segments (the sample",
+        "corpus's, repeated and varied so no two are alike); each measurement in a fresh process. Plain: torch",
+        "embedding plus BERTopic's quick start. Cold: `Study.discover` on a fresh study (embedding included).",
+        "Warm: the same again, embeddings cached. Ratios are to plain BERTopic's cold time; memory is peak RSS.", "",
+        "| segments | plain s | plain MB | cold s | cold ratio | cold MB | warm s | warm ratio | warm MB | k |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for n, v in data.items():
+        p, c, w = v["plain"], v["cold"], v["warm"]
+        lines.append(f"| {int(n):,} | {p['seconds']:.0f} | {p['peak_mb']:.0f} | {c['seconds']:.0f} | "
+                     f"{v['cold_ratio']} | {c['peak_mb']:.0f} | {w['seconds']:.0f} | {v['warm_ratio']} | "
+                     f"{w['peak_mb']:.0f} | {c['candidates']} |")
+    lines.append("")
+    for n, v in data.items():
+        lines.append(f"- stages at {int(n):,} (cold, seconds): " + ", ".join(
+            f"{k} {s:.1f}" for k, s in v["cold"]["timings"].items()))
+    return [*lines, ""]
+
+
+def main() -> None:
+    out = ["# Benchmark results", "",
+           f"Measured on this project's 2-core machines ({platform.machine()}, no GPU), uncontended.",
+           "Regenerate this file with `.venv/bin/python benchmarks/report.py` after running the benchmarks.", ""]
+    for name, render in (("quality", quality), ("embedding", embedding), ("speed", speed)):
+        data = load(name)
+        if data:
+            out += render(data)
+    notes = HERE / "NOTES.md"
+    if notes.is_file():
+        out += [notes.read_text(encoding="utf-8").strip(), ""]
+    (HERE / "RESULTS.md").write_text("\n".join(out), encoding="utf-8")
+    print("wrote", HERE / "RESULTS.md")
+
+
+if __name__ == "__main__":
+    main()
