@@ -10,7 +10,8 @@ Each measurement runs in a fresh process, so imports, model loading and compilat
 - cold: a fresh study with the texts imported, ``Study.discover`` (embedding included);
 - warm: the same study again, ``Study.discover`` (embeddings cached).
 
-    .venv/bin/python benchmarks/bench_speed.py 2000 20000 [100000]
+    .venv/bin/python benchmarks/bench_speed.py 2000 20000
+    .venv/bin/python benchmarks/bench_speed.py --feedback 100000   (short texts: NHS answers, two joined)
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, load_answer_key, peak_rss_mb, save
+from common import ROOT, load_answer_key, load_shared, peak_rss_mb, save
 
 SEED = 42
 
@@ -41,6 +42,22 @@ def varied(n: int, seed: int = SEED) -> list[str]:
         base = list(rng.choice(sentences))
         base[rng.randrange(len(base))] = rng.choice(pool)
         text = " ".join(base)
+        if text not in seen:
+            seen.add(text)
+            out.append(text)
+    return out
+
+
+def varied_feedback(n: int, seed: int = SEED) -> list[str]:
+    """Short real texts: two NHS feedback answers joined, repeated and varied to ``n``."""
+    data = load_shared("nhs_feedback_category")
+    if data is None:
+        raise SystemExit("../shared/data/nhs_feedback_category.csv is absent: use the interview data instead")
+    answers = [t for t in data[1] if len(t) >= 15]
+    rng = random.Random(seed)
+    out, seen = [], set()
+    while len(out) < n:
+        text = f"{rng.choice(answers)} {rng.choice(answers)}"
         if text not in seen:
             seen.add(text)
             out.append(text)
@@ -76,12 +93,12 @@ def child(kind: str, n: int, folder: Path) -> dict[str, float]:
             "coverage": run.coverage, "timings": run.timings}
 
 
-def main(sizes: list[int]) -> None:
+def main(sizes: list[int], data: str) -> None:
     results = {}
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
-            texts = varied(n)
+            texts = varied(n) if data == "interviews" else varied_feedback(n)
             (folder / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
             with (folder / "texts.csv").open("w", encoding="utf-8", newline="") as handle:
                 writer = csv.writer(handle)
@@ -96,13 +113,15 @@ def main(sizes: list[int]) -> None:
             plain = row["plain"]["seconds"]
             row["cold_ratio"] = round(row["cold"]["seconds"] / plain, 3)
             row["warm_ratio"] = round(row["warm"]["seconds"] / plain, 3)
+            row["data"] = data
             results[str(n)] = row
             print(n, "cold", row["cold_ratio"], "warm", row["warm_ratio"], flush=True)
-    print("saved", save("speed", results))
+    print("saved", save("speed" if data == "interviews" else f"speed_{data}", results))
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
         print(json.dumps(child(sys.argv[2], int(sys.argv[3]), Path(sys.argv[4]))))
     else:
-        main([int(a) for a in sys.argv[1:]] or [2000, 20000])
+        args = [a for a in sys.argv[1:] if not a.startswith("--")]
+        main([int(a) for a in args] or [2000, 20000], "feedback" if "--feedback" in sys.argv else "interviews")

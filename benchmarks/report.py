@@ -61,10 +61,18 @@ def embedding(data: dict) -> list[str]:
 
 
 def speed(data: dict) -> list[str]:
+    feedback = next(iter(data.values())).get("data") == "feedback"
+    sizes = " ".join(data)
+    if feedback:
+        what = (f"`bench_speed.py --feedback {sizes}`: short real texts (two NHS feedback answers joined, "
+                "repeated and varied)")
+    else:
+        what = (f"`bench_speed.py {sizes}`: interview-length segments (the sample corpus's, repeated and "
+                "varied so no two are alike)")
     lines = [
-        "## Speed and memory", "",
-        "Command: `.venv/bin/python benchmarks/bench_speed.py 2000 20000`: interview-length segments (the sample",
-        "corpus's, repeated and varied so no two are alike); each measurement in a fresh process. Plain: torch",
+        "## Speed and memory" + (" (short texts)" if feedback else " (interview-length segments)"), "",
+        f"Command: `.venv/bin/python benchmarks/{what[1:]}.",
+        "Each measurement in a fresh process. Plain: torch",
         "embedding plus BERTopic's quick start. Cold: `Study.discover` on a fresh study (embedding included).",
         "Warm: the same again, embeddings cached. Ratios are to plain BERTopic's cold time; memory is peak RSS.", "",
         "| segments | plain s | plain MB | cold s | cold ratio | cold MB | warm s | warm ratio | warm MB | k |",
@@ -86,7 +94,8 @@ def main() -> None:
     out = ["# Benchmark results", "",
            f"Measured on this project's 2-core machines ({platform.machine()}, no GPU), uncontended.",
            "Regenerate this file with `.venv/bin/python benchmarks/report.py` after running the benchmarks.", ""]
-    for name, render in (("quality", quality), ("embedding", embedding), ("speed", speed)):
+    for name, render in (("quality", quality), ("embedding", embedding), ("speed", speed),
+                         ("speed_feedback", speed)):
         data = load(name)
         if data:
             out += render(data)

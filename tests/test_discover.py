@@ -89,7 +89,7 @@ def test_small_clear_data_finds_its_groups(small):
 
 
 def test_too_few_segments_leaves_everything_for_triage(small):
-    docs, vectors, encoder = small
+    docs, vectors, _encoder = small
     found = discover(docs[:4], vectors[:4], DiscoveryParams(min_size=5))
     assert found.candidates == [] and all(c == -1 for c, _ in found.assignment.values())
 
