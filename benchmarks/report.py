@@ -90,12 +90,18 @@ def speed(data: dict) -> list[str]:
     return [*lines, ""]
 
 
+def startup(data: dict) -> list[str]:
+    return ["## Start-up", "", "Command: `.venv/bin/python benchmarks/bench_startup.py sample-study` "
+            "(after `workbench demo`); seconds, median of 5 for the commands.", "",
+            "| what | seconds |", "|---|---:|", *[f"| {k} | {v} |" for k, v in data.items()], ""]
+
+
 def main() -> None:
     out = ["# Benchmark results", "",
            f"Measured on this project's 2-core machines ({platform.machine()}, no GPU), uncontended.",
            "Regenerate this file with `.venv/bin/python benchmarks/report.py` after running the benchmarks.", ""]
     for name, render in (("quality", quality), ("embedding", embedding), ("speed", speed),
-                         ("speed_feedback", speed)):
+                         ("speed_feedback", speed), ("startup", startup)):
         data = load(name)
         if data:
             out += render(data)

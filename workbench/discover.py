@@ -210,15 +210,16 @@ def _stability(labels: np.ndarray, reduced: np.ndarray, params: DiscoveryParams,
         sample = np.sort(rng.choice(n, size=max(2, int(n * params.sample_fraction)), replace=False))
         redo = _cluster(reduced[sample], max(2, round(min_size * params.sample_fraction)))
         original = labels[sample]
-        for c in range(k):
-            a = set(np.flatnonzero(original == c).tolist())
-            if not a:
-                continue
-            best = 0.0
-            for b_label in set(redo[list(a)].tolist()) - {-1}:
-                b = set(np.flatnonzero(redo == b_label).tolist())
-                best = max(best, len(a & b) / len(a | b))
-            scores[c] += best
+        redo_k = int(redo.max()) + 1 if redo.max() >= 0 else 0
+        if redo_k == 0:
+            continue
+        both = (original >= 0) & (redo >= 0)
+        overlap = np.zeros((k, redo_k))
+        np.add.at(overlap, (original[both], redo[both]), 1)
+        size_a = np.bincount(original[original >= 0], minlength=k)[:, None]
+        size_b = np.bincount(redo[redo >= 0], minlength=redo_k)[None, :]
+        jaccard = overlap / np.maximum(size_a + size_b - overlap, 1)
+        scores += jaccard.max(axis=1)
     return (scores / params.resamples).round(3).tolist()
 
 
