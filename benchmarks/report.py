@@ -72,8 +72,8 @@ def speed(data: dict) -> list[str]:
     lines = [
         "## Speed and memory" + (" (short texts)" if feedback else " (interview-length segments)"), "",
         f"Command: `.venv/bin/python benchmarks/{what[1:]}.",
-        "Each measurement in a fresh process. Plain: torch",
-        "embedding plus BERTopic's quick start. Cold: `Study.discover` on a fresh study (embedding included).",
+        "Each measurement in a fresh process. Plain: torch embedding plus BERTopic's quick start.",
+        "Cold: `Study.discover` on a fresh study (embedding included).",
         "Warm: the same again, embeddings cached. Ratios are to plain BERTopic's cold time; memory is peak RSS.", "",
         "| segments | plain s | plain MB | cold s | cold ratio | cold MB | warm s | warm ratio | warm MB | k |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
