@@ -115,23 +115,12 @@ class Transcript:
 
 
 @dataclass(frozen=True)
-class SegmentRow:
+class SegmentRow(Segment):
     """A segment as read back, joined with its participant's site, role and groups."""
 
-    id: str
-    transcript_id: str
-    participant_id: str | None
-    speaker: str | None
-    is_interviewer: bool
-    turn: int
-    part: int
-    start: int
-    end: int
-    text: str
-    metadata: dict[str, Any]
-    site: str | None
-    role: str | None
-    groups: dict[str, Any]
+    site: str | None = None
+    role: str | None = None
+    groups: dict[str, Any] = field(default_factory=dict)
 
 
 def _prefix(turn: Turn) -> str:
