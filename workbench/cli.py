@@ -328,16 +328,10 @@ def export_assignments(
     run: Annotated[int | None, typer.Option(help="Which run (default: the latest).")] = None,
 ) -> None:
     """Every clustered segment with its candidate (-1: unassigned) and similarity, as CSV."""
-    record, assigned = _open(study).assignments(run)
-    tmp = out.with_name(out.name + ".partial")
-    with tmp.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["segment_id", "candidate", "probability"])
-        from .spreadsheet import safe_cell
+    from .export import assignments_csv, write_atomically
 
-        for a in assigned:
-            writer.writerow([safe_cell(a.segment_id), a.candidate, f"{a.similarity:.4f}"])
-    tmp.replace(out)
+    record, assigned = _open(study).assignments(run)
+    write_atomically(out, assignments_csv(assigned))
     typer.echo(f"wrote {len(assigned)} assignments from run {record.id} to {out}")
 
 

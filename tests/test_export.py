@@ -1,0 +1,25 @@
+"""Exports are written whole and are safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.export import assignments_csv, write_atomically
+from workbench.runs import AssignmentRecord
+from workbench.spreadsheet import safe_cell
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_formula_starts_are_neutralised(start):
+    assert safe_cell(f"{start}HYPERLINK(\"http://x\")") == f"'{start}HYPERLINK(\"http://x\")"
+    assert safe_cell(-3) == -3 and safe_cell("plain text") == "plain text"
+
+
+def test_assignments_csv(tmp_path):
+    text = assignments_csv([AssignmentRecord("=cmd|' /C calc'!A0", -1, 0.12, 2, 0.12),
+                            AssignmentRecord("s2", 0, 0.8765432, 0, 0.8765432)])
+    assert text.splitlines() == ["segment_id,candidate,probability", "'=cmd|' /C calc'!A0,-1,0.1200",
+                                 "s2,0,0.8765"]
+    out = tmp_path / "a.csv"
+    write_atomically(out, text)
+    assert out.read_text(encoding="utf-8") == text and not (tmp_path / "a.csv.partial").exists()
