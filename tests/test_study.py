@@ -102,3 +102,13 @@ def test_overview_counts(study, tmp_path):
     assert view.by_transcript == [("a", 4), ("b", 4)]
     spoken = len("How was it?") + len("Anything else?")
     assert view.interviewer_share == pytest.approx(spoken / (spoken + len("It was slow. Very slow.") + len("No.")))
+
+
+def test_named_interviewer_labels_are_marked_and_left_without_participant(study, tmp_path):
+    from workbench.ingest import IngestOptions
+
+    path = write(tmp_path / "named.txt", "Sarah: How was it?\nP01: Slow.\nSarah: Thanks.\nP01: Bye.\n")
+    study.ingest([path], options=IngestOptions(interviewer_labels=("Sarah",)))
+    rows = study.segments()
+    assert [(r.speaker, r.is_interviewer, r.participant_id) for r in rows[:2]] == [
+        ("Sarah", True, None), ("P01", False, "P01")]

@@ -117,7 +117,7 @@ def _clustering_stack() -> None:
     declared without ``cache=True`` and recompile (about 10 s here) in each new process.
     So, before they are imported, numba's decorators are given ``cache=True`` as a default;
     kernels numba cannot cache are compiled as before. Measured: the first UMAP fit in a
-    fresh process fell from 11.3 s to 1.9 s on 1,024 segments.
+    fresh process is measured with and without this in benchmarks/bench_startup.py.
     """
     import sys
 
@@ -174,7 +174,7 @@ def _cluster(points: np.ndarray, min_size: int) -> np.ndarray:
     # And no cluster of more than a fifth of the segments (or ten minimum sizes, so small
     # studies with a few clear groups keep them) is selected: on some seeds the
     # selection otherwise settled on two top-level blobs (measured on the sample corpus:
-    # 2 candidates on one seed in five; with the cap, 15-20 on every seed).
+    # two candidates on one seed of the five we tried; with the cap, none collapsed).
     min_samples = 2
     model = HDBSCAN(min_cluster_size=min_size, min_samples=min_samples, metric="euclidean",
                     cluster_selection_method="eom", max_cluster_size=max(len(points) // 5, 10 * min_size),
@@ -274,7 +274,7 @@ def _keywords(texts: list[str], labels: np.ndarray, embeddings: np.ndarray, word
                                  token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b")
     # MaximalMarginalRelevance ranks c-TF-IDF words by closeness to the candidate's own
     # embedding (from the segments' vectors, already computed) with some diversity; unlike
-    # KeyBERTInspired it re-embeds no documents, which took 9 s of a 48 s run at 2,000.
+    # KeyBERTInspired it re-embeds no documents, the slowest part of naming candidates.
     representation = {"Label": MaximalMarginalRelevance(diversity=0.3)} if word_embedder else None
     model = BERTopic(embedding_model=Words() if word_embedder else None, umap_model=BaseDimensionalityReduction(),
                      hdbscan_model=BaseCluster(), vectorizer_model=vectorizer,

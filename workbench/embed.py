@@ -5,7 +5,7 @@ we check their sha256 against the published all-MiniLM-L6-v2 weights and refuse 
 else under that name. A researcher's own model folder is recorded by its own hash.
 
 Speed on CPU comes from ONNX Runtime with int8 weights (quantised per channel, which keeps
-embeddings within a mean cosine of 0.99 of fp32; per-tensor quantisation did not). The
+embeddings within a mean cosine of 0.99 of fp32: benchmarks/bench_embedding.py). The
 export runs once, locally, from the model's own files, and is kept in the user's cache.
 """
 
@@ -199,7 +199,6 @@ class Encoder:
         """Vectors for ``texts`` in order; batches are formed by length to waste no padding."""
         import numpy as np
 
-        result = np.zeros((len(texts), 0), dtype=np.float32)
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         if self.backend == "torch":

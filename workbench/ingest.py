@@ -52,7 +52,6 @@ class ParsedFiles:
     transcripts: list[Transcript] = field(default_factory=list)
     participants: list[Participant] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    sources: dict[str, list[str]] = field(default_factory=dict)  # file -> transcript ids
 
 
 def _draft(path: Path, options: IngestOptions, known: set[str]) -> tuple[list[TranscriptDraft], list[str]]:
@@ -99,7 +98,6 @@ def parse_files(
             progress(done, len(paths), path.name)
         drafts, warnings = _draft(path, options, known)
         parsed.warnings.extend(warnings)
-        parsed.sources[str(path)] = [d.id for d in drafts]
         for draft in drafts:
             if draft.id in seen_ids:
                 raise InputError(str(path), f"holds transcript {draft.id!r}, which {seen_ids[draft.id]} also holds",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .errors import InputError
 
-__all__ = ["ReadLimits", "check_file", "decode_text", "open_zip", "read_text", "sniff"]
+__all__ = ["ReadLimits", "check_file", "decode_text", "open_zip", "sniff"]
 
 _MAGIC: list[tuple[bytes, str, int]] = [
     (b"%PDF", "a PDF document", 0),
@@ -120,10 +120,6 @@ def decode_text(data: bytes, name: str, encoding: str | None = None) -> str:
             name, f"is not UTF-8; it looks like {guess}",
             f"re-save it as UTF-8, or import it with --encoding {flag}", line=line,
         ) from exc
-
-
-def read_text(path: Path, limits: ReadLimits, encoding: str | None = None) -> str:
-    return decode_text(check_file(path, limits), str(path), encoding)
 
 
 def open_zip(path: Path, data: bytes, limits: ReadLimits, what: str, required: str) -> zipfile.ZipFile:

@@ -188,14 +188,6 @@ class Store:
                     apply(tx.conn)
             tx.set_meta("schema_version", str(CURRENT_VERSION))
 
-    def migrate_to(self, version: int) -> None:
-        """Apply migrations up to ``version`` only (tests build old studies with this)."""
-        with self.write() as tx:
-            for number, _what, apply in MIGRATIONS:
-                if self.schema_version() < number <= version:
-                    apply(tx.conn)
-            tx.set_meta("schema_version", str(version))
-
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -278,12 +270,6 @@ class Store:
     def imports(self) -> list[dict[str, Any]]:
         with self.read() as conn:
             return [dict(r._mapping) for r in conn.execute(sa.select(imports).order_by(imports.c.id))]
-
-    def import_of(self, source_sha256: str) -> dict[str, Any] | None:
-        with self.read() as conn:
-            row = conn.execute(sa.select(imports).where(imports.c.source_sha256 == source_sha256)
-                               .order_by(imports.c.id).limit(1)).first()
-            return dict(row._mapping) if row else None
 
     # --- discovery ---------------------------------------------------------------------
     def cached_vectors(self, model_key: str, hashes: Iterable[str]) -> dict[str, bytes]:
