@@ -96,12 +96,24 @@ def startup(data: dict) -> list[str]:
             "| what | seconds |", "|---|---:|", *[f"| {k} | {v} |" for k, v in data.items()], ""]
 
 
+def seed_consensus(data: dict) -> list[str]:
+    rows = [f"| {name.replace('_', ' ')} | {', '.join(map(str, v['ari_between_sets']))} | "
+            f"{', '.join(map(str, v['candidates']))} | {', '.join(map(str, v['nmi_answer_key']))} |"
+            for name, v in data.items() if isinstance(v, dict)]
+    return ["## Seed-stability experiments (layout ensembles)", "",
+            "Command: `cd benchmarks && ../.venv/bin/python bench_seed_consensus.py`; sample corpus, "
+            f"{data['rows']} participant segments, three disjoint seed sets per row.", "",
+            "| method (layouts) | ARI between the sets | candidates | NMI to answer key |", "|---|---|---|---|",
+            *rows, ""]
+
+
 def main() -> None:
     out = ["# Benchmark results", "",
            f"Measured on this project's 2-core machines ({platform.machine()}, no GPU), uncontended.",
            "Regenerate this file with `.venv/bin/python benchmarks/report.py` after running the benchmarks.", ""]
     for name, render in (("quality", quality), ("embedding", embedding), ("speed", speed),
-                         ("speed_feedback", speed), ("startup", startup)):
+                         ("speed_feedback", speed), ("startup", startup),
+                         ("seed_consensus", seed_consensus)):
         data = load(name)
         if data:
             out += render(data)
