@@ -7,20 +7,16 @@ logged in full to a file and reported in one line with exit code 2.
 
 from __future__ import annotations
 
-import csv
-import functools
 import json
 import os
-import sys
-import tempfile
-import traceback
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 
 from . import __version__
+from .cli_decide import decide_app, log_app, propose_split, themes
+from .cli_support import ByOpt, FormatOpt, StudyOpt, emit, err, handled, open_study, progress
 from .errors import WorkbenchError
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -33,89 +29,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-F = TypeVar("F", bound=Callable[..., Any])
 REPO_ROOT = Path(__file__).resolve().parent.parent
-
-StudyOpt = Annotated[str, typer.Option("--study", "-s", envvar="WORKBENCH_STUDY",
-                                       help="Study folder, or an SQLAlchemy URL for a team server.")]
-ByOpt = Annotated[str | None, typer.Option("--by", help="Researcher name recorded (default: your user name).")]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
-
-
-def _err(message: str) -> None:
-    typer.echo(message, err=True)
-
-
-def handled(fn: F) -> F:
-    """Turn the project's errors into one line and exit 1; log anything unexpected."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except WorkbenchError as exc:
-            _err(f"error: {exc}")
-            raise typer.Exit(1) from None
-        except KeyboardInterrupt:
-            _err("interrupted: nothing from the interrupted action was saved")
-            raise typer.Exit(130) from None
-        except (typer.Exit, typer.Abort):
-            raise
-        except Exception as exc:  # a bug: keep the details, show one line
-            log = Path(tempfile.gettempdir()) / "workbench-error.log"
-            log.write_text(traceback.format_exc(), encoding="utf-8")
-            _err(f"internal error: {type(exc).__name__}: {exc}. Details are in {log}; please report them.")
-            raise typer.Exit(2) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _progress(label: str) -> Callable[[int, int, str], None]:
-    """A progress line on stderr for long work (silent when stderr is not a terminal)."""
-    interactive = sys.stderr.isatty()
-
-    def report(done: int, total: int, item: str) -> None:
-        if interactive:
-            width = 30
-            filled = int(width * done / total) if total else width
-            sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {item[:30]:<30}")
-            if done == total:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
-
-    return report
-
-
-def _emit(rows: list[dict[str, Any]], fmt: str, columns: list[str], widths: dict[str, int] | None = None) -> None:
-    if fmt == "json":
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
-    elif fmt == "csv":
-        from .spreadsheet import safe_cell
-
-        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: safe_cell(v) for k, v in row.items()})
-    elif fmt == "table":
-        from rich.console import Console
-        from rich.table import Table
-        from rich.text import Text
-
-        table = Table(show_lines=False)
-        for name in columns:
-            table.add_column(name, max_width=(widths or {}).get(name), overflow="ellipsis", no_wrap=True)
-        for row in rows:
-            # Text(...) keeps transcript words literal: rich markup in a quote is not interpreted.
-            table.add_row(*[Text("" if row.get(c) is None else str(row.get(c))) for c in columns])
-        Console(width=None if sys.stdout.isatty() else 160).print(table)
-    else:
-        raise WorkbenchError(f"unknown format {fmt!r}: use table, csv or json")
-
-
-def _open(study: str):
-    from .study import Study
-
-    return Study.open(study)
 
 
 @app.callback(invoke_without_command=True)
@@ -167,10 +81,10 @@ def ingest(
         limits=ReadLimits(max_bytes=int(max_file_mb * 1024 * 1024)),
         interviewer_labels=tuple(interviewer or ()),
     )
-    opened = _open(study)
-    report = opened.ingest(files, by=by, participants=participants, options=options, progress=_progress("reading"))
+    opened = open_study(study)
+    report = opened.ingest(files, by=by, participants=participants, options=options, progress=progress("reading"))
     for warning in report.warnings:
-        _err(f"warning: {warning}")
+        err(f"warning: {warning}")
     if not report.changed_anything:
         typer.echo(f"nothing changed: {len(report.unchanged)} transcript(s) already in the study with the same text")
         return
@@ -208,7 +122,7 @@ def segments(
         {"id": r.id, "transcript": r.transcript_id, "participant": r.participant_id, "speaker": r.speaker,
          "interviewer": r.is_interviewer, "role": role_of(r), "site": site_of(r), "turn": r.turn, "part": r.part,
          "start": r.start, "end": r.end, "text": r.text, "metadata": r.metadata, "groups": r.groups}
-        for r in _open(study).segments(where)
+        for r in open_study(study).segments(where)
     ]
     columns = ["id", "transcript", "participant", "speaker", "site", "role", "turn", "start", "end", "text"]
     if fmt == "csv":
@@ -216,14 +130,14 @@ def segments(
             row["metadata"] = json.dumps(row["metadata"], ensure_ascii=False)
             row["groups"] = json.dumps(row["groups"], ensure_ascii=False)
         columns = [*columns[:-1], "interviewer", "part", "text", "metadata", "groups"]
-    _emit(rows, fmt, columns, {"text": 70, "speaker": 14, "role": 18})
+    emit(rows, fmt, columns, {"text": 70, "speaker": 14, "role": 18})
 
 
 @app.command()
 @handled
 def info(study: StudyOpt, fmt: FormatOpt = "table") -> None:
     """What the study holds: counts per site, role, participant and transcript."""
-    opened = _open(study)
+    opened = open_study(study)
     view = opened.overview()
     if fmt == "json":
         from dataclasses import asdict
@@ -269,7 +183,7 @@ def discover(
 
     params = DiscoveryParams(seed=seed, min_size=min_size, include_interviewer=include_interviewer,
                              min_similarity=min_similarity, resamples=resamples)
-    run = _open(study).discover(params, by=by, backend=backend, progress=_progress("discovering"))
+    run = open_study(study).discover(params, by=by, backend=backend, progress=progress("discovering"))
     timings = ", ".join(f"{k} {v:.1f}s" for k, v in run.timings.items())
     typer.echo(f"run {run.id}: {run.candidates} candidate themes from {run.segments} segments; "
                f"coverage {run.coverage:.1%} (the rest await triage)")
@@ -287,7 +201,7 @@ def candidates(
     """List the candidate themes of the latest (or a named) discovery run."""
     from .runs import candidate_id
 
-    opened = _open(study)
+    opened = open_study(study)
     record, found = opened.candidates(run)
     quotes = {}
     if fmt != "table":
@@ -303,7 +217,7 @@ def candidates(
     if fmt == "table":
         for row in rows:
             row["keywords"] = ", ".join(row["keywords"][:6])
-        _emit(rows, fmt, ["id", "label", "size", "participants", "sites", "stability", "keywords"],
+        emit(rows, fmt, ["id", "label", "size", "participants", "sites", "stability", "keywords"],
               {"label": 40, "keywords": 50})
         typer.echo(f"run {record.id}: {len(rows)} candidates, coverage {record.coverage:.1%}")
         return
@@ -312,10 +226,14 @@ def candidates(
             row["keywords"] = "; ".join(row["keywords"])
             row["representatives"] = "; ".join(row["representatives"])
             row["quotes"] = " | ".join(row["quotes"])
-    _emit(rows, fmt, ["id", "number", "label", "keywords", "size", "participants", "sites", "stability",
+    emit(rows, fmt, ["id", "number", "label", "keywords", "size", "participants", "sites", "stability",
                       "representatives", "quotes"])
 
 
+app.add_typer(decide_app, name="decide")
+app.command("themes")(themes)
+app.command("propose-split")(propose_split)
+app.add_typer(log_app, name="log")
 export_app = typer.Typer(help="Write what the study holds to files.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 
@@ -327,11 +245,12 @@ def export_assignments(
     out: Annotated[Path, typer.Option("--out", "-o", help="The CSV file to write.")],
     run: Annotated[int | None, typer.Option(help="Which run (default: the latest).")] = None,
 ) -> None:
-    """Every clustered segment with its candidate (-1: unassigned) and similarity, as CSV."""
+    """Every clustered segment with its candidate (-1: unassigned), similarity and themes, as CSV."""
     from .export import assignments_csv, write_atomically
 
-    record, assigned = _open(study).assignments(run)
-    write_atomically(out, assignments_csv(assigned))
+    opened = open_study(study)
+    record, assigned = opened.assignments(run)
+    write_atomically(out, assignments_csv(assigned, opened.codebook().coded))
     typer.echo(f"wrote {len(assigned)} assignments from run {record.id} to {out}")
 
 
@@ -347,9 +266,9 @@ def demo(
     files = sorted(p for p in (corpus / "transcripts").iterdir() if p.is_file() and not p.name.startswith("."))
     opened = Study.open(study) if (study / "study.sqlite").exists() else Study.init(study, name="MASH sample study")
     typer.echo(f"sample study at {opened.location}: importing {len(files)} files from {corpus / 'transcripts'}")
-    report = opened.ingest(files, participants=corpus / "participants.csv", progress=_progress("reading"))
+    report = opened.ingest(files, participants=corpus / "participants.csv", progress=progress("reading"))
     for warning in report.warnings:
-        _err(f"warning: {warning}")
+        err(f"warning: {warning}")
     typer.echo(f"imported {len(report.added)} transcript(s), {report.segments_added} segment(s); "
                f"{len(report.unchanged)} already there")
     info(study=str(study), fmt="table")

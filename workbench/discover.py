@@ -24,10 +24,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .errors import WorkbenchError
+
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["FILLERS", "Candidate", "Discovery", "DiscoveryParams", "Doc", "auto_min_size", "discover"]
+__all__ = ["FILLERS", "Candidate", "Discovery", "DiscoveryParams", "Doc", "ProposedPart", "auto_min_size", "discover",
+           "propose_split"]
 
 Progress = Callable[[int, int, str], None]
 WordEmbedder = Callable[[Sequence[str]], "np.ndarray"]
@@ -387,3 +390,44 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
     if progress:
         progress(5, 5, "done")
     return Discovery(candidates, assignment, nearest, suggestions, hierarchy, timings, min_size)
+
+
+@dataclass
+class ProposedPart:
+    members: list[str]
+    keywords: list[tuple[str, float]]
+
+    @property
+    def label(self) -> str:
+        return _label([], self.keywords)
+
+
+def propose_split(docs: Sequence[Doc], embeddings: np.ndarray, parts: int | None = None) -> list[ProposedPart]:
+    """Sub-groups of a theme's segments, for the researcher to confirm or edit before a split.
+
+    Deterministic on purpose (Ward linkage on the unit-length embeddings, no seed): asking
+    twice gives the same proposal. Without ``parts``, the number of groups (2 to 6) with the
+    best silhouette is chosen. Parts are largest first; keywords come from c-TF-IDF.
+    """
+    import numpy as np
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.metrics import silhouette_score
+
+    n = len(docs)
+    if n < 4:
+        raise WorkbenchError(f"a theme of {n} segment(s) is too small to split automatically; move segments "
+                             "by hand instead")
+    if parts is not None and not 2 <= parts <= n // 2:
+        raise WorkbenchError(f"a theme of {n} segments can be split into 2 to {n // 2} parts, not {parts}")
+    unit = embeddings / np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-12)
+    best: tuple[float, np.ndarray] | None = None
+    for k in ([parts] if parts else range(2, min(6, n // 2) + 1)):
+        found = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(unit)
+        score = float(silhouette_score(unit, found, metric="cosine")) if parts is None else 0.0
+        if best is None or score > best[0] + 1e-9:
+            best = (score, found)
+    assert best is not None
+    labels = _renumber(best[1])
+    keywords, _ = _keywords([d.text for d in docs], labels, unit, None, 0)
+    return [ProposedPart([d.id for d, lab in zip(docs, labels.tolist(), strict=True) if lab == c],
+                         keywords.get(c, [])) for c in range(int(labels.max()) + 1)]

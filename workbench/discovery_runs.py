@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from importlib import metadata
 from typing import TYPE_CHECKING
@@ -24,7 +24,7 @@ from .segments import SegmentRow
 from .store import Store, utc_now
 
 if TYPE_CHECKING:
-    pass
+    import numpy as np
 
 __all__ = ["embed_segments", "input_hash", "run_discovery"]
 
@@ -70,24 +70,68 @@ def embed_segments(store: Store, encoder: Encoder, rows: Sequence[SegmentRow], p
     return np.stack([np.frombuffer(cached[h], dtype=np.float32) for h in hashes]), len(missing)
 
 
+def theme_suggestions(vectors: np.ndarray, segment_ids: Sequence[str], theme_vectors: dict[str, np.ndarray],
+                      threshold: float, top: int = 3) -> list[tuple[str, str, float]]:
+    """For segments no theme holds: the accepted themes they are most like, with the score.
+
+    A theme is represented by the mean of its members' unit vectors; suggestions under
+    ``threshold`` are not made, and at most ``top`` per segment.
+    """
+    import numpy as np
+
+    if not theme_vectors or not len(segment_ids):
+        return []
+    names = sorted(theme_vectors)
+    centroids = np.stack([theme_vectors[t].mean(axis=0) for t in names])
+    centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+    sims = vectors @ centroids.T
+    found = []
+    for i, seg in enumerate(segment_ids):
+        order = np.argsort(-sims[i], kind="stable")[:top]
+        found.extend((seg, names[j], round(float(sims[i, j]), 4)) for j in order if sims[i, j] >= threshold)
+    return found
+
+
 def run_discovery(store: Store, by: str, params: DiscoveryParams, segments: list[SegmentRow],
-                  backend: str = "onnx-int8", progress: Progress | None = None) -> tuple[int, Discovery]:
-    """Embed, cluster and record one run in a single write; returns (run id, discovery)."""
+                  backend: str = "onnx-int8", progress: Progress | None = None,
+                  themes: Mapping[str, set[str]] | None = None) -> tuple[int, Discovery]:
+    """Embed, cluster and record one run in a single write; returns (run id, discovery).
+
+    ``themes`` are the accepted themes' members: those segments belong to the researchers
+    and are not clustered again. The segments no theme holds are clustered into new
+    candidates, and each is also scored against the accepted themes, as suggestions.
+    """
+    themes = themes or {}
+    held = set().union(*themes.values()) if themes else set()
     where = SegmentFilter(include_interviewer=params.include_interviewer)
-    rows = where.apply(segments)
-    if not rows:
+    eligible = where.apply(segments)
+    rows = [r for r in eligible if r.id not in held]
+    if not eligible:
         raise WorkbenchError("the study has no segments to cluster: import transcripts first with 'workbench ingest'")
+    if not rows:
+        raise WorkbenchError("every segment is already in an accepted theme: there is nothing new to cluster")
     info = load_model()
     encoder = Encoder(info, backend)  # type: ignore[arg-type]
     start = time.perf_counter()
     embeddings, embedded = embed_segments(store, encoder, rows, progress)
+    suggestions: list[tuple[str, str, float]] = []
+    if themes:
+        by_id = {r.id: r for r in segments}
+        member_rows = [by_id[s] for s in sorted(held) if s in by_id]
+        member_vectors, more = embed_segments(store, encoder, member_rows)
+        embedded += more
+        index = {r.id: i for i, r in enumerate(member_rows)}
+        theme_vectors = {t: member_vectors[[index[s] for s in sorted(m) if s in index]]
+                         for t, m in themes.items() if any(s in index for s in m)}
+        suggestions = theme_suggestions(embeddings, [r.id for r in rows], theme_vectors, params.min_similarity)
     embed_time = time.perf_counter() - start
     docs = [Doc(r.id, r.text, r.participant_id, site_of(r)) for r in rows]
     found = discover(docs, embeddings, params, word_embedder=encoder.encode, progress=progress)
     timings = {"embedding": round(embed_time, 3), **{k: round(v, 3) for k, v in found.timings.items()}}
     record = RunRecord(
         id=None, created_at=utc_now(), by=by,
-        params={**asdict(params), "min_cluster_size": found.min_cluster_size, "embedded_now": embedded},
+        params={**asdict(params), "min_cluster_size": found.min_cluster_size, "embedded_now": embedded,
+                "held_by_themes": len(held), "themes": len(themes)},
         model_name=info.name, model_sha256=info.weights_sha256, backend=backend, seed=params.seed,
         input_sha256=input_hash(rows), versions=_versions(), timings=timings, segments=len(rows),
         candidates=len(found.candidates), coverage=round(found.coverage, 4),
@@ -101,4 +145,5 @@ def run_discovery(store: Store, by: str, params: DiscoveryParams, segments: list
     assigned = [AssignmentRecord(seg, cand, sim, *found.nearest[seg]) for seg, (cand, sim) in found.assignment.items()]
     with store.write() as tx:
         run_id = tx.add_run(record, candidates, assigned)
+        tx.add_theme_suggestions(run_id, suggestions)
     return run_id, found

@@ -4,23 +4,53 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from .decisions import Event
 from .runs import AssignmentRecord
 from .spreadsheet import safe_cell
 
-__all__ = ["assignments_csv", "write_atomically"]
+__all__ = ["LOG_COLUMNS", "assignments_csv", "log_csv", "log_jsonl", "write_atomically"]
+
+LOG_COLUMNS = ["seq", "at", "by", "kind", "payload", "rationale", "prev_hash", "hash"]
 
 
-def assignments_csv(assigned: Iterable[AssignmentRecord]) -> str:
-    """``segment_id,candidate,probability``: candidate -1 only where a segment was left unassigned."""
+def assignments_csv(assigned: Iterable[AssignmentRecord], themes_of: Mapping[str, Iterable[str]] | None = None) -> str:
+    """``segment_id,candidate,probability,theme``: candidate -1 only where a segment was left
+    unassigned; theme lists the accepted themes holding the segment now (``;``-separated)."""
+    themes_of = themes_of or {}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["segment_id", "candidate", "probability"])
+    writer.writerow(["segment_id", "candidate", "probability", "theme"])
     for a in assigned:
-        writer.writerow([safe_cell(a.segment_id), a.candidate, f"{a.similarity:.4f}"])
+        writer.writerow([safe_cell(a.segment_id), a.candidate, f"{a.similarity:.4f}",
+                         ";".join(sorted(themes_of.get(a.segment_id, ())))])
     return buffer.getvalue()
+
+
+def log_csv(events: Iterable[Event]) -> str:
+    """The decision log as CSV, one event per row, its payload as JSON text.
+
+    Every text cell is made spreadsheet-safe; a researcher's rationale beginning with
+    ``=`` gains an apostrophe, so the CSV is for reading. ``log_jsonl`` is the exact copy
+    whose hashes can be re-checked.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(LOG_COLUMNS)
+    for e in events:
+        writer.writerow([e.seq, e.at, safe_cell(e.by), e.kind, safe_cell(e.payload_json), safe_cell(e.rationale),
+                         e.prev_hash, e.hash])
+    return buffer.getvalue()
+
+
+def log_jsonl(events: Iterable[Event]) -> str:
+    """The decision log exactly as stored, one JSON object per line: re-verifiable elsewhere."""
+    return "".join(json.dumps(dict(zip(LOG_COLUMNS, (e.seq, e.at, e.by, e.kind, e.payload_json, e.rationale,
+                                                      e.prev_hash, e.hash), strict=True)), ensure_ascii=False) + "\n"
+                   for e in events)
 
 
 def write_atomically(path: Path, text: str | Sequence[str]) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy import event
 from sqlalchemy.pool import NullPool
 
 from . import __version__
+from .decisions import Event
 from .errors import StudyError
 from .participants import Participant
 from .runs import AssignmentRecord, CandidateRecord, RunRecord
@@ -31,11 +32,13 @@ from .store_schema import (
     assignments,
     candidates,
     embeddings,
+    events,
     imports,
     meta,
     participants,
     runs,
     segments,
+    theme_suggestions,
     transcripts,
 )
 
@@ -312,6 +315,40 @@ class Store:
             return [AssignmentRecord(r.segment_id, r.candidate, r.similarity, r.nearest, r.nearest_similarity)
                     for r in rows]
 
+    def theme_suggestions(self, run_id: int) -> list[tuple[str, str, float]]:
+        """(segment, theme, similarity) suggested by a run, best first for each segment."""
+        with self.read() as conn:
+            rows = conn.execute(sa.select(theme_suggestions.c.segment_id, theme_suggestions.c.theme_id,
+                                          theme_suggestions.c.similarity)
+                                .where(theme_suggestions.c.run_id == run_id)
+                                .order_by(theme_suggestions.c.segment_id, theme_suggestions.c.similarity.desc(),
+                                          theme_suggestions.c.theme_id))
+            return [(s, t, float(v)) for s, t, v in rows]
+
+    # --- the decision log ----------------------------------------------------------------
+    def events(self, after: int = 0) -> list[Event]:
+        """Events after seq ``after``, in log order."""
+        with self.read() as conn:
+            return _events(conn, after)
+
+    def log_head(self) -> tuple[int, str] | None:
+        """The last appended event's (seq, hash), as recorded with each append."""
+        with self.read() as conn:
+            return _head(conn)
+
+
+def _events(conn: sa.Connection, after: int) -> list[Event]:
+    rows = conn.execute(sa.select(events).where(events.c.seq > after).order_by(events.c.seq))
+    return [Event(r.seq, r.at, r.by, r.kind, r.payload, r.rationale, r.prev_hash, r.hash) for r in rows]
+
+
+def _head(conn: sa.Connection) -> tuple[int, str] | None:
+    value = conn.execute(sa.select(meta.c.value).where(meta.c.key == "log_head")).scalar()
+    if not value:
+        return None
+    seq, _, digest = value.partition(":")
+    return int(seq), digest
+
 
 def _run(r: Any) -> RunRecord:
     return RunRecord(
@@ -394,6 +431,24 @@ class Writer:
         if rows:
             self.conn.execute(sa.insert(assignments), rows)
         return run_id
+
+    def add_theme_suggestions(self, run_id: int, rows: Iterable[tuple[str, str, float]]) -> None:
+        values = [{"run_id": run_id, "segment_id": s, "theme_id": t, "similarity": v} for s, t, v in rows]
+        if values:
+            self.conn.execute(sa.insert(theme_suggestions), values)
+
+    # --- the decision log ----------------------------------------------------------------
+    def events_after(self, seq: int) -> list[Event]:
+        """Events appended since ``seq``, read inside this transaction (so none can slip in)."""
+        return _events(self.conn, seq)
+
+    def append_event(self, event: Event) -> None:
+        """Append one sealed event and record the new head of the chain."""
+        self.conn.execute(sa.insert(events).values(
+            seq=event.seq, at=event.at, by=event.by, kind=event.kind, payload=event.payload_json,
+            rationale=event.rationale, prev_hash=event.prev_hash, hash=event.hash))
+        self.set_meta("log_head", f"{event.seq}:{event.hash}")
+
 
 def _reason(exc: Exception) -> str:
     return str(getattr(exc, "orig", exc)).splitlines()[0]

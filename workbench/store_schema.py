@@ -12,7 +12,10 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
-__all__ = ["CURRENT_VERSION", "MIGRATIONS", "imports", "meta", "metadata", "participants", "segments", "transcripts"]
+from .errors import StudyError
+
+__all__ = ["CURRENT_VERSION", "MIGRATIONS", "events", "imports", "meta", "metadata", "participants", "segments",
+           "theme_suggestions", "transcripts"]
 
 metadata = sa.MetaData()
 
@@ -120,6 +123,34 @@ assignments = sa.Table(
 )
 
 
+# The decision log. Payloads are stored as the exact canonical JSON text that was hashed
+# (a JSON column type may reorder keys or change number formatting on a server), and the
+# seq is given by the writer inside its write transaction, so the chain has no gaps.
+events = sa.Table(
+    "events", metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("at", sa.String(32), nullable=False),
+    sa.Column("by", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("rationale", sa.Text, nullable=False),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+)
+
+# Machine suggestions made by a run: which accepted theme a segment no theme holds might
+# belong to. Immutable, like the rest of a run; the researcher confirms with an event.
+theme_suggestions = sa.Table(
+    "theme_suggestions", metadata,
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), primary_key=True),
+    sa.Column("segment_id", sa.String(250), sa.ForeignKey("segments.id"), primary_key=True),
+    sa.Column("theme_id", sa.String(32), primary_key=True),
+    sa.Column("similarity", sa.Float, nullable=False),
+)
+
+_APPEND_ONLY = "the decision log is append-only: events cannot be changed or removed"
+
+
 def _v1_tables(conn: sa.Connection) -> None:
     metadata.create_all(conn, tables=[meta, transcripts, segments, participants, imports])
 
@@ -139,10 +170,28 @@ def _v3_discovery(conn: sa.Connection) -> None:
     metadata.create_all(conn, tables=[embeddings, runs, candidates, assignments])
 
 
+def _v4_decision_log(conn: sa.Connection) -> None:
+    metadata.create_all(conn, tables=[events, theme_suggestions])
+    if conn.dialect.name == "sqlite":
+        for action in ("UPDATE", "DELETE"):
+            conn.exec_driver_sql(f"CREATE TRIGGER events_no_{action.lower()} BEFORE {action} ON events "
+                                 f"BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}'); END")
+    elif conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("CREATE FUNCTION workbench_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+                             f"$$ BEGIN RAISE EXCEPTION '{_APPEND_ONLY}'; END $$")
+        conn.exec_driver_sql("CREATE TRIGGER events_no_change BEFORE UPDATE OR DELETE ON events "
+                             "FOR EACH ROW EXECUTE FUNCTION workbench_log_append_only()")
+        conn.exec_driver_sql("CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events "
+                             "FOR EACH STATEMENT EXECUTE FUNCTION workbench_log_append_only()")
+    else:  # no way to guard the log on this database: refuse rather than keep an unguarded log
+        raise StudyError(f"the decision log needs SQLite or PostgreSQL, not {conn.dialect.name}")
+
+
 # (version, what it does, how): append only; never edit a migration that has shipped.
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "transcripts, segments, participants and imports", _v1_tables),
     (2, "indexes for reading segments by transcript and participant", _v2_indexes),
     (3, "embedding cache, discovery runs, candidates and assignments", _v3_discovery),
+    (4, "the decision log (append-only, enforced by triggers) and theme suggestions", _v4_decision_log),
 ]
 CURRENT_VERSION = MIGRATIONS[-1][0]

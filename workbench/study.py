@@ -9,19 +9,21 @@ from __future__ import annotations
 import getpass
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .discover import DiscoveryParams
+from .decisions import Codebook, DecisionError, Draft, Event, Log, chain_problems, is_theme_id, seal
+from .discover import DiscoveryParams, ProposedPart
 from .errors import ConflictError, StudyError
 from .ingest import IngestOptions, Progress, describe_difference, parse_files
 from .model_files import TokenCounter, token_counter
 from .overview import Overview, SegmentFilter, overview
 from .participants import Participant
-from .runs import AssignmentRecord, CandidateRecord, RunRecord
+from .runs import AssignmentRecord, CandidateRecord, RunRecord, candidate_id, parse_candidate_id
 from .segments import SegmentRow, Transcript
-from .store import Store
+from .store import Store, utc_now
 
 __all__ = ["IngestReport", "Study", "default_researcher"]
 
@@ -54,6 +56,7 @@ class Study:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._counter: TokenCounter | None = None
+        self._log: Log | None = None  # the codebook so far, brought up to date incrementally
 
     @classmethod
     def init(cls, location: str | Path, by: str | None = None, name: str | None = None) -> Study:
@@ -177,11 +180,16 @@ class Study:
     # --- discovery -------------------------------------------------------------------
     def discover(self, params: DiscoveryParams = DiscoveryParams(), by: str | None = None,
                  backend: str = "onnx-int8", progress: Progress | None = None) -> RunRecord:
-        """Propose candidate themes from the study's segments and record the run."""
+        """Propose candidate themes among the segments no accepted theme holds, and record the run.
+
+        Accepted themes are the researchers' and are never touched by a run: their segments
+        are left out of clustering, and the rest are scored against them as suggestions.
+        """
         from .discovery_runs import run_discovery
 
+        themes = {t.id: set(t.members) for t in self.codebook().themes.values() if t.members}
         run_id, _ = run_discovery(self.store, by or default_researcher(), params, self.store.segment_rows(),
-                                  backend, progress)
+                                  backend, progress, themes)
         run = self.store.run(run_id)
         assert run is not None
         return run
@@ -211,3 +219,206 @@ class Study:
 
     def overview(self) -> Overview:
         return overview(self.store.segment_rows(), [p.id for p in self.store.participants()])
+
+    # --- the decision log ------------------------------------------------------------------
+    def log(self) -> Log:
+        """The log and the codebook it adds up to, applying only events not seen before."""
+        if self._log is None:
+            self._log = Log()
+        self._catch_up(self._log, self.store.events(after=self._log.seq))
+        return self._log
+
+    def codebook(self) -> Codebook:
+        return self.log().codebook
+
+    def _catch_up(self, log: Log, fresh: list[Event]) -> None:
+        for event in fresh:
+            try:
+                log.append(event)
+            except DecisionError as exc:
+                self._log = None
+                raise StudyError(f"{self.location}: the decision log does not replay at event #{event.seq} ({exc}); "
+                                 "run 'workbench log verify' and report it") from None
+
+    def events(self) -> list[Event]:
+        return self.store.events()
+
+    def verify_log(self) -> list[str]:
+        """Problems with the log's hash chain (empty when intact), then with its replay."""
+        found = self.store.events()
+        problems = chain_problems(found, self.store.log_head())
+        if not problems:
+            try:
+                Log.replay(found)
+            except DecisionError as exc:
+                problems.append(f"the chain is intact but does not replay: {exc}")
+        return problems
+
+    def decide(self, kind: str, build: Callable[[Log], dict[str, Any]], by: str | None = None,
+               why: str = "") -> Event:
+        """Append one decision: validated against the codebook as it stands inside the write.
+
+        ``build`` makes the payload from the up-to-date log (so ids such as T-007 are issued
+        inside the transaction, where no other researcher can take them). Two researchers
+        deciding at once queue on the write lock; the second is validated against the first's
+        decision, and refused with the reason if it no longer applies.
+        """
+        by = (by or default_researcher()).strip()
+        if not by:
+            raise DecisionError("name who is deciding with --by")
+        applied = False
+        try:
+            with self.store.write() as tx:
+                log = self._log if self._log is not None else Log()
+                self._log = log
+                self._catch_up(log, tx.events_after(log.seq))
+                event = seal(Draft(kind, build(log), by, why), log.seq + 1, utc_now(), log.head)
+                log.append(event)  # validates; a refusal changes nothing
+                applied = True
+                tx.append_event(event)
+        except BaseException:
+            if applied:  # the state is ahead of what was stored: rebuild it next time
+                self._log = None
+            raise
+        return event
+
+    # One method per decision, each through ``decide``.
+    def _candidate(self, text: str) -> tuple[str, int, int]:
+        parsed = parse_candidate_id(text, self.store.latest_run_id())
+        if parsed is None:
+            raise DecisionError(f"{text!r} is not a candidate (R1-C03, or C03 in the latest run)")
+        run_id, number = parsed
+        if not any(c.number == number for c in self.store.candidates(run_id)):
+            raise DecisionError(f"there is no candidate {candidate_id(run_id, number)}")
+        return candidate_id(run_id, number), run_id, number
+
+    def candidate_members(self, text: str) -> list[str]:
+        """The segments a run assigned to a candidate (the unassigned are not members)."""
+        _, run_id, number = self._candidate(text)
+        return [a.segment_id for a in self.store.assignments(run_id) if a.candidate == number]
+
+    def _segments(self, ids: Sequence[str]) -> list[str]:
+        wanted = [i.strip() for i in ids if i.strip()]
+        if not wanted:
+            raise DecisionError("name at least one segment")
+        known = self.store.segment_owners(wanted)
+        unknown = [i for i in wanted if i not in known]
+        if unknown:
+            raise DecisionError(f"no segment {unknown[0]!r} in the study" + (f" (and {len(unknown) - 1} more)"
+                                                                           if len(unknown) > 1 else ""))
+        return list(dict.fromkeys(wanted))
+
+    def accept(self, candidate: str, name: str | None = None, by: str | None = None, why: str = "") -> Event:
+        """Accept a candidate as a theme with a new id and the candidate's members."""
+        cid, run_id, number = self._candidate(candidate)
+        label = next(c.label for c in self.store.candidates(run_id) if c.number == number)
+        members = self.candidate_members(cid)
+        return self.decide("accept", lambda log: {"candidate": cid, "theme": log.next_theme_id(),
+                                                  "name": (name or label).strip(), "members": members}, by, why)
+
+    def reject(self, candidate: str, by: str | None = None, why: str = "") -> Event:
+        cid, _, _ = self._candidate(candidate)
+        return self.decide("reject", lambda log: {"candidate": cid}, by, why)
+
+    def create_theme(self, name: str, members: Sequence[str] = (), definition: str = "", inclusion: str = "",
+                     exclusion: str = "", origin: str = "created", by: str | None = None, why: str = "") -> Event:
+        """A theme the researchers bring themselves (deductive codes, an imported codebook)."""
+        chosen = self._segments(members) if members else []
+        return self.decide("create", lambda log: {
+            "theme": log.next_theme_id(), "name": name, "members": chosen, "definition": definition,
+            "inclusion": inclusion, "exclusion": exclusion, "origin": origin}, by, why)
+
+    def rename(self, theme: str, name: str, by: str | None = None, why: str = "") -> Event:
+        return self.decide("rename", lambda log: {"theme": theme, "name": name}, by, why)
+
+    def merge(self, sources: Sequence[str], into: str, name: str | None = None, by: str | None = None,
+              why: str = "") -> Event:
+        """Merge themes or candidates into a theme; into a candidate, accepting it as a new theme."""
+        if not sources:
+            raise DecisionError("name at least one theme or candidate to merge")
+        items = [{"id": s} if is_theme_id(s) else {"id": self._candidate(s)[0], "members": self.candidate_members(s)}
+                 for s in sources]
+        if is_theme_id(into):
+            return self.decide("merge", lambda log: {"into": into, "sources": items}, by, why)
+        cid, run_id, number = self._candidate(into)
+        label = next(c.label for c in self.store.candidates(run_id) if c.number == number)
+        members = self.candidate_members(cid)
+        return self.decide("merge", lambda log: {"into": cid, "theme": log.next_theme_id(), "name": name or label,
+                                                 "members": members, "sources": items}, by, why)
+
+    def propose_split(self, theme: str, parts: int | None = None) -> list[ProposedPart]:
+        """Sub-groups of a theme's members (re-clustered) to confirm or edit, then ``split``."""
+        from .discover import Doc, propose_split
+        from .discovery_runs import embed_segments
+        from .embed import Encoder, load_model
+
+        members = self.codebook().theme(theme).members
+        rows = [r for r in self.store.segment_rows() if r.id in members]
+        vectors, _ = embed_segments(self.store, Encoder(load_model()), rows)
+        return propose_split([Doc(r.id, r.text) for r in rows], vectors, parts)
+
+    def split(self, theme: str, parts: Sequence[tuple[str, Sequence[str]]], by: str | None = None,
+              why: str = "") -> Event:
+        """Replace a theme by parts (name, members) that share out all of its members."""
+        return self.decide("split", lambda log: {"theme": theme, "parts": [
+            {"theme": log.next_theme_id(i), "name": name, "members": list(members)}
+            for i, (name, members) in enumerate(parts)]}, by, why)
+
+    def move(self, segments: Sequence[str], source: str, target: str, by: str | None = None, why: str = "") -> Event:
+        chosen = self._segments(segments)
+        return self.decide("move", lambda log: {"segments": chosen, "from": source, "to": target}, by, why)
+
+    def assign(self, segments: Sequence[str], theme: str, by: str | None = None, why: str = "") -> Event:
+        chosen = self._segments(segments)
+        return self.decide("assign", lambda log: {"segments": chosen, "theme": theme}, by, why)
+
+    def unassign(self, segments: Sequence[str], theme: str, by: str | None = None, why: str = "") -> Event:
+        chosen = self._segments(segments)
+        return self.decide("unassign", lambda log: {"segments": chosen, "theme": theme}, by, why)
+
+    def define(self, theme: str, definition: str | None = None, inclusion: str | None = None,
+               exclusion: str | None = None, exemplars: Sequence[str] | None = None, by: str | None = None,
+               why: str = "") -> Event:
+        """Set a theme's definition; fields left as None keep their current value."""
+        def build(log: Log) -> dict[str, Any]:
+            current = log.codebook.theme(theme)
+            return {"theme": theme,
+                    "definition": current.definition if definition is None else definition,
+                    "inclusion": current.inclusion if inclusion is None else inclusion,
+                    "exclusion": current.exclusion if exclusion is None else exclusion,
+                    "exemplars": list(current.exemplars if exemplars is None else exemplars)}
+        return self.decide("define", build, by, why)
+
+    def map_theme(self, theme: str, node: str, by: str | None = None, why: str = "") -> Event:
+        return self.decide("map", lambda log: {"theme": theme, "node": node}, by, why)
+
+    def unmap_theme(self, theme: str, node: str, by: str | None = None, why: str = "") -> Event:
+        return self.decide("unmap", lambda log: {"theme": theme, "node": node}, by, why)
+
+    def memo(self, text: str, theme: str | None = None, segment: str | None = None, by: str | None = None,
+             why: str = "") -> Event:
+        if segment:
+            self._segments([segment])
+        return self.decide("memo", lambda log: {"text": text, "theme": theme or "", "segment": segment or ""},
+                           by, why)
+
+    def _item(self, item: str) -> str:
+        return item if is_theme_id(item) else self._candidate(item)[0]
+
+    def vote(self, session: str, item: str, vote: str, by: str | None = None, why: str = "") -> Event:
+        """A reviewer's own verdict on a theme or candidate in a validation session (one of VOTES)."""
+        chosen = self._item(item)
+        return self.decide("vote", lambda log: {"session": session, "item": chosen, "vote": vote}, by, why)
+
+    def adjudicate(self, session: str, item: str, outcome: str, by: str | None = None, why: str = "") -> Event:
+        chosen = self._item(item)
+        return self.decide("adjudicate", lambda log: {"session": session, "item": chosen, "outcome": outcome},
+                           by, why)
+
+    def revert(self, seq: int, by: str | None = None, why: str = "") -> Event:
+        return self.decide("revert", lambda log: {"event": seq}, by, why)
+
+    def theme_suggestions(self, run_id: int | None = None) -> list[tuple[str, str, float]]:
+        run = self.latest_run() if run_id is None else self.store.run(run_id)
+        return self.store.theme_suggestions(run.id or 0) if run else []
+

@@ -1,0 +1,106 @@
+"""What every ``workbench`` command shares: options, error handling, progress and output."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from .errors import WorkbenchError
+
+if TYPE_CHECKING:
+    from .study import Study
+
+__all__ = ["ByOpt", "FormatOpt", "StudyOpt", "WhyOpt", "emit", "err", "handled", "open_study", "progress"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+StudyOpt = Annotated[str, typer.Option("--study", "-s", envvar="WORKBENCH_STUDY",
+                                       help="Study folder, or an SQLAlchemy URL for a team server.")]
+ByOpt = Annotated[str | None, typer.Option("--by", help="Researcher name recorded (default: your user name).")]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
+WhyOpt = Annotated[str, typer.Option("--why", help="Your reason, kept in the decision log (required to reject, merge, split, revert).")]
+
+
+def err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def handled(fn: F) -> F:
+    """Turn the project's errors into one line and exit 1; log anything unexpected."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except WorkbenchError as exc:
+            err(f"error: {exc}")
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err("interrupted: nothing from the interrupted action was saved")
+            raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:  # a bug: keep the details, show one line
+            log = Path(tempfile.gettempdir()) / "workbench-error.log"
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+            err(f"internal error: {type(exc).__name__}: {exc}. Details are in {log}; please report them.")
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def progress(label: str) -> Callable[[int, int, str], None]:
+    """A progress line on stderr for long work (silent when stderr is not a terminal)."""
+    interactive = sys.stderr.isatty()
+
+    def report(done: int, total: int, item: str) -> None:
+        if interactive:
+            width = 30
+            filled = int(width * done / total) if total else width
+            sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {item[:30]:<30}")
+            if done == total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+    return report
+
+
+def emit(rows: list[dict[str, Any]], fmt: str, columns: list[str], widths: dict[str, int] | None = None) -> None:
+    if fmt == "json":
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        from .spreadsheet import safe_cell
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: safe_cell(v) for k, v in row.items()})
+    elif fmt == "table":
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(show_lines=False)
+        for name in columns:
+            table.add_column(name, max_width=(widths or {}).get(name), overflow="ellipsis", no_wrap=True)
+        for row in rows:
+            # Text(...) keeps transcript words literal: rich markup in a quote is not interpreted.
+            table.add_row(*[Text("" if row.get(c) is None else str(row.get(c))) for c in columns])
+        Console(width=None if sys.stdout.isatty() else 160).print(table)
+    else:
+        raise WorkbenchError(f"unknown format {fmt!r}: use table, csv or json")
+
+
+def open_study(study: str) -> Study:
+    from .study import Study
+
+    return Study.open(study)

@@ -1,0 +1,599 @@
+"""The decision log's rules: event kinds, validation against the codebook, and replay.
+
+Pure: no SQL, no Streamlit, no models. The store keeps events; this module says which
+events may be appended and what codebook they add up to. The codebook is never stored:
+it is always the replay of the log (principle 2), so it can be rebuilt, audited and
+verified from the log alone.
+
+Three rules shape the design:
+
+- an event is validated against the state it will be applied to, and ``apply`` checks
+  everything before it changes anything, so a refused event leaves the state untouched;
+- undo is a new event (``revert``) that deactivates an earlier one; a revert of a revert
+  reactivates it. After a revert the codebook is rebuilt from the active events, and the
+  revert is refused if a later event depended on what it would remove;
+- theme ids are written into the event that creates the theme and are never issued twice,
+  even by events that were later reverted, so an id always means one theme.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import WorkbenchError
+
+__all__ = [
+    "GENESIS", "KINDS", "NEEDS_RATIONALE", "VOTES", "Codebook", "DecisionError", "Draft", "Event", "Log",
+    "Theme", "canonical", "chain_problems", "event_hash", "is_theme_id", "seal",
+]
+
+KINDS = ("accept", "reject", "create", "rename", "merge", "split", "move", "assign", "unassign", "define", "map",
+         "unmap", "memo", "vote", "adjudicate", "revert")
+NEEDS_RATIONALE = frozenset({"reject", "merge", "split", "revert", "adjudicate"})
+VOTES = ("accept", "reject", "revise")  # a reviewer's verdict on a theme or candidate in a validation session
+GENESIS = "0" * 64  # the previous hash of the first event
+_THEME_ID = re.compile(r"T-(\d{3,})")
+_NAME_LIMIT = 200
+
+
+class DecisionError(WorkbenchError):
+    """A decision that cannot be applied to the codebook as it stands; nothing was recorded."""
+
+
+def is_theme_id(text: str) -> bool:
+    return bool(_THEME_ID.fullmatch(text))
+
+
+def canonical(payload: Mapping[str, Any]) -> str:
+    """The one serialisation of a payload that is stored and hashed: sorted keys, no spaces."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def event_hash(seq: int, at: str, by: str, kind: str, payload_json: str, rationale: str, prev_hash: str) -> str:
+    """sha256 over every field of an event and the hash before it."""
+    body = json.dumps([seq, at, by, kind, payload_json, rationale, prev_hash], separators=(",", ":"),
+                      ensure_ascii=False)
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A decision before it has a place in the log."""
+
+    kind: str
+    payload: dict[str, Any]
+    by: str
+    rationale: str = ""
+
+
+@dataclass(frozen=True)
+class Event:
+    seq: int
+    at: str
+    by: str
+    kind: str
+    payload_json: str
+    rationale: str
+    prev_hash: str
+    hash: str
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        return json.loads(self.payload_json)
+
+    def expected_hash(self) -> str:
+        return event_hash(self.seq, self.at, self.by, self.kind, self.payload_json, self.rationale, self.prev_hash)
+
+
+def seal(draft: Draft, seq: int, at: str, prev_hash: str) -> Event:
+    """Give a draft its place in the chain."""
+    payload_json = canonical(draft.payload)
+    rationale = draft.rationale.strip()
+    digest = event_hash(seq, at, draft.by, draft.kind, payload_json, rationale, prev_hash)
+    return Event(seq, at, draft.by, draft.kind, payload_json, rationale, prev_hash, digest)
+
+
+def chain_problems(events: Iterable[Event], head: tuple[int, str] | None = None) -> list[str]:
+    """Everything wrong with a log: edited, deleted, inserted or reordered events.
+
+    Each event's hash covers its fields and the previous hash, so an edit breaks its own
+    hash, a deletion or insertion breaks the numbering or the link to the next one, and a
+    reorder breaks the links. Cutting events off the end leaves a valid shorter chain, so
+    the head (last seq and hash) recorded with every append is compared as well.
+    """
+    problems: list[str] = []
+    prev, expected_seq = GENESIS, 1
+    last: Event | None = None
+    for event in events:
+        if event.seq != expected_seq:
+            problems.append(f"event #{event.seq}: expected #{expected_seq} here (events missing or inserted)")
+        if event.prev_hash != prev:
+            problems.append(f"event #{event.seq}: does not follow the event before it (deleted, inserted "
+                            "or reordered events)")
+        if event.expected_hash() != event.hash:
+            problems.append(f"event #{event.seq}: its content does not match its hash (edited)")
+        prev, expected_seq, last = event.hash, event.seq + 1, event
+    if head is not None:
+        seq, digest = head
+        if last is None or (last.seq, last.hash) != (seq, digest):
+            have = f"#{last.seq}" if last else "no events"
+            problems.append(f"the log ends at {have}, but the last recorded append was #{seq} (events removed "
+                            "from the end, or the record of the head edited)")
+    return problems
+
+
+@dataclass
+class Theme:
+    id: str
+    name: str
+    members: set[str]
+    origin: str  # the candidate it came from, "split of T-002", "created", ...
+    created_seq: int
+    definition: str = ""
+    inclusion: str = ""
+    exclusion: str = ""
+    exemplars: list[str] = field(default_factory=list)
+    nodes: set[str] = field(default_factory=set)
+    history: list[int] = field(default_factory=list)  # seqs of the events that touched it
+
+    def summary(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "size": len(self.members), "members": sorted(self.members),
+                "origin": self.origin, "definition": self.definition, "inclusion": self.inclusion,
+                "exclusion": self.exclusion, "exemplars": list(self.exemplars), "nodes": sorted(self.nodes),
+                "history": list(self.history)}
+
+
+@dataclass(frozen=True)
+class Memo:
+    seq: int
+    by: str
+    at: str
+    text: str
+    theme: str | None
+    segment: str | None
+
+
+@dataclass(frozen=True)
+class Retired:
+    reason: str  # "merged into T-001", "split into T-004, T-005"
+    seq: int
+    by: str
+    at: str
+
+
+def _text(payload: Mapping[str, Any], key: str, *, required: bool = True, limit: int | None = None) -> str:
+    value = payload.get(key, "")
+    if not isinstance(value, str):
+        raise DecisionError(f"'{key}' must be text")
+    value = value.strip()
+    if required and not value:
+        raise DecisionError(f"'{key}' is required")
+    if limit and len(value) > limit:
+        raise DecisionError(f"'{key}' is longer than {limit} characters")
+    return value
+
+
+def _ids(payload: Mapping[str, Any], key: str, *, allow_empty: bool = False) -> list[str]:
+    value = payload.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise DecisionError(f"'{key}' must be a list of ids")
+    if not value and not allow_empty:
+        raise DecisionError(f"'{key}' is empty: name at least one segment")
+    if len(set(value)) != len(value):
+        raise DecisionError(f"'{key}' names a segment twice")
+    return value
+
+
+def _few(items: Iterable[str], limit: int = 5) -> str:
+    items = sorted(items)
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+class Codebook:
+    """The researchers' codebook: what the active events add up to."""
+
+    def __init__(self) -> None:
+        self.themes: dict[str, Theme] = {}
+        self.retired: dict[str, Retired] = {}
+        self.candidates: dict[str, str] = {}  # candidate id -> "accepted as T-001" / "rejected" / "merged into T-002"
+        self.memos: list[Memo] = []
+        self.votes: dict[tuple[str, str, str], tuple[str, int]] = {}  # (session, item, researcher) -> (vote, seq)
+        self.adjudications: dict[tuple[str, str], tuple[str, int]] = {}  # (session, item) -> (outcome, seq)
+        self.coded: dict[str, set[str]] = {}  # segment -> the themes holding it
+
+    # --- reading -----------------------------------------------------------------------
+    def themes_of(self, segment: str) -> set[str]:
+        return set(self.coded.get(segment, ()))
+
+    def theme(self, theme_id: str) -> Theme:
+        """An active theme, or a message saying what became of it."""
+        found = self.themes.get(theme_id)
+        if found is not None:
+            return found
+        gone = self.retired.get(theme_id)
+        if gone is not None:
+            raise DecisionError(f"theme {theme_id} no longer exists: it was {gone.reason} by {gone.by} at "
+                                f"{gone.at} (event #{gone.seq}); refresh and choose again")
+        raise DecisionError(f"there is no theme {theme_id}")
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything in the codebook as plain data: for comparing states and for export."""
+        return {
+            "themes": {k: t.summary() for k, t in sorted(self.themes.items())},
+            "retired": {k: r.reason for k, r in sorted(self.retired.items())},
+            "candidates": dict(sorted(self.candidates.items())),
+            "memos": [m.seq for m in self.memos],
+            "votes": sorted((*k, v) for k, (v, _) in self.votes.items()),
+            "adjudications": sorted((*k, v) for k, (v, _) in self.adjudications.items()),
+            "coded": {k: sorted(v) for k, v in sorted(self.coded.items()) if v},
+        }
+
+    # --- applying ------------------------------------------------------------------------
+    def apply(self, event: Event, issued: set[str]) -> None:
+        """Validate ``event`` against this codebook, then apply it; a refusal changes nothing.
+
+        ``issued`` holds every theme id any event has created, reverted ones included:
+        a new theme may not reuse one.
+        """
+        if event.kind not in KINDS or event.kind == "revert":
+            raise DecisionError(f"unknown decision kind {event.kind!r}")
+        if event.kind in NEEDS_RATIONALE and not event.rationale.strip():
+            raise DecisionError(f"a reason is required to {event.kind}: give one with --why")
+        payload = event.payload
+        if not isinstance(payload, dict):
+            raise DecisionError("the decision's payload must be an object")
+        getattr(self, f"_{event.kind}")(event, payload, issued)
+
+    def _new_theme_id(self, payload: Mapping[str, Any], issued: set[str], key: str = "theme") -> str:
+        theme_id = _text(payload, key)
+        if not is_theme_id(theme_id):
+            raise DecisionError(f"{theme_id!r} is not a theme id (T-001, T-002, ...)")
+        if theme_id in issued or theme_id in self.themes or theme_id in self.retired:
+            raise DecisionError(f"theme id {theme_id} has been used before; ids are never reused")
+        return theme_id
+
+    def _name(self, payload: Mapping[str, Any], ignore: Iterable[str] = ()) -> str:
+        name = _text(payload, "name", limit=_NAME_LIMIT)
+        skip = set(ignore)
+        for other in self.themes.values():
+            if other.id not in skip and other.name.casefold() == name.casefold():
+                raise DecisionError(f"a theme called {name!r} already exists ({other.id}); choose another name")
+        return name
+
+    def _undecided(self, candidate: str) -> str:
+        if not candidate or is_theme_id(candidate):
+            raise DecisionError(f"{candidate!r} is not a candidate id (R1-C03)")
+        done = self.candidates.get(candidate)
+        if done:
+            raise DecisionError(f"candidate {candidate} was already {done}")
+        return candidate
+
+    def _add(self, theme: Theme, segments: Iterable[str]) -> None:
+        for seg in segments:
+            theme.members.add(seg)
+            self.coded.setdefault(seg, set()).add(theme.id)
+
+    def _remove(self, theme: Theme, segments: Iterable[str]) -> None:
+        for seg in segments:
+            theme.members.discard(seg)
+            holders = self.coded.get(seg)
+            if holders is not None:
+                holders.discard(theme.id)
+                if not holders:
+                    del self.coded[seg]
+        theme.exemplars = [s for s in theme.exemplars if s in theme.members]
+
+    def _create_theme(self, event: Event, theme_id: str, name: str, members: Iterable[str], origin: str) -> Theme:
+        theme = Theme(theme_id, name, set(), origin, event.seq, history=[event.seq])
+        self.themes[theme_id] = theme
+        self._add(theme, members)
+        return theme
+
+    def _retire(self, theme: Theme, reason: str, event: Event) -> None:
+        self._remove(theme, list(theme.members))
+        del self.themes[theme.id]
+        self.retired[theme.id] = Retired(reason, event.seq, event.by, event.at)
+
+    def _accept(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
+        candidate = self._undecided(_text(p, "candidate"))
+        theme_id = self._new_theme_id(p, issued)
+        name = self._name(p)
+        members = _ids(p, "members")
+        self._create_theme(event, theme_id, name, members, candidate)
+        self.candidates[candidate] = f"accepted as {theme_id}"
+
+    def _create(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
+        theme_id = self._new_theme_id(p, issued)
+        name = self._name(p)
+        members = _ids(p, "members", allow_empty=True)
+        definition = {k: _text(p, k, required=False) for k in ("definition", "inclusion", "exclusion")}
+        origin = _text(p, "origin", required=False) or "created"
+        theme = self._create_theme(event, theme_id, name, members, origin)
+        theme.definition, theme.inclusion, theme.exclusion = (definition[k] for k in
+                                                             ("definition", "inclusion", "exclusion"))
+
+    def _reject(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
+        candidate = self._undecided(_text(p, "candidate"))
+        self.candidates[candidate] = "rejected"
+
+    def _rename(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
+        theme = self.theme(_text(p, "theme"))
+        name = self._name(p, ignore=[theme.id])
+        if name == theme.name:
+            raise DecisionError(f"{theme.id} is already called {name!r}")
+        theme.name = name
+        theme.history.append(event.seq)
+
+    def _merge(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
+        sources = p.get("sources")
+        if not isinstance(sources, list) or not sources or not all(isinstance(s, dict) for s in sources):
+            raise DecisionError("a merge needs at least one theme or candidate to merge")
+        into = _text(p, "into")
+        plan: list[tuple[str, list[str]]] = []  # (source id, members it brings)
+        seen = {into}
+        for source in sources:
+            source_id = _text(source, "id")
+            if source_id in seen:
+                raise DecisionError(f"{source_id} is named twice in the merge")
+            seen.add(source_id)
+            if is_theme_id(source_id):
+                plan.append((source_id, sorted(self.theme(source_id).members)))
+            else:
+                plan.append((self._undecided(source_id), _ids(source, "members")))
+        if is_theme_id(into):
+            target = self.theme(into)
+            new_id, name = None, None
+        else:
+            candidate = self._undecided(into)
+            new_id, name = self._new_theme_id(p, issued), self._name(p, ignore=[s for s, _ in plan])
+            target_members = _ids(p, "members")
+        # Everything is checked: now change the codebook.
+        nodes: set[str] = set()
+        gained: list[str] = []
+        for source_id, members in plan:
+            gained.extend(members)
+            if is_theme_id(source_id):
+                nodes |= self.themes[source_id].nodes
+                self._retire(self.themes[source_id], f"merged into {new_id or into}", event)
+            else:
+                self.candidates[source_id] = f"merged into {new_id or into}"
+        if new_id is not None:
+            target = self._create_theme(event, new_id, name or "", target_members, candidate)
+            self.candidates[candidate] = f"accepted as {new_id}"
+        else:
+            target.history.append(event.seq)
+        self._add(target, gained)
+        target.nodes |= nodes
+
+    def _split(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
+        theme = self.theme(_text(p, "theme"))
+        parts = p.get("parts")
+        if not isinstance(parts, list) or len(parts) < 2 or not all(isinstance(x, dict) for x in parts):
+            raise DecisionError("a split needs at least two parts")
+        new_ids: list[str] = []
+        names: list[str] = []
+        covered: dict[str, str] = {}
+        for part in parts:
+            part_id = self._new_theme_id(part, issued)
+            if part_id in new_ids:
+                raise DecisionError(f"theme id {part_id} is given to two parts")
+            name = self._name(part, ignore=[theme.id])
+            if name.casefold() in (n.casefold() for n in names):
+                raise DecisionError(f"two parts are called {name!r}")
+            members = _ids(part, "members")
+            outside = [m for m in members if m not in theme.members]
+            if outside:
+                raise DecisionError(f"part {name!r} names segments that are not in {theme.id}: {_few(outside)}")
+            twice = [m for m in members if m in covered]
+            if twice:
+                raise DecisionError(f"segments are in two parts: {_few(twice)}; each belongs to one part")
+            covered.update((m, part_id) for m in members)
+            new_ids.append(part_id)
+            names.append(name)
+        left = theme.members - covered.keys()
+        if left:
+            raise DecisionError(f"{len(left)} of {theme.id}'s segments are in no part ({_few(left)}): "
+                                "put each in a part, or unassign it first")
+        nodes = set(theme.nodes)
+        self._retire(theme, f"split into {', '.join(new_ids)}", event)
+        for part, part_id, name in zip(parts, new_ids, names, strict=True):
+            created = self._create_theme(event, part_id, name, part["members"], f"split of {theme.id}")
+            created.nodes = set(nodes)
+
+    def _segments_of(self, p: Mapping[str, Any]) -> list[str]:
+        return _ids(p, "segments")
+
+    def _move(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
+        segments = self._segments_of(p)
+        source, target = self.theme(_text(p, "from")), self.theme(_text(p, "to"))
+        if source.id == target.id:
+            raise DecisionError("a move needs two different themes")
+        missing = [s for s in segments if s not in source.members]
+        if missing:
+            raise DecisionError(f"{source.id} does not hold {_few(missing)}")
+        self._remove(source, segments)
+        self._add(target, segments)
+        source.history.append(event.seq)
+        target.history.append(event.seq)
+
+    def _assign(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
+        segments = self._segments_of(p)
+        theme = self.theme(_text(p, "theme"))
+        already = [s for s in segments if s in theme.members]
+        if already:
+            raise DecisionError(f"{theme.id} already holds {_few(already)}")
+        self._add(theme, segments)
+        theme.history.append(event.seq)
+
+    def _unassign(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
+        segments = self._segments_of(p)
+        theme = self.theme(_text(p, "theme"))
+        missing = [s for s in segments if s not in theme.members]
+        if missing:
+            raise DecisionError(f"{theme.id} does not hold {_few(missing)}")
+        self._remove(theme, segments)
+        theme.history.append(event.seq)
+
+    def _define(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
+        theme = self.theme(_text(p, "theme"))
+        fields = {k: _text(p, k, required=False, limit=20_000) for k in ("definition", "inclusion", "exclusion")}
+        exemplars = _ids(p, "exemplars", allow_empty=True)
+        outside = [s for s in exemplars if s not in theme.members]
+        if outside:
+            raise DecisionError(f"exemplar quotes must come from {theme.id}'s segments; not in it: {_few(outside)}")
+        theme.definition, theme.inclusion, theme.exclusion = (fields[k] for k in
+                                                             ("definition", "inclusion", "exclusion"))
+        theme.exemplars = exemplars
+        theme.history.append(event.seq)
+
+    def _map(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
+        theme, node = self.theme(_text(p, "theme")), _text(p, "node", limit=200)
+        if node in theme.nodes:
+            raise DecisionError(f"{theme.id} is already mapped to {node}")
+        theme.nodes.add(node)
+        theme.history.append(event.seq)
+
+    def _unmap(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
+        theme, node = self.theme(_text(p, "theme")), _text(p, "node", limit=200)
+        if node not in theme.nodes:
+            raise DecisionError(f"{theme.id} is not mapped to {node}")
+        theme.nodes.discard(node)
+        theme.history.append(event.seq)
+
+    def _memo(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
+        text = _text(p, "text", limit=20_000)
+        theme_id = _text(p, "theme", required=False) or None
+        segment = _text(p, "segment", required=False) or None
+        theme = self.theme(theme_id) if theme_id else None
+        self.memos.append(Memo(event.seq, event.by, event.at, text, theme_id, segment))
+        if theme is not None:
+            theme.history.append(event.seq)
+
+    def _verdict(self, p: Mapping[str, Any], key: str) -> tuple[str, str, str]:
+        session, item, verdict = _text(p, "session", limit=200), _text(p, "item"), _text(p, key)
+        if verdict not in VOTES:
+            raise DecisionError(f"{key} must be one of {', '.join(VOTES)}, not {verdict!r}")
+        if is_theme_id(item):
+            self.theme(item)
+        return session, item, verdict
+
+    def _vote(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
+        session, item, vote = self._verdict(p, "vote")
+        self.votes[(session, item, event.by)] = (vote, event.seq)  # a reviewer's later vote replaces their own
+
+    def _adjudicate(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
+        session, item, outcome = self._verdict(p, "outcome")
+        self.adjudications[(session, item)] = (outcome, event.seq)
+
+
+def _created_ids(event: Event) -> list[str]:
+    """The theme ids an event creates, whether or not it is active now."""
+    try:
+        payload = event.payload
+    except ValueError:
+        return []
+    if not isinstance(payload, dict):
+        return []
+    if event.kind in ("accept", "create") or (event.kind == "merge" and not is_theme_id(str(payload.get("into")))):
+        return [str(payload.get("theme", ""))]
+    if event.kind == "split" and isinstance(payload.get("parts"), list):
+        return [str(p.get("theme", "")) for p in payload["parts"] if isinstance(p, dict)]
+    return []
+
+
+class Log:
+    """The events so far and the codebook they add up to, kept up to date one event at a time.
+
+    ``append`` is the incremental path the app takes on every click; ``replay`` builds the
+    same state from scratch, and tests hold the two equal.
+    """
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        self.undone: set[int] = set()  # seqs of events a revert has deactivated
+        self.issued: set[str] = set()
+        self.codebook = Codebook()
+
+    @classmethod
+    def replay(cls, events: Iterable[Event]) -> Log:
+        log = cls()
+        for event in events:
+            log.append(event)
+        return log
+
+    @property
+    def seq(self) -> int:
+        return self.events[-1].seq if self.events else 0
+
+    @property
+    def head(self) -> str:
+        return self.events[-1].hash if self.events else GENESIS
+
+    def next_theme_id(self, offset: int = 0) -> str:
+        used = [int(m.group(1)) for t in self.issued if (m := _THEME_ID.fullmatch(t))]
+        return f"T-{max(used, default=0) + 1 + offset:03d}"
+
+    def event(self, seq: int) -> Event:
+        if 1 <= seq <= len(self.events) and self.events[seq - 1].seq == seq:
+            return self.events[seq - 1]
+        for event in self.events:
+            if event.seq == seq:
+                return event
+        raise DecisionError(f"there is no event #{seq}")
+
+    def active(self, seq: int) -> bool:
+        return seq not in self.undone
+
+    def append(self, event: Event) -> None:
+        """Apply the next event, or raise DecisionError and change nothing."""
+        if event.seq != self.seq + 1:
+            raise DecisionError(f"event #{event.seq} out of order: the log is at #{self.seq}")
+        if event.kind == "revert":
+            self._revert(event)
+        else:
+            self.codebook.apply(event, self.issued)
+        self.events.append(event)
+        self.issued.update(i for i in _created_ids(event) if i)
+
+    def _revert(self, event: Event) -> None:
+        if not event.rationale.strip():
+            raise DecisionError("a reason is required to revert: give one with --why")
+        target_seq = event.payload.get("event")
+        if not isinstance(target_seq, int) or isinstance(target_seq, bool):
+            raise DecisionError("a revert names the number of the event it undoes")
+        target = self.event(target_seq)
+        if target.seq in self.undone:
+            raise DecisionError(f"event #{target.seq} is already undone; to restore it, revert the revert")
+        undone = set(self.undone)
+
+        def deactivate(seq: int) -> None:
+            undone.add(seq)
+            undone_target = self.event(seq)
+            if undone_target.kind == "revert":
+                activate(undone_target.payload["event"])
+
+        def activate(seq: int) -> None:
+            undone.discard(seq)
+            undone_target = self.event(seq)
+            if undone_target.kind == "revert":
+                deactivate(undone_target.payload["event"])
+
+        deactivate(target.seq)
+        rebuilt = Codebook()
+        for earlier in self.events:
+            if earlier.kind == "revert" or earlier.seq in undone:
+                continue
+            try:
+                rebuilt.apply(earlier, self.issued - set(_created_ids(earlier)))
+            except DecisionError as exc:
+                raise DecisionError(
+                    f"cannot revert #{target.seq} ({target.kind}): event #{earlier.seq} ({earlier.kind} by "
+                    f"{earlier.by}) depends on it ({exc}); revert #{earlier.seq} first") from None
+        self.undone = undone
+        self.codebook = rebuilt
