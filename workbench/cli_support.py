@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import os
 import sys
 import tempfile
 import traceback
@@ -43,6 +44,10 @@ def handled(fn: F) -> F:
             return fn(*args, **kwargs)
         except WorkbenchError as exc:
             err(f"error: {exc}")
+            raise typer.Exit(1) from None
+        except BrokenPipeError:  # the output was piped into something that stopped reading (| head)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err("interrupted: nothing from the interrupted action was saved")

@@ -507,6 +507,20 @@ def _created_ids(event: Event) -> list[str]:
     return []
 
 
+def _undone(events: list[Event]) -> set[int]:
+    """The events an active revert undoes, worked out from the last event back.
+
+    An event is active unless a later, active revert names it; a revert can only name an
+    earlier event, so walking backwards settles each event before it is needed. (Toggling
+    forwards goes wrong once two reverts have named the same event.)
+    """
+    undone: set[int] = set()
+    for event in reversed(events):
+        if event.kind == "revert" and event.seq not in undone:
+            undone.add(event.payload["event"])
+    return undone
+
+
 class Log:
     """The events so far and the codebook they add up to, kept up to date one event at a time.
 
@@ -522,9 +536,32 @@ class Log:
 
     @classmethod
     def replay(cls, events: Iterable[Event]) -> Log:
+        """The log rebuilt from stored events in one pass.
+
+        Every stored event was validated when it was appended, reverts included, so the
+        final set of undone events can be worked out first and the active events applied
+        once each (appending one by one would rebuild the codebook at every revert). Each
+        event is still validated as it is applied: a log that does not add up raises.
+        """
         log = cls()
-        for event in events:
-            log.append(event)
+        log.events = list(events)
+        for position, event in enumerate(log.events, start=1):
+            if event.seq != position:
+                raise DecisionError(f"event #{event.seq} out of order: expected #{position}")
+        for event in log.events:
+            if event.kind == "revert":
+                target = event.payload.get("event")
+                if not isinstance(target, int) or isinstance(target, bool) or not 1 <= target < event.seq:
+                    raise DecisionError(f"event #{event.seq}: not a valid revert")
+        undone = _undone(log.events)
+        for event in log.events:
+            if event.kind != "revert" and event.seq not in undone:
+                try:
+                    log.codebook.apply(event, log.issued)
+                except DecisionError as exc:
+                    raise DecisionError(f"event #{event.seq} ({event.kind}): {exc}") from None
+            log.issued.update(i for i in _created_ids(event) if i)
+        log.undone = undone
         return log
 
     @property
@@ -570,21 +607,7 @@ class Log:
         target = self.event(target_seq)
         if target.seq in self.undone:
             raise DecisionError(f"event #{target.seq} is already undone; to restore it, revert the revert")
-        undone = set(self.undone)
-
-        def deactivate(seq: int) -> None:
-            undone.add(seq)
-            undone_target = self.event(seq)
-            if undone_target.kind == "revert":
-                activate(undone_target.payload["event"])
-
-        def activate(seq: int) -> None:
-            undone.discard(seq)
-            undone_target = self.event(seq)
-            if undone_target.kind == "revert":
-                deactivate(undone_target.payload["event"])
-
-        deactivate(target.seq)
+        undone = _undone([*self.events, event])
         rebuilt = Codebook()
         for earlier in self.events:
             if earlier.kind == "revert" or earlier.seq in undone:

@@ -224,7 +224,13 @@ class Study:
     def log(self) -> Log:
         """The log and the codebook it adds up to, applying only events not seen before."""
         if self._log is None:
-            self._log = Log()
+            events = self.store.events()
+            try:
+                self._log = Log.replay(events)
+            except DecisionError as exc:
+                raise StudyError(f"{self.location}: the decision log does not replay ({exc}); run 'workbench log "
+                                 "verify' and report it") from None
+            return self._log
         self._catch_up(self._log, self.store.events(after=self._log.seq))
         return self._log
 
