@@ -55,9 +55,9 @@ def test_the_store_refuses_to_change_or_remove_events(study, tmp_path):
     if study.store.engine.dialect.name == "postgresql":
         attempts.append("TRUNCATE events")
     for statement in attempts:
-        with pytest.raises(sa.exc.DatabaseError, match="append-only"):
-            with study.store.engine.connect() as conn, conn.begin():
-                conn.exec_driver_sql(statement)
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"), study.store.engine.connect() as conn, \
+                conn.begin():
+            conn.exec_driver_sql(statement)
     assert len(study.store.events()) == 5 and study.verify_log() == []
 
 
@@ -106,7 +106,7 @@ def test_unknown_segments_and_candidates_are_refused(study, tmp_path):
     study.create_theme("Trust", segs[:2], by="ann")
     with pytest.raises(DecisionError, match="no segment 'nope'"):
         study.assign(["nope"], "T-001", by="ann")
-    with pytest.raises(DecisionError, match="no discovery run|not a candidate|no candidate"):
+    with pytest.raises(DecisionError, match=r"no discovery run|no candidate"):
         study.accept("R9-C01", by="ann")
     assert len(study.events()) == 1
 
