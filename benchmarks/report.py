@@ -107,13 +107,28 @@ def seed_consensus(data: dict) -> list[str]:
             *rows, ""]
 
 
+def replay(data: dict) -> list[str]:
+    kinds = ", ".join(f"{k} {v}" for k, v in data["kinds"].items())
+    rows = [("replay of the whole log (pure, one pass)", data["replay_seconds"]),
+            ("cold open: read the events from SQLite and replay", data["cold_open_seconds"]),
+            ("verify the hash chain and the replay", data["verify_seconds"]),
+            ("one decision through the facade (validate, append, commit)", data["decision_seconds"]),
+            ("another researcher's decision, then catching up on it", data["catch_up_plus_decision_seconds"]),
+            ("a revert (rebuilds the codebook from the active events)", data["revert_seconds"])]
+    return ["## Decision log replay", "",
+            "Command: `cd benchmarks && ../.venv/bin/python bench_replay.py`; "
+            f"{data['segments']:,} segments, {data['events']:,} events ({kinds}); {data['themes']} themes "
+            f"holding {data['coded_segments']:,} segments at the end. Target: replay under 1 s.", "",
+            "| what | seconds |", "|---|---:|", *[f"| {k} | {v} |" for k, v in rows], ""]
+
+
 def main() -> None:
     out = ["# Benchmark results", "",
            f"Measured on this project's 2-core machines ({platform.machine()}, no GPU), uncontended.",
            "Regenerate this file with `.venv/bin/python benchmarks/report.py` after running the benchmarks.", ""]
     for name, render in (("quality", quality), ("embedding", embedding), ("speed", speed),
                          ("speed_feedback", speed), ("startup", startup),
-                         ("seed_consensus", seed_consensus)):
+                         ("seed_consensus", seed_consensus), ("replay", replay)):
         data = load(name)
         if data:
             out += render(data)
