@@ -55,7 +55,7 @@ def test_export_assignments(discovered, tmp_path):
     out = tmp_path / "assign.csv"
     wb("export", "assignments", "--study", discovered, "--out", str(out))
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert list(rows[0]) == ["segment_id", "candidate", "probability"]
+    assert list(rows[0]) == ["segment_id", "candidate", "probability", "theme"]
     assert len(rows) == 46 and all(0 <= float(r["probability"]) <= 1.0001 for r in rows if r["candidate"] != "-1")
     odd = next(r for r in rows if r["segment_id"] == "odd")
     assert odd["candidate"] in {"-1", "0", "1", "2"}

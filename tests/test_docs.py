@@ -36,10 +36,16 @@ def test_readme_opens_with_the_two_commands():
 
 
 def test_every_command_is_in_the_readme():
+    import click
+
     commands = typer.main.get_command(app).commands
     for name, command in commands.items():
         assert f"workbench {name}" in README, f"README does not document 'workbench {name}'"
         assert command.help, f"'workbench {name}' has no help text"
+        if isinstance(command, click.Group):
+            for sub, subcommand in command.commands.items():
+                assert f"workbench {name} {sub}" in README, f"README does not document 'workbench {name} {sub}'"
+                assert subcommand.help, f"'workbench {name} {sub}' has no help text"
 
 
 def test_readme_transcript_examples_parse_as_described(tmp_path, counter):

@@ -17,9 +17,10 @@ def test_formula_starts_are_neutralised(start):
 
 def test_assignments_csv(tmp_path):
     text = assignments_csv([AssignmentRecord("=cmd|' /C calc'!A0", -1, 0.12, 2, 0.12),
-                            AssignmentRecord("s2", 0, 0.8765432, 0, 0.8765432)])
-    assert text.splitlines() == ["segment_id,candidate,probability", "'=cmd|' /C calc'!A0,-1,0.1200",
-                                 "s2,0,0.8765"]
+                            AssignmentRecord("s2", 0, 0.8765432, 0, 0.8765432)],
+                           {"s2": {"T-002", "T-001"}, "held": {"T-003"}, "gone": set()})
+    assert text.splitlines() == ["segment_id,candidate,probability,theme", "'=cmd|' /C calc'!A0,-1,0.1200,",
+                                 "s2,0,0.8765,T-001;T-002", "held,,,T-003"]
     out = tmp_path / "a.csv"
     write_atomically(out, text)
     assert out.read_text(encoding="utf-8") == text and not (tmp_path / "a.csv.partial").exists()

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .cli_decide import decide_app, log_app, propose_split, themes
+from .cli_decide import decide_app, log_app, propose_split, suggestions, themes
 from .cli_support import ByOpt, FormatOpt, StudyOpt, emit, err, handled, open_study, progress
 from .errors import WorkbenchError
 
@@ -233,6 +233,7 @@ def candidates(
 app.add_typer(decide_app, name="decide")
 app.command("themes")(themes)
 app.command("propose-split")(propose_split)
+app.command("suggestions")(suggestions)
 app.add_typer(log_app, name="log")
 export_app = typer.Typer(help="Write what the study holds to files.", no_args_is_help=True)
 app.add_typer(export_app, name="export")

@@ -17,7 +17,7 @@ from .cli_support import ByOpt, FormatOpt, StudyOpt, WhyOpt, emit, handled, open
 from .decisions import Event
 from .errors import InputError, WorkbenchError
 
-__all__ = ["decide_app", "log_app", "propose_split", "themes"]
+__all__ = ["decide_app", "log_app", "propose_split", "suggestions", "themes"]
 
 decide_app = typer.Typer(help="Record a decision in the study's decision log.", no_args_is_help=True)
 log_app = typer.Typer(help="Show, verify or export the decision log.", no_args_is_help=True)
@@ -343,3 +343,21 @@ def log_export(study: StudyOpt,
     typer.echo(f"wrote {len(events)} event(s) to {out}")
 
 
+
+
+@handled
+def suggestions(study: StudyOpt, run: Annotated[int | None, typer.Option(help="Which run (default: the latest).")] = None,
+                fmt: FormatOpt = "table") -> None:
+    """Accepted themes suggested for segments no theme holds (from a re-run), to confirm with 'decide assign'."""
+    opened = open_study(study)
+    book = opened.codebook()
+    texts = {r.id: r.text for r in opened.segments()}
+    rows = [{"segment_id": seg, "theme": theme, "name": book.themes[theme].name if theme in book.themes else "",
+             "similarity": sim, "text": texts.get(seg, "")}
+            for seg, theme, sim in opened.theme_suggestions(run)
+            if theme in book.themes and theme not in book.themes_of(seg)]
+    rows.sort(key=lambda r: (-r["similarity"], r["segment_id"], r["theme"]))
+    emit(rows, fmt, ["segment_id", "theme", "name", "similarity", "text"], {"name": 30, "text": 70})
+    if fmt == "table":
+        typer.echo(f"{len(rows)} suggestion(s); confirm one with: workbench decide assign SEGMENT --theme THEME "
+                   f"--study {study}")

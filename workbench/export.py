@@ -18,15 +18,24 @@ LOG_COLUMNS = ["seq", "at", "by", "kind", "payload", "rationale", "prev_hash", "
 
 
 def assignments_csv(assigned: Iterable[AssignmentRecord], themes_of: Mapping[str, Iterable[str]] | None = None) -> str:
-    """``segment_id,candidate,probability,theme``: candidate -1 only where a segment was left
-    unassigned; theme lists the accepted themes holding the segment now (``;``-separated)."""
+    """``segment_id,candidate,probability,theme`` for a run.
+
+    candidate is -1 only where the run left a segment unassigned; theme lists the accepted
+    themes holding the segment now (``;``-separated). Segments a theme held before the run
+    (so the run did not cluster them) follow, with candidate and probability left empty.
+    """
     themes_of = themes_of or {}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["segment_id", "candidate", "probability", "theme"])
+    seen = set()
     for a in assigned:
+        seen.add(a.segment_id)
         writer.writerow([safe_cell(a.segment_id), a.candidate, f"{a.similarity:.4f}",
                          ";".join(sorted(themes_of.get(a.segment_id, ())))])
+    for seg in sorted(set(themes_of) - seen):
+        if themes_of[seg]:
+            writer.writerow([safe_cell(seg), "", "", ";".join(sorted(themes_of[seg]))])
     return buffer.getvalue()
 
 
