@@ -52,10 +52,12 @@ def test_sqlite_pragmas(tmp_path):
 def test_upgrade_from_an_old_schema_backs_up_first(tmp_path):
     folder = tmp_path / "old"
     store = Store.create(folder, by="ana")
-    # Rebuild the study as version 1 would have left it: no indexes, schema_version 1.
+    # Rebuild the study as version 1 would have left it: no indexes, no later tables, schema_version 1.
     with store.write() as tx:
         for index in ("ix_segments_transcript", "ix_segments_participant", "ix_imports_source_sha256"):
             tx.conn.exec_driver_sql(f"DROP INDEX {index}")
+        for table in ("events", "theme_suggestions", "assignments", "candidates", "runs", "embeddings"):
+            tx.conn.exec_driver_sql(f"DROP TABLE {table}")
         tx.set_meta("schema_version", "1")
         tx.upsert_participants([Participant("P1", "Site A", "Parent")])
     store.dispose()
@@ -69,6 +71,9 @@ def test_upgrade_from_an_old_schema_backs_up_first(tmp_path):
     names = {ix["name"] for ix in sa.inspect(reopened.engine).get_indexes("segments")}
     assert {"ix_segments_transcript", "ix_segments_participant"} <= names
     assert [p.id for p in reopened.participants()] == ["P1"]
+    with reopened.engine.connect() as conn:
+        triggers = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='trigger'")}
+    assert triggers == {"events_no_update", "events_no_delete"}, "the upgraded log is guarded too"
 
 
 def test_a_newer_schema_is_refused(study_location):
