@@ -90,9 +90,9 @@ def test_demo_builds_discovers_and_lists(tmp_path):
     (corpus / "participants.csv").write_text("participant_id,site,role\nP00,A,Parent\nP01,B,Parent\nP02,C,Carer\n",
                                             encoding="utf-8")
     study = tmp_path / "sample"
-    out = wb("demo", "--study", str(study), "--corpus", str(corpus)).stdout
+    out = wb("demo", "--study", str(study), "--corpus", str(corpus), "--no-app").stdout
     assert "imported 3 transcript(s), 96 segment(s)" in out
     assert "candidate themes from 48 segments" in out and "R1-C00" in out
-    again = wb("demo", "--study", str(study), "--corpus", str(corpus)).stdout
+    again = wb("demo", "--study", str(study), "--corpus", str(corpus), "--no-app").stdout
     assert "0 already there" not in again and "3 already there" in again
     assert again.count("candidate themes from") == 0, "a second demo reuses the first run"

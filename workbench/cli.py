@@ -255,13 +255,55 @@ def export_assignments(
     typer.echo(f"wrote {len(assigned)} assignments from run {record.id} to {out}")
 
 
+@export_app.command("codebook")
+@handled
+def export_codebook(
+    study: StudyOpt,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The CSV file to write.")],
+) -> None:
+    """The codebook as it stands: each theme with its definition, exemplar quotes, mappings and members."""
+    from .export import codebook_csv, write_atomically
+
+    opened = open_study(study)
+    book = opened.codebook()
+    if out.suffix.lower() != ".csv":
+        raise WorkbenchError(f"{out}: this version writes the codebook as .csv")
+    write_atomically(out, codebook_csv(book, {r.id: r.text for r in opened.rows()}))
+    typer.echo(f"wrote {len(book.themes)} theme(s) to {out}")
+
+
+@app.command("app")
+@handled
+def serve(
+    study: StudyOpt,
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (or the address in streamlit.toml).")] = 8501,
+) -> None:
+    """Serve the workbench in your browser, with the settings in streamlit.toml."""
+    import subprocess
+
+    from .launcher import command, settings
+
+    opened = open_study(study)
+    location = study if "://" in study else str(Path(study).resolve())
+    opened.close()
+    address = settings()["server"].get("address", "127.0.0.1")
+    typer.echo(f"serving {location} at http://{address}:{port}  (open it in your browser; Ctrl+C to stop)")
+    argv, env = command(location, port)
+    try:
+        raise typer.Exit(subprocess.call(argv, env=env))
+    except KeyboardInterrupt:
+        raise typer.Exit(0) from None
+
+
 @app.command()
 @handled
 def demo(
     study: Annotated[Path, typer.Option("--study", "-s", help="Where to build the sample study.")] = Path("sample-study"),
     corpus: Annotated[Path, typer.Option(help="The sample corpus folder.")] = REPO_ROOT / "corpus",
+    serve_app: Annotated[bool, typer.Option("--app/--no-app", help="End by serving the study in the app.")] = True,
+    port: Annotated[int, typer.Option(help="Port for the app.")] = 8501,
 ) -> None:
-    """The sample study end to end: create it from corpus/, import it and summarise it."""
+    """The sample study end to end: create it from corpus/, import it, discover candidates, open the app."""
     from .study import Study
 
     files = sorted(p for p in (corpus / "transcripts").iterdir() if p.is_file() and not p.name.startswith("."))
@@ -276,6 +318,8 @@ def demo(
     if not opened.runs():
         discover(study=str(study))
     candidates(study=str(study))
+    if serve_app:
+        serve(study=str(study), port=port)
 
 
 def run() -> None:

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from .cli_support import ByOpt, FormatOpt, StudyOpt, WhyOpt, emit, handled, open_study
-from .decisions import Event
+from .decisions import Event, describe
 from .errors import InputError, WorkbenchError
 
 __all__ = ["decide_app", "log_app", "propose_split", "suggestions", "themes"]
@@ -24,43 +24,7 @@ log_app = typer.Typer(help="Show, verify or export the decision log.", no_args_i
 
 
 def _done(event: Event) -> None:
-    typer.echo(f"#{event.seq} {event.kind} by {event.by}: {_describe(event)}")
-
-
-def _describe(event: Event) -> str:
-    p = event.payload
-    match event.kind:
-        case "accept":
-            return f"{p['candidate']} accepted as {p['theme']} {p['name']!r} ({len(p['members'])} segments)"
-        case "create":
-            return f"created {p['theme']} {p['name']!r} ({len(p['members'])} segments)"
-        case "reject":
-            return f"{p['candidate']} rejected"
-        case "rename":
-            return f"{p['theme']} renamed {p['name']!r}"
-        case "merge":
-            target = p.get("theme") or p["into"]
-            return f"{', '.join(s['id'] for s in p['sources'])} merged into {target}"
-        case "split":
-            return f"{p['theme']} split into " + ", ".join(f"{x['theme']} {x['name']!r}" for x in p["parts"])
-        case "move":
-            return f"{len(p['segments'])} segment(s) moved from {p['from']} to {p['to']}"
-        case "assign" | "unassign":
-            return f"{len(p['segments'])} segment(s) {event.kind}ed {'to' if event.kind == 'assign' else 'from'} {p['theme']}"
-        case "define":
-            return f"{p['theme']} defined ({len(p['exemplars'])} exemplar quote(s))"
-        case "map" | "unmap":
-            return f"{p['theme']} {event.kind}ped {'to' if event.kind == 'map' else 'from'} {p['node']}"
-        case "memo":
-            about = p.get("theme") or p.get("segment") or "the study"
-            return f"memo on {about}"
-        case "vote":
-            return f"{p['vote']} for {p['item']} in session {p['session']!r}"
-        case "adjudicate":
-            return f"{p['item']} adjudicated {p['outcome']} in session {p['session']!r}"
-        case "revert":
-            return f"event #{p['event']} reverted"
-    return event.payload_json
+    typer.echo(f"#{event.seq} {event.kind} by {event.by}: {describe(event)}")
 
 
 @decide_app.command("accept")
@@ -300,7 +264,7 @@ def log_show(study: StudyOpt, fmt: FormatOpt = "table",
     opened = open_study(study)
     log = opened.log()
     events = log.events[-last:] if last else log.events
-    rows = [{"seq": e.seq, "at": e.at, "by": e.by, "kind": e.kind, "what": _describe(e), "why": e.rationale,
+    rows = [{"seq": e.seq, "at": e.at, "by": e.by, "kind": e.kind, "what": describe(e), "why": e.rationale,
              "active": log.active(e.seq), "payload": e.payload if fmt == "json" else e.payload_json,
              "hash": e.hash} for e in events]
     if fmt == "table":

@@ -29,7 +29,7 @@ from .errors import WorkbenchError
 
 __all__ = [
     "GENESIS", "KINDS", "NEEDS_RATIONALE", "VOTES", "Codebook", "DecisionError", "Draft", "Event", "Log",
-    "Theme", "canonical", "chain_problems", "event_hash", "is_theme_id", "seal",
+    "Theme", "canonical", "chain_problems", "describe", "event_hash", "is_theme_id", "seal",
 ]
 
 KINDS = ("accept", "reject", "create", "rename", "merge", "split", "move", "assign", "unassign", "define", "map",
@@ -244,7 +244,7 @@ class Codebook:
         if event.kind not in KINDS or event.kind == "revert":
             raise DecisionError(f"unknown decision kind {event.kind!r}")
         if event.kind in NEEDS_RATIONALE and not event.rationale.strip():
-            raise DecisionError(f"a reason is required to {event.kind}: give one with --why")
+            raise DecisionError(f"a reason is required to {event.kind}: say why (--why on the command line)")
         payload = event.payload
         if not isinstance(payload, dict):
             raise DecisionError("the decision's payload must be an object")
@@ -600,7 +600,7 @@ class Log:
 
     def _revert(self, event: Event) -> None:
         if not event.rationale.strip():
-            raise DecisionError("a reason is required to revert: give one with --why")
+            raise DecisionError("a reason is required to revert: say why (--why on the command line)")
         target_seq = event.payload.get("event")
         if not isinstance(target_seq, int) or isinstance(target_seq, bool):
             raise DecisionError("a revert names the number of the event it undoes")
@@ -620,3 +620,41 @@ class Log:
                     f"{earlier.by}) depends on it ({exc}); revert #{earlier.seq} first") from None
         self.undone = undone
         self.codebook = rebuilt
+
+
+def describe(event: Event) -> str:
+    """One line saying what an event did, for the log as people read it."""
+    p = event.payload
+    match event.kind:
+        case "accept":
+            return f"{p['candidate']} accepted as {p['theme']} {p['name']!r} ({len(p['members'])} segments)"
+        case "create":
+            return f"created {p['theme']} {p['name']!r} ({len(p['members'])} segments)"
+        case "reject":
+            return f"{p['candidate']} rejected"
+        case "rename":
+            return f"{p['theme']} renamed {p['name']!r}"
+        case "merge":
+            target = p.get("theme") or p["into"]
+            return f"{', '.join(s['id'] for s in p['sources'])} merged into {target}"
+        case "split":
+            return f"{p['theme']} split into " + ", ".join(f"{x['theme']} {x['name']!r}" for x in p["parts"])
+        case "move":
+            return f"{len(p['segments'])} segment(s) moved from {p['from']} to {p['to']}"
+        case "assign" | "unassign":
+            way = "to" if event.kind == "assign" else "from"
+            return f"{len(p['segments'])} segment(s) {event.kind}ed {way} {p['theme']}"
+        case "define":
+            return f"{p['theme']} defined ({len(p['exemplars'])} exemplar quote(s))"
+        case "map" | "unmap":
+            return f"{p['theme']} {event.kind}ped {'to' if event.kind == 'map' else 'from'} {p['node']}"
+        case "memo":
+            about = p.get("theme") or p.get("segment") or "the study"
+            return f"memo on {about}"
+        case "vote":
+            return f"{p['vote']} for {p['item']} in session {p['session']!r}"
+        case "adjudicate":
+            return f"{p['item']} adjudicated {p['outcome']} in session {p['session']!r}"
+        case "revert":
+            return f"event #{p['event']} reverted"
+    return event.payload_json

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 __all__ = ["FILLERS", "Candidate", "Discovery", "DiscoveryParams", "Doc", "ProposedPart", "auto_min_size", "discover",
-           "propose_split"]
+           "project_2d", "propose_split"]
 
 Progress = Callable[[int, int, str], None]
 WordEmbedder = Callable[[Sequence[str]], "np.ndarray"]
@@ -390,6 +390,20 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
     if progress:
         progress(5, 5, "done")
     return Discovery(candidates, assignment, nearest, suggestions, hierarchy, timings, min_size)
+
+
+def project_2d(embeddings: np.ndarray, seed: int = 42) -> np.ndarray:
+    """A 2-D layout of segments for the map: UMAP on cosine distance, seeded."""
+    _clustering_stack()
+    from umap import UMAP
+
+    n = len(embeddings)
+    if n < 4:
+        import numpy as np
+
+        return np.zeros((n, 2), dtype=np.float32)
+    return UMAP(n_neighbors=max(2, min(15, n - 1)), n_components=2, min_dist=0.1, metric="cosine",
+                random_state=seed, low_memory=True, n_jobs=1).fit_transform(embeddings)
 
 
 @dataclass

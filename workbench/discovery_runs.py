@@ -26,7 +26,7 @@ from .store import Store, utc_now
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["embed_segments", "input_hash", "run_discovery"]
+__all__ = ["embed_segments", "input_hash", "projection", "run_discovery", "theme_suggestions"]
 
 Progress = Callable[[int, int, str], None]
 _PACKAGES = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "numpy", "onnxruntime", "tokenizers",
@@ -147,3 +147,28 @@ def run_discovery(store: Store, by: str, params: DiscoveryParams, segments: list
         run_id = tx.add_run(record, candidates, assigned)
         tx.add_theme_suggestions(run_id, suggestions)
     return run_id, found
+
+
+def projection(store: Store, rows: Sequence[SegmentRow], progress: Progress | None = None,
+               compute: bool = True) -> dict[str, tuple[float, float]]:
+    """Each segment's place on the map, computed once for this model and segment set, then kept.
+
+    With ``compute`` False, only a layout already kept is returned (or nothing).
+    """
+    from .discover import project_2d
+
+    encoder = Encoder(load_model())
+    key = hashlib.sha256(f"{encoder.key}\n{input_hash(rows)}".encode()).hexdigest()
+    found = store.projection(key)
+    if found or not rows or not compute:
+        return found
+    vectors, _ = embed_segments(store, encoder, rows, progress)
+    if progress:
+        progress(0, 1, "laying out the map (UMAP)")
+    points = project_2d(vectors)
+    found = {r.id: (round(float(x), 4), round(float(y), 4)) for r, (x, y) in zip(rows, points.tolist(), strict=True)}
+    with store.write() as tx:
+        tx.add_projection(key, found)
+    if progress:
+        progress(1, 1, "done")
+    return found

@@ -36,6 +36,7 @@ from .store_schema import (
     imports,
     meta,
     participants,
+    projections,
     runs,
     segments,
     theme_suggestions,
@@ -325,6 +326,19 @@ class Store:
                                           theme_suggestions.c.theme_id))
             return [(s, t, float(v)) for s, t, v in rows]
 
+    def data_version(self) -> tuple[int, int]:
+        """(last import, last run): changes whenever segments, participants or runs change."""
+        with self.read() as conn:
+            last_import = conn.execute(sa.select(sa.func.max(imports.c.id))).scalar() or 0
+            last_run = conn.execute(sa.select(sa.func.max(runs.c.id))).scalar() or 0
+            return int(last_import), int(last_run)
+
+    def projection(self, key: str) -> dict[str, tuple[float, float]]:
+        with self.read() as conn:
+            rows = conn.execute(sa.select(projections.c.segment_id, projections.c.x, projections.c.y)
+                                .where(projections.c.key == key))
+            return {s: (float(x), float(y)) for s, x, y in rows}
+
     # --- the decision log ----------------------------------------------------------------
     def events(self, after: int = 0) -> list[Event]:
         """Events after seq ``after``, in log order."""
@@ -436,6 +450,11 @@ class Writer:
         values = [{"run_id": run_id, "segment_id": s, "theme_id": t, "similarity": v} for s, t, v in rows]
         if values:
             self.conn.execute(sa.insert(theme_suggestions), values)
+
+    def add_projection(self, key: str, points: dict[str, tuple[float, float]]) -> None:
+        values = [{"key": key, "segment_id": s, "x": x, "y": y} for s, (x, y) in points.items()]
+        if values:
+            self.conn.execute(sa.insert(projections), values)
 
     # --- the decision log ----------------------------------------------------------------
     def events_after(self, seq: int) -> list[Event]:

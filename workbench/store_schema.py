@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 from .errors import StudyError
 
-__all__ = ["CURRENT_VERSION", "MIGRATIONS", "events", "imports", "meta", "metadata", "participants", "segments",
-           "theme_suggestions", "transcripts"]
+__all__ = ["CURRENT_VERSION", "MIGRATIONS", "events", "imports", "meta", "metadata", "participants", "projections",
+           "segments", "theme_suggestions", "transcripts"]
 
 metadata = sa.MetaData()
 
@@ -148,6 +148,15 @@ theme_suggestions = sa.Table(
     sa.Column("similarity", sa.Float, nullable=False),
 )
 
+# 2-D layouts of segments for the map, cached: key = the model and the exact segment set.
+projections = sa.Table(
+    "projections", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("segment_id", sa.String(250), sa.ForeignKey("segments.id"), primary_key=True),
+    sa.Column("x", sa.Float, nullable=False),
+    sa.Column("y", sa.Float, nullable=False),
+)
+
 _APPEND_ONLY = "the decision log is append-only: events cannot be changed or removed"
 
 
@@ -187,11 +196,16 @@ def _v4_decision_log(conn: sa.Connection) -> None:
         raise StudyError(f"the decision log needs SQLite or PostgreSQL, not {conn.dialect.name}")
 
 
+def _v5_projections(conn: sa.Connection) -> None:
+    metadata.create_all(conn, tables=[projections])
+
+
 # (version, what it does, how): append only; never edit a migration that has shipped.
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "transcripts, segments, participants and imports", _v1_tables),
     (2, "indexes for reading segments by transcript and participant", _v2_indexes),
     (3, "embedding cache, discovery runs, candidates and assignments", _v3_discovery),
     (4, "the decision log (append-only, enforced by triggers) and theme suggestions", _v4_decision_log),
+    (5, "cached 2-D layouts of segments for the map", _v5_projections),
 ]
 CURRENT_VERSION = MIGRATIONS[-1][0]

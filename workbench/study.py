@@ -57,6 +57,7 @@ class Study:
         self.store = store
         self._counter: TokenCounter | None = None
         self._log: Log | None = None  # the codebook so far, brought up to date incrementally
+        self._rows: tuple[tuple[int, int], list[SegmentRow]] | None = None  # (data version, every segment)
 
     @classmethod
     def init(cls, location: str | Path, by: str | None = None, name: str | None = None) -> Study:
@@ -171,8 +172,34 @@ class Study:
 
     # --- reading ---------------------------------------------------------------------
     def segments(self, where: SegmentFilter = SegmentFilter()) -> list[SegmentRow]:
-        rows = self.store.segment_rows(where.transcript, where.speaker, where.participant)
-        return where.apply(rows)
+        return where.apply(self.rows())
+
+    def rows(self) -> list[SegmentRow]:
+        """Every segment, in transcript order; read again only after an import or a run."""
+        version = self.store.data_version()
+        if self._rows is None or self._rows[0] != version:
+            self._rows = (version, self.store.segment_rows())
+        return self._rows[1]
+
+    def segment_index(self) -> dict[str, SegmentRow]:
+        return {r.id: r for r in self.rows()}
+
+    def context(self, segment_id: str, around: int = 2) -> list[SegmentRow]:
+        """The turns before and after a segment in its transcript, the segment included."""
+        rows = self.rows()
+        position = next((i for i, r in enumerate(rows) if r.id == segment_id), None)
+        if position is None:
+            raise StudyError(f"no segment {segment_id!r} in the study")
+        transcript = rows[position].transcript_id
+        start, end = max(0, position - around), min(len(rows), position + around + 1)
+        return [r for r in rows[start:end] if r.transcript_id == transcript]
+
+    def projection(self, progress: Progress | None = None, compute: bool = True) -> dict[str, tuple[float, float]]:
+        """Every participant segment's place on a 2-D map (computed once, then kept; with
+        ``compute`` False, only a layout already kept, or nothing)."""
+        from .discovery_runs import projection
+
+        return projection(self.store, SegmentFilter(include_interviewer=False).apply(self.rows()), progress, compute)
 
     def participants(self) -> list[Participant]:
         return self.store.participants()
@@ -352,13 +379,13 @@ class Study:
         return self.decide("merge", lambda log: {"into": cid, "theme": log.next_theme_id(), "name": name or label,
                                                  "members": members, "sources": items}, by, why)
 
-    def propose_split(self, theme: str, parts: int | None = None) -> list[ProposedPart]:
-        """Sub-groups of a theme's members (re-clustered) to confirm or edit, then ``split``."""
+    def propose_split(self, item: str, parts: int | None = None) -> list[ProposedPart]:
+        """Sub-groups of a theme's (or candidate's) members, re-clustered, to confirm or edit."""
         from .discover import Doc, propose_split
         from .discovery_runs import embed_segments
         from .embed import Encoder, load_model
 
-        members = self.codebook().theme(theme).members
+        members = set(self.codebook().theme(item).members if is_theme_id(item) else self.candidate_members(item))
         rows = [r for r in self.store.segment_rows() if r.id in members]
         vectors, _ = embed_segments(self.store, Encoder(load_model()), rows)
         return propose_split([Doc(r.id, r.text) for r in rows], vectors, parts)
@@ -369,6 +396,20 @@ class Study:
         return self.decide("split", lambda log: {"theme": theme, "parts": [
             {"theme": log.next_theme_id(i), "name": name, "members": list(members)}
             for i, (name, members) in enumerate(parts)]}, by, why)
+
+    def accept_in_parts(self, candidate: str, parts: Sequence[tuple[str, Sequence[str]]], by: str | None = None,
+                        why: str = "") -> list[Event]:
+        """Accept a candidate and split it at once: two events, the accept then the split."""
+        if not why.strip():
+            raise DecisionError("a reason is required to split: say why (--why on the command line)")
+        if len(parts) < 2:
+            raise DecisionError("a split needs at least two parts")
+        first = self.accept(candidate, None, by, why)
+        try:
+            return [first, self.split(first.payload["theme"], parts, by, why)]
+        except DecisionError as exc:
+            undo = self.revert(first.seq, by, f"split refused: {exc}")
+            raise DecisionError(f"{exc} (the accept, event #{first.seq}, was reverted by #{undo.seq})") from None
 
     def move(self, segments: Sequence[str], source: str, target: str, by: str | None = None, why: str = "") -> Event:
         chosen = self._segments(segments)
@@ -423,6 +464,30 @@ class Study:
 
     def revert(self, seq: int, by: str | None = None, why: str = "") -> Event:
         return self.decide("revert", lambda log: {"event": seq}, by, why)
+
+    def triage(self, run_id: int | None = None) -> list[tuple[AssignmentRecord, list[tuple[str, float]]]]:
+        """The run's unassigned segments no theme holds, each with the themes it is nearest.
+
+        Nearest themes come from the run's suggestions and from what became of the nearest
+        candidate (accepted as, or merged into, a theme), best first.
+        """
+        run, assigned = self.assignments(run_id)
+        book = self.codebook()
+        suggested: dict[str, list[tuple[str, float]]] = {}
+        for seg, theme, sim in self.store.theme_suggestions(run.id or 0):
+            if theme in book.themes:
+                suggested.setdefault(seg, []).append((theme, sim))
+        queue = []
+        for a in assigned:
+            if a.candidate != -1 or book.themes_of(a.segment_id):
+                continue
+            near = dict(suggested.get(a.segment_id, []))
+            fate = book.candidates.get(candidate_id(run.id or 0, a.nearest), "")
+            theme = fate.rsplit(" ", 1)[-1] if fate.startswith(("accepted as", "merged into")) else ""
+            if theme in book.themes:
+                near[theme] = max(near.get(theme, 0.0), a.nearest_similarity)
+            queue.append((a, sorted(near.items(), key=lambda kv: -kv[1])))
+        return queue
 
     def theme_suggestions(self, run_id: int | None = None) -> list[tuple[str, str, float]]:
         run = self.latest_run() if run_id is None else self.store.run(run_id)

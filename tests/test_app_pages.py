@@ -1,0 +1,201 @@
+"""Every page with streamlit.testing's AppTest: it renders, and each action records its event.
+
+Pages are run one by one, with the session's study and researcher already set (as the
+entry page sets them); the entry page is tested for asking the researcher's name.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from workbench.discover import DiscoveryParams
+from workbench.study import Study
+
+from .test_cli_discovery import TOPICS
+
+PACKAGE = Path(__file__).resolve().parent.parent / "workbench"
+PAGES = ["study_page", "candidates_page", "themes_page", "map_page", "log_page", "export_page"]
+
+
+def page(name: str, location: str, who: str = "tester") -> AppTest:
+    at = AppTest.from_file(str(PACKAGE / "pages" / f"{name}.py"), default_timeout=180)
+    at.session_state["study_location"] = location
+    at.session_state["researcher"] = who
+    return at.run()
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    """A small discovered study: three clear topics, a few segments left for triage."""
+    folder = tmp_path_factory.mktemp("app")
+    table = folder / "answers.csv"
+    with table.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "text", "participant", "site"])
+        for i in range(45):
+            writer.writerow([f"a{i:02d}", f"{TOPICS[i % 3]}, in case {i}.", f"P{i % 9}", f"S{i % 3}"])
+        writer.writerow(["odd", "Quantum chromodynamics of gluon plasma <b>bold</b> *stars*.", "P1", "S1"])
+    study = Study.init(folder / "study", by="setup")
+    study.ingest([table])
+    study.discover(DiscoveryParams(min_size=5, resamples=1, min_similarity=0.5), by="setup")
+    study.close()
+    return folder / "study"
+
+
+@pytest.fixture
+def small(template, tmp_path) -> str:
+    target = tmp_path / "study"
+    shutil.copytree(template, target)
+    return str(target)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_renders_on_an_empty_study(tmp_path, name):
+    Study.init(tmp_path / "empty", by="setup").close()
+    ok(page(name, str(tmp_path / "empty")))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_renders_on_the_sample_study(discovered_sample, name):
+    at = ok(page(name, discovered_sample.location))
+    assert at.title[0].value
+
+
+def test_the_entry_page_asks_the_researchers_name_once(small):
+    at = AppTest.from_file(str(PACKAGE / "app.py"), default_timeout=120)
+    at.session_state["study_location"] = small
+    at.run()
+    assert not at.exception and at.text_input[0].label == "Your name"
+    at.text_input[0].input("Ana Researcher")
+    at.button[0].click().run()
+    assert at.session_state["researcher"] == "Ana Researcher"
+    assert not at.exception and at.title[0].value == "Study"
+    assert any("Usage statistics:" in t.value for t in at.text), "privacy settings are shown (values: browser test)"
+
+
+def test_candidates_accept_reject_merge_split_and_triage(small):
+    at = ok(page("candidates_page", small, "ana"))
+    first = at.selectbox(key="candidate").value
+    at.text_input(key=f"accept-name-R1-C{first.number:02d}").input("Slow referrals")
+    button(at, "Accept as a theme").click().run()
+    ok(at)
+    assert "Accepted R1-C00" in at.success[0].value
+    study = Study.open(small)
+    assert [(e.kind, e.by, e.payload["name"]) for e in study.events()] == [("accept", "ana", "Slow referrals")]
+
+    button(at, "Reject").click().run()  # no reason: refused, nothing recorded
+    assert "reason is required" in at.error[0].value and len(study.events()) == 1
+    at.text_input(key="reject-why").input("not a theme")
+    button(at, "Reject").click().run()
+    ok(at)
+    assert study.events()[-1].kind == "reject"
+
+    at.selectbox(key="merge-target").set_value("T-001")
+    at.text_input(key="merge-why").input("the same delay")
+    button(at, "Merge").click().run()
+    ok(at)
+    assert study.events()[-1].kind == "merge" and study.codebook().themes["T-001"].members
+
+    at.toggle[0].set_value(True).run()
+    assert "Every candidate" not in str(at.success)
+    triage = Study.open(small).triage()
+    if triage:  # the odd segment is far from everything: assign it from the triage queue
+        seg = triage[0][0].segment_id
+        button(at, "Assign").click().run()
+        ok(at)
+        assert seg in Study.open(small).codebook().themes["T-001"].members
+
+
+def test_a_candidate_accepted_in_parts(small):
+    at = ok(page("candidates_page", small, "ana"))
+    at.number_input(key="split-parts").set_value(2)
+    button(at, "Propose sub-groups").click().run()
+    ok(at)
+    at.text_input(key="split-why").input("two kinds of delay")
+    button(at, "Accept as these themes").click().run()
+    ok(at)
+    kinds = [e.kind for e in Study.open(small).events()]
+    assert kinds == ["accept", "split"]
+    assert len(Study.open(small).codebook().themes) == 2
+
+
+def test_themes_rename_define_move_assign_memo_context(small):
+    study = Study.open(small)
+    study.accept("C00", "First", by="ana")
+    study.accept("C01", "Second", by="ana")
+    at = ok(page("themes_page", small, "bob"))
+    at.text_input(key="rename-T-001").input("Renamed")
+    button(at, "Rename").click().run()
+    ok(at)
+    assert study.codebook().themes["T-001"].name == "Renamed"
+
+    members = sorted(study.codebook().themes["T-001"].members)
+    at.text_area(key="definition-T-001").input("Referrals that wait")
+    at.multiselect(key="exemplars-T-001").select(members[0])
+    button(at, "Save definition").click().run()
+    ok(at)
+    theme = study.codebook().themes["T-001"]
+    assert theme.definition == "Referrals that wait" and theme.exemplars == [members[0]]
+
+    at.multiselect(key="move-T-001").select(members[1])
+    at.selectbox(key="move-target").set_value("T-002")
+    button(at, "Apply").click().run()
+    ok(at)
+    assert members[1] in study.codebook().themes["T-002"].members
+
+    outside = sorted({r.id for r in study.rows()} - study.codebook().themes["T-001"].members)[:2]
+    at.text_area(key="assign-ids").input(", ".join(outside))
+    button(at, "Assign").click().run()
+    ok(at)
+    assert set(outside) <= study.codebook().themes["T-001"].members
+
+    at.text_area(key="memo-text").input("Check this with site 2")
+    button(at, "Add memo").click().run()
+    ok(at)
+    assert study.codebook().memos[-1].text == "Check this with site 2"
+    assert [e.by for e in study.events()][-4:] == ["bob"] * 4
+    assert any("Check this with site 2" in t.value for t in at.text), "the page shows the new memo"
+
+
+def test_log_revert_and_status(small):
+    study = Study.open(small)
+    study.accept("C00", "First", by="ana")
+    study.rename("T-001", "Second name", by="ana")
+    at = ok(page("log_page", small, "cat"))
+    assert "intact" in at.success[0].value
+    at.number_input(key="revert-seq").set_value(2)
+    at.text_input(key="revert-why").input("wrong name")
+    button(at, "Revert").click().run()
+    ok(at)
+    assert study.codebook().themes["T-001"].name == "First" and study.events()[-1].by == "cat"
+    frame = at.dataframe[0].value
+    assert list(frame["#"])[:1] == [3] and "undone" in list(frame["status"])
+
+
+def test_map_lays_out_once_and_colours(small):
+    at = ok(page("map_page", small))
+    button(at, "Lay out the map (once per set of segments; a minute or more on a large study)").click().run()
+    ok(at)
+    assert at.get("plotly_chart"), "the map is drawn"
+    assert len(Study.open(small).projection(compute=False)) == 46
+
+
+def test_export_offers_the_files(small):
+    Study.open(small).accept("C00", "First", by="ana")
+    at = ok(page("export_page", small))
+    assert len(at.get("download_button")) == 4

@@ -1,0 +1,27 @@
+"""Export: the codebook, the assignments and the decision log as files."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench.export import assignments_csv, codebook_csv, log_csv, log_jsonl
+from workbench.pages import common
+
+study = common.study()
+common.researcher()
+st.title("Export")
+st.caption("Files are made on this machine and downloaded by your browser; nothing is sent anywhere else. "
+           "Spreadsheet formulas in quotes are neutralised.")
+book = study.codebook()
+texts = {r.id: r.text for r in study.rows()}
+st.download_button(f"Codebook (CSV, {len(book.themes)} themes)", codebook_csv(book, texts), "codebook.csv",
+                   "text/csv")
+data = common.run_data(study)
+if data:
+    run, _, assigned = data
+    st.download_button(f"Assignments of run {run.id} with current themes (CSV)",
+                       assignments_csv(assigned, book.coded), f"assignments-run{run.id}.csv", "text/csv")
+events = study.log().events
+st.download_button(f"Decision log (CSV, {len(events)} events)", log_csv(events), "decision-log.csv", "text/csv")
+st.download_button("Decision log (JSON lines: exact, re-verifiable)", log_jsonl(events), "decision-log.jsonl",
+                   "application/jsonl")

@@ -1,0 +1,95 @@
+"""Study: what the study holds, importing files, running discovery, and the runs so far."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from workbench.discover import DiscoveryParams
+from workbench.errors import WorkbenchError
+from workbench.pages import common
+
+study = common.study()
+st.title("Study")
+common.flash()
+
+view = study.overview()
+cols = st.columns(4)
+cols[0].metric("Transcripts", view.transcripts)
+cols[1].metric("Segments", view.segments)
+cols[2].metric("Participants", view.participants)
+cols[3].metric("Interviewer share", f"{view.interviewer_share:.0%}")
+if view.segments:
+    left, middle, right = st.columns(3)
+    for column, title, pairs in ((left, "site", view.by_site), (middle, "role", view.by_role),
+                                 (right, "participant", view.by_participant)):
+        column.caption(f"Participants' segments by {title}")
+        column.dataframe(pd.DataFrame(pairs, columns=[title, "segments"]), hide_index=True, width="stretch")
+else:
+    st.info("The study is empty: import transcripts below.")
+
+st.header("Import")
+with st.form("import", clear_on_submit=True):
+    files = st.file_uploader("Transcripts (.txt .docx .vtt .srt) or tables (.csv .tsv .xlsx .jsonl)",
+                             accept_multiple_files=True)
+    people = st.file_uploader("Participants file (optional: participant_id, site, role, ...)", type=["csv", "xlsx"])
+    if st.form_submit_button("Import"):
+        if not files:
+            st.warning("Choose at least one file.")
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                paths = []
+                for upload in files:
+                    path = Path(tmp) / Path(upload.name).name
+                    path.write_bytes(upload.getvalue())
+                    paths.append(path)
+                sidecar = None
+                if people is not None:
+                    sidecar = Path(tmp) / Path(people.name).name
+                    sidecar.write_bytes(people.getvalue())
+                try:
+                    report = study.ingest(paths, by=common.researcher(), participants=sidecar,
+                                          progress=common.progress_bar("Reading"))
+                except WorkbenchError as exc:
+                    st.error(str(exc))
+                else:
+                    for warning in report.warnings:
+                        st.warning(warning)
+                    st.session_state["flash"] = (f"Imported {len(report.added)} transcript(s), "
+                                                 f"{report.segments_added} segment(s); "
+                                                 f"{len(report.unchanged)} already in the study")
+                    st.rerun()
+
+st.header("Discover candidate themes")
+with st.form("discover"):
+    a, b, c = st.columns(3)
+    seed = a.number_input("Seed", 0, 2**31 - 1, 42, help="The same seed and segments give the same candidates.")
+    min_size = b.number_input("Smallest candidate (0: grows with the study)", 0, 10_000, 0)
+    resamples = c.number_input("Resamples for stability", 0, 20, 5)
+    a, b = st.columns(2)
+    min_similarity = a.slider("Leave unassigned below this similarity", 0.0, 1.0, 0.25, 0.05)
+    interviewer = b.checkbox("Cluster interviewer turns too")
+    if st.form_submit_button("Run discovery", disabled=not view.segments):
+        params = DiscoveryParams(seed=int(seed), min_size=int(min_size) or None, include_interviewer=interviewer,
+                                 min_similarity=float(min_similarity), resamples=int(resamples))
+        try:
+            run = study.discover(params, by=common.researcher(), progress=common.progress_bar("Discovering"))
+        except WorkbenchError as exc:
+            st.error(str(exc))
+        else:
+            st.session_state["flash"] = (f"Run {run.id}: {run.candidates} candidate themes from {run.segments} "
+                                         f"segments, coverage {run.coverage:.0%}")
+            st.rerun()
+
+runs = study.runs()
+if runs:
+    st.header("Runs")
+    st.dataframe(pd.DataFrame([{
+        "run": r.id, "when": r.created_at[:19].replace("T", " "), "by": r.by, "segments": r.segments,
+        "candidates": r.candidates, "coverage": f"{r.coverage:.0%}", "seed": r.seed,
+        "min size": r.params.get("min_cluster_size"), "model": f"{r.model_name} ({r.backend})",
+        "seconds": round(sum(r.timings.values()), 1)} for r in reversed(runs)]), hide_index=True,
+        width="stretch")
