@@ -183,8 +183,8 @@ def test_log_revert_and_status(small):
     button(at, "Revert").click().run()
     ok(at)
     assert study.codebook().themes["T-001"].name == "First" and study.events()[-1].by == "cat"
-    frame = at.dataframe[0].value
-    assert list(frame["#"])[:1] == [3] and "undone" in list(frame["status"])
+    frame = at.table[0].value
+    assert list(frame.index)[:1] == [3] and "undone" in list(frame["status"])
 
 
 def test_map_lays_out_once_and_colours(small):

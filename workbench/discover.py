@@ -352,7 +352,9 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
         near = int(nearest_c[i])
         nearest[doc.id] = (near, round(float(sims[i, near]), 4))
         own = int(labels[i])
-        if own >= 0:
+        # HDBSCAN's own members keep their cluster unless they are barely like it (a stray
+        # swept in at the edge): the threshold applies to every segment alike.
+        if own >= 0 and sims[i, own] >= params.min_similarity:
             assignment[doc.id] = (own, round(float(sims[i, own]), 4))
         elif sims[i, near] >= params.min_similarity:
             assignment[doc.id] = nearest[doc.id]

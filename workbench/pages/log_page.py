@@ -34,11 +34,11 @@ shown = [e for e in events if (not who or e.by in who) and (not kinds or e.kind 
          and (not theme or f'"{theme.strip()}"' in e.payload_json)
          and (not search or search.lower() in (e.payload_json + " " + e.rationale + " " + e.by).lower())]
 page = common.paged(shown, key="log-page", size=50)
-st.dataframe(pd.DataFrame([{
+# A plain table (rendered as text in the page): researchers can read, select and copy it.
+st.table(pd.DataFrame([{
     "#": e.seq, "when (UTC)": e.at[:19].replace("T", " "), "by": e.by, "kind": e.kind, "what": describe(e),
-    "why": e.rationale, "status": "active" if log.active(e.seq) else "undone"} for e in page]),
-    hide_index=True, width="stretch",
-    column_config={"what": st.column_config.TextColumn(width="large")})
+    "why": e.rationale, "status": "active" if log.active(e.seq) else "undone"} for e in page]).set_index("#")
+    if page else pd.DataFrame())
 
 st.subheader("Revert a decision")
 with st.form("revert"):

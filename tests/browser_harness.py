@@ -1,0 +1,104 @@
+"""Serving the app and driving it in Debian's chromium with Playwright: for tests and screenshots."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serve(study: str, log: Path | None = None) -> Iterator[tuple[str, int]]:
+    """``workbench app --study STUDY --port N`` in the background, until its health check answers."""
+    import sys
+
+    port = free_port()
+    out = open(log, "w", encoding="utf-8") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
+    proc = subprocess.Popen([sys.executable, "-m", "workbench", "app", "--study", study, "--port", str(port)],
+                            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read().strip() == b"ok":
+                        break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the app did not start (exit {proc.poll()}); see {log}") from None
+                time.sleep(0.3)
+        yield url, port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        if log:
+            out.close()
+
+
+@contextmanager
+def browser(width: int = 1400, height: int = 1000):
+    """A fresh chromium page (headless, sandbox off for containers, no background traffic)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        context = chromium.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        try:
+            yield page
+        finally:
+            context.close()
+            chromium.close()
+
+
+def settle(page) -> None:
+    """Wait until Streamlit has finished running the page's script."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
+        timeout=120_000)
+    page.wait_for_timeout(200)
+
+
+def start(page, url: str, name: str) -> None:
+    """Open the app and give the researcher's name, as a researcher does once per session."""
+    page.goto(url)
+    page.get_by_label("Your name").fill(name)
+    page.get_by_role("button", name="Start").click()
+    page.get_by_role("heading", name="Study").first.wait_for()
+    settle(page)
+
+
+def go(page, title: str) -> None:
+    """Switch page from the sidebar (same session, so the researcher is remembered)."""
+    page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
+    page.get_by_role("heading", name=title).first.wait_for()
+    settle(page)
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick an option in a Streamlit select box by its visible label."""
+    page.get_by_label(label).first.click()
+    page.get_by_role("option", name=option).first.click()
+    settle(page)

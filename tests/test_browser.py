@@ -1,0 +1,157 @@
+"""The app in a real browser: Debian's chromium driven by Playwright against `workbench app`.
+
+One researcher's session end to end (accept, reject, merge, triage-assign, define,
+rename, revert; each shown in the log), the launcher's settings in force, and quotes
+carrying HTML shown as literal text everywhere, with no script run.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from workbench.discover import DiscoveryParams
+from workbench.study import Study
+
+from .browser_harness import CHROMIUM, browser, go, serve, settle, start
+from .test_cli_discovery import TOPICS
+
+SCRIPT = "<script>window.pwned=1</script>"
+IMAGE = '<img src=x onerror="window.pwned=1">'
+HOSTILE = f"Quantum chromodynamics of gluon plasma {SCRIPT} and {IMAGE} in the reactor"
+
+
+@pytest.fixture(scope="module")
+def chromium() -> None:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("/usr/bin/chromium is missing in CI: .ci/run must install it")
+        pytest.skip("no /usr/bin/chromium: install it (./run test does) to run the browser tests")
+
+
+def make_study(folder: Path) -> str:
+    table = folder / "answers.csv"
+    with table.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "text", "participant", "site"])
+        for i in range(45):
+            writer.writerow([f"a{i:02d}", f"{TOPICS[i % 3]}, in case {i}.", f"P{i % 9}", f"S{i % 3}"])
+        writer.writerow(["xss", HOSTILE, "P1", "S1"])
+    study = Study.init(folder / "study", by="setup")
+    study.ingest([table])
+    study.discover(DiscoveryParams(min_size=5, resamples=1, min_similarity=0.5), by="setup")
+    assert [a.segment_id for a, _ in study.triage()] == ["xss"], "the hostile segment waits in triage"
+    assert len(study.candidates()[1]) == 3
+    study.close()
+    return str(folder / "study")
+
+
+def visible(page, label: str):
+    return page.locator(f"[aria-label='{label}']:visible").first
+
+
+def no_script_ran(page) -> None:
+    assert page.evaluate("() => typeof window.pwned") == "undefined"
+
+
+def test_settings_in_force(chromium, tmp_path):
+    study = make_study(tmp_path)
+    with serve(study, tmp_path / "app.log") as (url, port), browser() as page:
+        listening = Path("/proc/net/tcp").read_text().splitlines()[1:]
+        mine = [line.split()[1] for line in listening if line.split()[1].endswith(f":{port:04X}")
+                and line.split()[3] == "0A"]
+        assert mine == [f"0100007F:{port:04X}"], f"the server listens on 127.0.0.1 only, not {mine}"
+        start(page, url, "Ana")
+        page.get_by_text("Privacy settings in force").click()
+        shown = page.get_by_test_id("stSidebar").inner_text()
+        for line in ("Server address: 127.0.0.1", "Usage statistics: off", "XSRF protection: on",
+                     "Upload limit: 50 MB", "Headless: yes"):
+            assert line in shown
+        assert any(c["name"] == "_streamlit_xsrf" for c in page.context.cookies()), "XSRF token cookie set"
+
+
+def test_a_review_session_in_the_browser(chromium, tmp_path):
+    study = make_study(tmp_path)
+    transcript = tmp_path / "upload.txt"
+    transcript.write_text("Interviewer: How was it?\nP40: The police desk helped a lot.\n", encoding="utf-8")
+    with serve(study, tmp_path / "app.log") as (url, _), browser() as page:
+        start(page, url, "Ana")
+        page.locator("input[type=file]").first.set_input_files(str(transcript))
+        page.get_by_role("button", name="Import").click()
+        page.get_by_text("Imported 1 transcript(s)").wait_for()
+
+        go(page, "Candidates")
+        visible(page, "Theme name").fill("Slow referrals")
+        page.get_by_role("button", name="Accept as a theme").click()
+        page.get_by_text("Accepted R1-C00 as 'Slow referrals'").wait_for()
+        settle(page)
+
+        page.get_by_role("tab", name="Reject").click()
+        visible(page, "Reason (required)").fill("not a theme")
+        page.get_by_role("button", name="Reject", exact=True).click()
+        page.get_by_text("Rejected R1-C01").wait_for()
+        settle(page)
+
+        page.get_by_role("tab", name="Merge").click()
+        visible(page, "Reason (required)").fill("the same delay")
+        page.get_by_role("button", name="Merge", exact=True).click()
+        page.get_by_text("Merged R1-C02 into T-001").wait_for()
+        settle(page)
+
+        page.get_by_role("tab", name=re.compile("Unassigned segments")).click()
+        page.get_by_text(SCRIPT).first.wait_for()  # the quote is shown as written
+        page.get_by_text(IMAGE).first.wait_for()
+        no_script_ran(page)
+        page.get_by_role("button", name="Assign").first.click()
+        page.get_by_text("Assigned xss to T-001").wait_for()
+        settle(page)
+        no_script_ran(page)
+
+        go(page, "Themes")
+        page.get_by_role("tab", name="Define").click()
+        visible(page, "Definition").fill("Referrals that wait too long")
+        exemplars = page.locator("[data-testid='stMultiSelect']:visible input").first
+        exemplars.click()
+        exemplars.fill("xss")
+        page.get_by_role("option").filter(has_text="xss: ").first.click()
+        page.keyboard.press("Escape")
+        page.get_by_role("button", name="Save definition").click()
+        page.get_by_text("Defined T-001").wait_for()
+        settle(page)
+        page.get_by_text(SCRIPT).first.wait_for()  # the exemplar quote
+        no_script_ran(page)
+        page.get_by_role("tab", name="Rename").click()
+        visible(page, "New name").fill("Referral delays")
+        page.get_by_role("button", name="Rename", exact=True).click()
+        page.get_by_text("Renamed T-001 to 'Referral delays'").wait_for()
+        settle(page)
+
+        go(page, "Map")
+        page.get_by_role("button", name=re.compile("Lay out the map")).click()
+        page.locator(".js-plotly-plot").first.wait_for()
+        settle(page)
+        no_script_ran(page)
+
+        go(page, "Decision log")
+        page.get_by_text("The log is intact").wait_for()
+        visible(page, "Reason (required)").fill("keep the first name")
+        page.get_by_role("button", name="Revert").click()
+        page.get_by_text(re.compile(r"Reverted event #\d+")).wait_for()
+        settle(page)
+        table = page.get_by_test_id("stTable").inner_text()
+        for kind in ("accept", "reject", "merge", "assign", "define", "rename", "revert"):
+            assert kind in table, f"the log page shows the {kind}"
+        assert "undone" in table and "Ana" in table
+
+        go(page, "Export")
+        assert page.get_by_role("button", name=re.compile("Codebook")).count() == 1
+        no_script_ran(page)
+
+    done = Study.open(study)
+    assert [e.kind for e in done.events()] == ["accept", "reject", "merge", "assign", "define", "rename", "revert"]
+    assert {e.by for e in done.events()} == {"Ana"}
+    assert done.codebook().themes["T-001"].name == "Slow referrals" and "xss" in done.codebook().coded
