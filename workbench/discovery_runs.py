@@ -26,7 +26,7 @@ from .store import Store, utc_now
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["embed_segments", "input_hash", "projection", "run_discovery", "theme_suggestions"]
+__all__ = ["embed_segments", "input_hash", "projection", "projection_key", "run_discovery", "theme_suggestions"]
 
 Progress = Callable[[int, int, str], None]
 _PACKAGES = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "numpy", "onnxruntime", "tokenizers",
@@ -149,6 +149,11 @@ def run_discovery(store: Store, by: str, params: DiscoveryParams, segments: list
     return run_id, found
 
 
+def projection_key(model_key: str, rows: Sequence[SegmentRow]) -> str:
+    """Which layout fits: the model and the exact set of segments (ids and texts)."""
+    return hashlib.sha256(f"{model_key}\n{input_hash(rows)}".encode()).hexdigest()
+
+
 def projection(store: Store, rows: Sequence[SegmentRow], progress: Progress | None = None,
                compute: bool = True) -> dict[str, tuple[float, float]]:
     """Each segment's place on the map, computed once for this model and segment set, then kept.
@@ -158,7 +163,7 @@ def projection(store: Store, rows: Sequence[SegmentRow], progress: Progress | No
     from .discover import project_2d
 
     encoder = Encoder(load_model())
-    key = hashlib.sha256(f"{encoder.key}\n{input_hash(rows)}".encode()).hexdigest()
+    key = projection_key(encoder.key, rows)
     found = store.projection(key)
     if found or not rows or not compute:
         return found

@@ -26,6 +26,7 @@ SETTINGS_FILE = PACKAGE.parent / "streamlit.toml"
 DEFAULTS: dict[str, dict[str, Any]] = {
     "server": {"address": "127.0.0.1", "headless": True, "enableXsrfProtection": True, "maxUploadSize": 50},
     "browser": {"gatherUsageStats": False},
+    "client": {"toolbarMode": "viewer"},
 }
 
 

@@ -36,6 +36,14 @@ def default_researcher() -> str:
         return "unknown"
 
 
+@dataclass(frozen=True)
+class _RunData:
+    run: RunRecord
+    candidates: list[CandidateRecord]
+    assignments: list[AssignmentRecord]
+    suggestions: list[tuple[str, str, float]]
+
+
 @dataclass
 class IngestReport:
     added: list[str] = field(default_factory=list)  # transcript ids
@@ -58,6 +66,8 @@ class Study:
         self._counter: TokenCounter | None = None
         self._log: Log | None = None  # the codebook so far, brought up to date incrementally
         self._rows: tuple[tuple[int, int], list[SegmentRow]] | None = None  # (data version, every segment)
+        self._overview: tuple[tuple[int, int], Overview] | None = None
+        self._runs: dict[int, _RunData] = {}
 
     @classmethod
     def init(cls, location: str | Path, by: str | None = None, name: str | None = None) -> Study:
@@ -232,20 +242,36 @@ class Study:
         assert run is not None
         return run
 
+    def _run(self, run_id: int | None) -> _RunData:
+        """A run with its candidates, assignments and suggestions; runs never change, so each
+        is read from the store once per facade (the app keeps one facade per session)."""
+        if run_id is None:
+            run_id = self.store.latest_run_id()
+            if run_id is None:
+                raise StudyError(f"{self.location}: no discovery run yet; run 'workbench discover --study ...' first")
+        found = self._runs.get(run_id)
+        if found is None:
+            run = self.store.run(run_id)
+            if run is None:
+                raise StudyError(f"{self.location}: no discovery run {run_id}")
+            found = _RunData(run, self.store.candidates(run_id), self.store.assignments(run_id),
+                             self.store.theme_suggestions(run_id))
+            self._runs[run_id] = found
+        return found
+
     def candidates(self, run_id: int | None = None) -> tuple[RunRecord, list[CandidateRecord]]:
-        run = self.latest_run() if run_id is None else self.store.run(run_id)
-        if run is None:
-            raise StudyError(f"{self.location}: no discovery run {run_id}")
-        return run, self.store.candidates(run.id or 0)
+        data = self._run(run_id)
+        return data.run, data.candidates
 
     def assignments(self, run_id: int | None = None) -> tuple[RunRecord, list[AssignmentRecord]]:
-        run = self.latest_run() if run_id is None else self.store.run(run_id)
-        if run is None:
-            raise StudyError(f"{self.location}: no discovery run {run_id}")
-        return run, self.store.assignments(run.id or 0)
+        data = self._run(run_id)
+        return data.run, data.assignments
 
     def overview(self) -> Overview:
-        return overview(self.store.segment_rows(), [p.id for p in self.store.participants()])
+        version = self.store.data_version()
+        if self._overview is None or self._overview[0] != version:
+            self._overview = (version, overview(self.rows(), [p.id for p in self.store.participants()]))
+        return self._overview[1]
 
     # --- the decision log ------------------------------------------------------------------
     def log(self) -> Log:
@@ -321,14 +347,18 @@ class Study:
         if parsed is None:
             raise DecisionError(f"{text!r} is not a candidate (R1-C03, or C03 in the latest run)")
         run_id, number = parsed
-        if not any(c.number == number for c in self.store.candidates(run_id)):
+        try:
+            known = self._run(run_id).candidates
+        except StudyError:
+            known = []
+        if not any(c.number == number for c in known):
             raise DecisionError(f"there is no candidate {candidate_id(run_id, number)}")
         return candidate_id(run_id, number), run_id, number
 
     def candidate_members(self, text: str) -> list[str]:
         """The segments a run assigned to a candidate (the unassigned are not members)."""
         _, run_id, number = self._candidate(text)
-        return [a.segment_id for a in self.store.assignments(run_id) if a.candidate == number]
+        return [a.segment_id for a in self._run(run_id).assignments if a.candidate == number]
 
     def _segments(self, ids: Sequence[str]) -> list[str]:
         wanted = [i.strip() for i in ids if i.strip()]
@@ -344,7 +374,7 @@ class Study:
     def accept(self, candidate: str, name: str | None = None, by: str | None = None, why: str = "") -> Event:
         """Accept a candidate as a theme with a new id and the candidate's members."""
         cid, run_id, number = self._candidate(candidate)
-        label = next(c.label for c in self.store.candidates(run_id) if c.number == number)
+        label = next(c.label for c in self._run(run_id).candidates if c.number == number)
         members = self.candidate_members(cid)
         return self.decide("accept", lambda log: {"candidate": cid, "theme": log.next_theme_id(),
                                                   "name": (name or label).strip(), "members": members}, by, why)
@@ -374,7 +404,7 @@ class Study:
         if is_theme_id(into):
             return self.decide("merge", lambda log: {"into": into, "sources": items}, by, why)
         cid, run_id, number = self._candidate(into)
-        label = next(c.label for c in self.store.candidates(run_id) if c.number == number)
+        label = next(c.label for c in self._run(run_id).candidates if c.number == number)
         members = self.candidate_members(cid)
         return self.decide("merge", lambda log: {"into": cid, "theme": log.next_theme_id(), "name": name or label,
                                                  "members": members, "sources": items}, by, why)
@@ -474,7 +504,7 @@ class Study:
         run, assigned = self.assignments(run_id)
         book = self.codebook()
         suggested: dict[str, list[tuple[str, float]]] = {}
-        for seg, theme, sim in self.store.theme_suggestions(run.id or 0):
+        for seg, theme, sim in self._run(run.id).suggestions:
             if theme in book.themes:
                 suggested.setdefault(seg, []).append((theme, sim))
         queue = []
@@ -490,6 +520,5 @@ class Study:
         return queue
 
     def theme_suggestions(self, run_id: int | None = None) -> list[tuple[str, str, float]]:
-        run = self.latest_run() if run_id is None else self.store.run(run_id)
-        return self.store.theme_suggestions(run.id or 0) if run else []
+        return self._run(run_id).suggestions
 

@@ -69,7 +69,8 @@ frame = pd.DataFrame({
     # Plotly reads a little HTML in hover text: escape it, so a quote is shown as written.
     "text": [html.escape(r.text[:200] + ("…" if len(r.text) > 200 else "")) for r in shown],
 })
-figure = px.scatter(frame, x="x", y="y", color="group", custom_data=["segment"],
+quiet = {g: "#c8c8c8" for g in ("(no theme)", "(unassigned)", "(not in the run)")}
+figure = px.scatter(frame, x="x", y="y", color="group", custom_data=["segment"], color_discrete_map=quiet,
                     hover_data={"x": False, "y": False, "segment": True, "text": True, "group": True},
                     render_mode="webgl", height=620)
 figure.update_layout(legend_title_text=colour, xaxis_visible=False, yaxis_visible=False)

@@ -1,0 +1,145 @@
+"""Server-side time of the app's actions on a large study: 20,000 segments, 150 candidates.
+
+Each page script is run by streamlit.testing's AppTest in this process, which is what the
+server does on every click; the time of that run is the server-side time of the action.
+Measured, as medians over repeated actions in one session: accepting a candidate, merging
+one into a theme, renaming a theme, and switching to each page. Also reported: the most
+segment rows any page puts in one table (pagination; the log's table counts too) and the
+number of points the map sends (at most 5,000 of the 20,000).
+
+The run is synthetic (150 candidates of about 133 segments each, written to the store as
+discovery would write them): this measures the app, not the clustering, whose speed is
+in bench_speed.py. Target: each action under 300 ms median.
+
+    cd benchmarks && ../.venv/bin/python bench_app.py
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from common import ROOT, save
+
+SEGMENTS, CANDIDATES, REPEATS = 20_000, 150, 15
+PAGES = ["study_page", "candidates_page", "themes_page", "map_page", "log_page", "export_page"]
+WORDS = ("referral police school health threshold strategy meeting family social worker consent parent "
+         "child risk information sharing delay weekend audit feedback training trust manager").split()
+
+
+def build(folder: Path) -> str:
+    import numpy as np
+
+    from workbench.runs import AssignmentRecord, CandidateRecord, RunRecord
+    from workbench.study import Study
+
+    rng = random.Random(3)
+    table = folder / "segments.csv"
+    with table.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "text", "participant", "site", "transcript"])
+        for i in range(SEGMENTS):
+            text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 90))).capitalize() + "."
+            writer.writerow([f"s{i:05d}", text, f"P{i % 300:03d}", f"Site {i % 3}", f"T{i // 100:03d}"])
+    study = Study.init(folder / "study", by="bench")
+    study.ingest([table])
+    ids = [r.id for r in study.rows()]
+    centroid = np.zeros(384, dtype=np.float32).tobytes()
+    found = [CandidateRecord(c, f"label {c} / words", [("word", 0.5)], ids[c:c + 3 * CANDIDATES:CANDIDATES], 0, 0,
+                             0, 0.8, centroid) for c in range(CANDIDATES)]
+    assigned = [AssignmentRecord(s, i % CANDIDATES if i % 47 else -1, 0.6, i % CANDIDATES, 0.6)
+                for i, s in enumerate(ids)]
+    run = RunRecord(None, "2026-01-01T00:00:00Z", "bench", {}, "synthetic", "0" * 64, "none", 42, "0" * 64, {}, {},
+                    SEGMENTS, CANDIDATES, 0.98, [(0, 1, 0.9)], [])
+    with study.store.write() as tx:
+        tx.add_run(run, found, assigned)
+    # The map's layout, as the Map page would have computed it once (random here: only its size matters).
+    from workbench.discovery_runs import projection_key
+    from workbench.embed import Encoder, load_model
+    from workbench.overview import SegmentFilter
+
+    rows = SegmentFilter(include_interviewer=False).apply(study.rows())
+    with study.store.write() as tx:
+        tx.add_projection(projection_key(Encoder(load_model()).key, rows),
+                          {r.id: (rng.random(), rng.random()) for r in rows})
+    # A review under way: 20 themes already accepted.
+    for c in range(100, 120):
+        study.accept(f"R1-C{c:02d}", f"Theme {c}", by="bench")
+    study.close()
+    return str(folder / "study")
+
+
+def main() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    pages = ROOT / "workbench" / "pages"
+    timings: dict[str, list[float]] = {}
+    largest_table = 0
+    map_points = 0
+
+    def run(at: AppTest, what: str) -> AppTest:
+        start = time.perf_counter()
+        at.run()
+        timings.setdefault(what, []).append(time.perf_counter() - start)
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    with tempfile.TemporaryDirectory() as tmp:
+        location = build(Path(tmp))
+        state: dict[str, object] = {"study_location": location, "researcher": "bench"}
+
+        def open_page(name: str) -> AppTest:
+            at = AppTest.from_file(str(pages / f"{name}.py"), default_timeout=300)
+            for key, value in state.items():
+                at.session_state[key] = value
+            return at
+
+        for name in PAGES:  # the session's first visit to each page (reads and caches)
+            at = run(open_page(name), f"first visit: {name}")
+            state["_study"] = at.session_state["_study"]
+            if "_runs" in at.session_state:
+                state["_runs"] = at.session_state["_runs"]
+        for _ in range(REPEATS):
+            for name in PAGES:
+                at = run(open_page(name), f"switch to {name}")
+                largest_table = max([largest_table, *(len(d.value) for d in at.dataframe if "text" in d.value),
+                                     *(len(t.value) for t in at.table)])
+                for chart in at.get("plotly_chart"):
+                    spec = json.loads(chart.proto.spec)
+                    map_points = max(map_points, sum(len(trace.get("x", [])) for trace in spec["data"]))
+        cand = open_page("candidates_page")
+        run(cand, "warm-up")
+        for i in range(REPEATS):
+            button = next(b for b in cand.button if b.label == "Accept as a theme")
+            button.click()
+            run(cand, "accept a candidate")
+            assert "Accepted" in cand.success[0].value
+            cand.selectbox(key="merge-target").set_value("T-001")
+            cand.text_input(key="merge-why").input(f"the same idea {i}")
+            next(b for b in cand.button if b.label == "Merge").click()
+            run(cand, "merge a candidate into a theme")
+            assert "Merged" in cand.success[0].value, cand.error
+        themes = open_page("themes_page")
+        run(themes, "warm-up")
+        for i in range(REPEATS):
+            themes.text_input(key="rename-T-001").input(f"Renamed {i}")
+            next(b for b in themes.button if b.label == "Rename").click()
+            run(themes, "rename a theme")
+            assert "Renamed" in themes.success[0].value
+        timings.pop("warm-up")
+    result = {
+        "segments": SEGMENTS, "candidates": CANDIDATES, "repeats": REPEATS,
+        "median_ms": {k: round(1000 * statistics.median(v), 1) for k, v in timings.items()},
+        "largest_segment_table_rows": largest_table, "map_points": map_points,
+    }
+    print(result)
+    print("saved", save("app", result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""README screenshots of every page, from the browser harness the end-to-end tests use.
+
+Builds (or reuses) the sample study, makes a few decisions so every page has something to
+show, serves the app and photographs each page into docs/screenshots/.
+
+    .venv/bin/python -m tests.make_screenshots [--study sample-study]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+from pathlib import Path
+
+from workbench.study import Study
+
+from .browser_harness import browser, go, serve, settle, start
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+PAGES = ["Study", "Candidates", "Themes", "Map", "Decision log", "Export"]
+
+
+def prepare(source: Path, target: Path) -> str:
+    """A copy of the sample study with a few decisions, so the pictures show a review under way."""
+    shutil.copytree(source, target)
+    study = Study.open(target)
+    run, found = study.candidates()
+    by_size = sorted(found, key=lambda c: -c.size)
+    study.accept(f"R{run.id}-C{by_size[1].number:02d}", by="ana")
+    study.accept(f"R{run.id}-C{by_size[2].number:02d}", by="ana")
+    study.reject(f"R{run.id}-C{by_size[0].number:02d}", by="ben", why="greetings and thanks, not a theme")
+    theme = study.codebook().themes["T-001"]
+    study.define("T-001", "What practitioners say about the theme", "Accounts of ...", "Mentions in passing",
+                 sorted(theme.members)[:2], by="ana")
+    study.memo("Compare the three sites on this", theme="T-001", by="ben")
+    study.projection()
+    study.close()
+    return str(target)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--study", default=str(ROOT / "sample-study"))
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        study = prepare(Path(args.study), Path(tmp) / "study")
+        with serve(study, Path(tmp) / "app.log") as (url, _), browser(1400, 1000) as page:
+            start(page, url, "Ana")
+            for title in PAGES:
+                if title != "Study":
+                    go(page, title)
+                settle(page)
+                page.wait_for_timeout(1500)
+                name = title.lower().replace(" ", "-")
+                page.screenshot(path=str(OUT / f"{name}.png"), full_page=False)
+                print("wrote", OUT / f"{name}.png")
+
+
+if __name__ == "__main__":
+    main()
