@@ -122,13 +122,27 @@ def replay(data: dict) -> list[str]:
             "| what | seconds |", "|---|---:|", *[f"| {k} | {v} |" for k, v in rows], ""]
 
 
+def app(data: dict) -> list[str]:
+    rows = [f"| {k} | {v} |" for k, v in data["median_ms"].items()]
+    return ["## The app on a large study", "",
+            "Command: `cd benchmarks && ../.venv/bin/python bench_app.py`; server-side time of each page run "
+            f"(streamlit.testing's AppTest, in process), median of {data['repeats']}, on {data['segments']:,} "
+            f"segments and {data['candidates']} candidates (a synthetic run). Target: actions and page switches "
+            "under 300 ms. A session's first visit to a page reads and caches the study; later visits reuse it.",
+            "", "| what | ms (median) |", "|---|---:|", *rows, "",
+            f"The most segment rows any page put in one table: {data['largest_segment_table_rows']} "
+            f"(pages of 25 segments, 50 log events); the map sent {data['map_points']:,} points "
+            f"of {data['segments']:,}.", ""]
+
+
 def main() -> None:
     out = ["# Benchmark results", "",
            f"Measured on this project's 2-core machines ({platform.machine()}, no GPU), uncontended.",
            "Regenerate this file with `.venv/bin/python benchmarks/report.py` after running the benchmarks.", ""]
     for name, render in (("quality", quality), ("embedding", embedding), ("speed", speed),
                          ("speed_feedback", speed), ("startup", startup),
-                         ("seed_consensus", seed_consensus), ("replay", replay)):
+                         ("seed_consensus", seed_consensus), ("replay", replay),
+                         ("app", app)):
         data = load(name)
         if data:
             out += render(data)

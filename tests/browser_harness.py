@@ -30,7 +30,8 @@ def serve(study: str, log: Path | None = None) -> Iterator[tuple[str, int]]:
     port = free_port()
     out = open(log, "w", encoding="utf-8") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     proc = subprocess.Popen([sys.executable, "-m", "workbench", "app", "--study", study, "--port", str(port)],
-                            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                            start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
@@ -45,11 +46,15 @@ def serve(study: str, log: Path | None = None) -> Iterator[tuple[str, int]]:
                 time.sleep(0.3)
         yield url, port
     finally:
-        proc.terminate()
+        import signal
+
         try:
+            os.killpg(proc.pid, signal.SIGTERM)  # the server and anything it started
             proc.wait(timeout=20)
+        except ProcessLookupError:
+            pass
         except subprocess.TimeoutExpired:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
         if log:
             out.close()
 
@@ -98,7 +103,9 @@ def go(page, title: str) -> None:
 
 
 def choose(page, label: str, option: str) -> None:
-    """Pick an option in a Streamlit select box by its visible label."""
-    page.get_by_label(label).first.click()
+    """Pick an option in a Streamlit select box by its visible label (typed: long lists are virtual)."""
+    box = page.locator("[data-testid='stSelectbox']:visible").filter(has_text=label).first
+    box.locator("input").click()
+    box.locator("input").fill(option.split(" ")[0])
     page.get_by_role("option", name=option).first.click()
     settle(page)

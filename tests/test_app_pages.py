@@ -19,7 +19,7 @@ from workbench.study import Study
 from .test_cli_discovery import TOPICS
 
 PACKAGE = Path(__file__).resolve().parent.parent / "workbench"
-PAGES = ["study_page", "candidates_page", "themes_page", "map_page", "log_page", "export_page"]
+PAGES = ["study_page", "candidates_page", "themes_page", "map_page", "logic_model_page", "log_page", "export_page"]
 
 
 def page(name: str, location: str, who: str = "tester") -> AppTest:
@@ -199,3 +199,34 @@ def test_export_offers_the_files(small):
     Study.open(small).accept("C00", "First", by="ana")
     at = ok(page("export_page", small))
     assert len(at.get("download_button")) == 4
+
+
+def test_logic_model_page_load_map_and_edit(small):
+    at = ok(page("logic_model_page", small, "ana"))
+    assert "no logic model yet" in at.info[0].value
+    at.selectbox[0].set_value(next(o for o in at.selectbox[0].options if o.endswith("mash-ipe.yaml")))
+    button(at, "Load").click().run()
+    ok(at)
+    study = Study.open(small)
+    assert study.events()[-1].kind == "model" and len(study.logic_model().nodes) >= 25
+    study.accept("C00", "Delays", by="ana")
+
+    at = ok(page("logic_model_page", small, "ana"))
+    at.selectbox(key="node").set_value("mech-timely-info").run()
+    themes_metric = next(m for m in at.metric if m.label == "Themes")
+    assert themes_metric.value == "0"
+    at.text_input(key="map-note").input("waiting for information")
+    button(at, "Map to this node").click().run()
+    ok(at)
+    assert next(m for m in at.metric if m.label == "Themes").value == "1"
+    assert int(next(m for m in at.metric if m.label == "Participants").value) > 0
+    assert Study.open(small).codebook().themes["T-001"].notes == {"mech-timely-info": "waiting for information"}
+
+    at.text_input(key="new-id").input("ctx-weekends")
+    at.text_input(key="new-label").input("Out-of-hours cover")
+    button(at, "Add node").click().run()
+    ok(at)
+    assert Study.open(small).logic_model().node("ctx-weekends").type == "context"
+    at.text_input(key="remove-why").input("mapped by mistake")
+    button(at, "Remove node").click().run()
+    assert "unmap first" in at.error[0].value, "a node with evidence cannot be removed"

@@ -17,7 +17,8 @@ import pytest
 from workbench.discover import DiscoveryParams
 from workbench.study import Study
 
-from .browser_harness import CHROMIUM, browser, go, serve, settle, start
+from .browser_harness import CHROMIUM, browser, choose, go, serve, settle, start
+from .conftest import ROOT
 from .test_cli_discovery import TOPICS
 
 SCRIPT = "<script>window.pwned=1</script>"
@@ -41,7 +42,7 @@ def make_study(folder: Path) -> str:
         for i in range(45):
             writer.writerow([f"a{i:02d}", f"{TOPICS[i % 3]}, in case {i}.", f"P{i % 9}", f"S{i % 3}"])
         writer.writerow(["xss", HOSTILE, "P1", "S1"])
-    study = Study.init(folder / "study", by="setup")
+    study = Study.init(folder / "study", by="setup", logic_model=ROOT / "models" / "mash-ipe.yaml")
     study.ingest([table])
     study.discover(DiscoveryParams(min_size=5, resamples=1, min_similarity=0.5), by="setup")
     assert [a.segment_id for a, _ in study.triage()] == ["xss"], "the hostile segment waits in triage"
@@ -130,6 +131,23 @@ def test_a_review_session_in_the_browser(chromium, tmp_path):
         page.get_by_text("Renamed T-001 to 'Referral delays'").wait_for()
         settle(page)
 
+        go(page, "Logic model")
+        choose(page, "Node", "mech-trust · Trust between agencies")
+
+        def metric(label: str) -> str:
+            box = page.get_by_test_id("stMetric").filter(has_text=label).first
+            return box.get_by_test_id("stMetricValue").inner_text()
+
+        assert metric("Themes") == "0" and metric("Participants") == "0"
+        visible(page, "How it evidences this node (optional)").fill("staff describe trust")
+        page.get_by_role("button", name="Map to this node").click()
+        page.get_by_text("Mapped T-001 to mech-trust").wait_for()
+        settle(page)
+        assert metric("Themes") == "1" and int(metric("Participants")) > 0, "the node's evidence changed"
+        page.get_by_text("Why it evidences this node: staff describe trust").wait_for()
+        page.get_by_text(SCRIPT).first.wait_for()  # its exemplar quote, as text
+        no_script_ran(page)
+
         go(page, "Map")
         page.get_by_role("button", name=re.compile("Lay out the map")).click()
         page.locator(".js-plotly-plot").first.wait_for()
@@ -138,12 +156,14 @@ def test_a_review_session_in_the_browser(chromium, tmp_path):
 
         go(page, "Decision log")
         page.get_by_text("The log is intact").wait_for()
-        visible(page, "Reason (required)").fill("keep the first name")
+        visible(page, "Reason (required)").fill("mapped too early")
         page.get_by_role("button", name="Revert").click()
+        settle(page)
+        page.screenshot(path=str(tmp_path / "after-revert.png"))
         page.get_by_text(re.compile(r"Reverted event #\d+")).wait_for()
         settle(page)
         table = page.get_by_test_id("stTable").inner_text()
-        for kind in ("accept", "reject", "merge", "assign", "define", "rename", "revert"):
+        for kind in ("accept", "reject", "merge", "assign", "define", "rename", "map", "revert"):
             assert kind in table, f"the log page shows the {kind}"
         assert "undone" in table and "Ana" in table
 
@@ -152,6 +172,9 @@ def test_a_review_session_in_the_browser(chromium, tmp_path):
         no_script_ran(page)
 
     done = Study.open(study)
-    assert [e.kind for e in done.events()] == ["accept", "reject", "merge", "assign", "define", "rename", "revert"]
-    assert {e.by for e in done.events()} == {"Ana"}
-    assert done.codebook().themes["T-001"].name == "Slow referrals" and "xss" in done.codebook().coded
+    assert [e.kind for e in done.events()] == ["model", "accept", "reject", "merge", "assign", "define", "rename",
+                                               "map", "revert"]
+    assert {e.by for e in done.events()[1:]} == {"Ana"}
+    theme = done.codebook().themes["T-001"]
+    assert theme.name == "Referral delays" and not theme.nodes, "the revert undid the mapping"
+    assert "xss" in done.codebook().coded

@@ -18,6 +18,7 @@ PAGES = [
     st.Page("pages/candidates_page.py", title="Candidates", url_path="candidates"),
     st.Page("pages/themes_page.py", title="Themes", url_path="themes"),
     st.Page("pages/map_page.py", title="Map", url_path="map"),
+    st.Page("pages/logic_model_page.py", title="Logic model", url_path="logic-model"),
     st.Page("pages/log_page.py", title="Decision log", url_path="log"),
     st.Page("pages/export_page.py", title="Export", url_path="export"),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +17,7 @@ import typer
 
 from . import __version__
 from .cli_decide import decide_app, log_app, propose_split, suggestions, themes
+from .cli_model import model_app
 from .cli_support import ByOpt, FormatOpt, StudyOpt, emit, err, handled, open_study, progress
 from .errors import WorkbenchError
 
@@ -44,12 +46,16 @@ def main(version: Annotated[bool, typer.Option("--version", help="Print the vers
 def init(
     study: Annotated[str, typer.Argument(help="Folder to create (holds study.sqlite), or an SQLAlchemy URL.")],
     name: Annotated[str | None, typer.Option(help="A name for the study (default: the folder's name).")] = None,
+    logic_model: Annotated[Path | None, typer.Option(help="Start with this logic model (YAML), e.g. models/mash-ipe.yaml.")] = None,
     by: ByOpt = None,
 ) -> None:
-    """Create a new, empty study."""
+    """Create a new, empty study (optionally with a logic model)."""
     from .study import Study
 
-    created = Study.init(study, by=by, name=name)
+    created = Study.init(study, by=by, name=name, logic_model=logic_model)
+    model = created.logic_model()
+    if model is not None:
+        typer.echo(f"logic model {model.name!r}: {len(model.nodes)} nodes, {len(model.edges)} edges")
     typer.echo(f"created study at {created.location}")
     typer.echo(f"next: workbench ingest FILES... --study {study}")
 
@@ -235,6 +241,7 @@ app.command("themes")(themes)
 app.command("propose-split")(propose_split)
 app.command("suggestions")(suggestions)
 app.add_typer(log_app, name="log")
+app.add_typer(model_app, name="model")
 export_app = typer.Typer(help="Write what the study holds to files.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 
@@ -289,6 +296,9 @@ def serve(
     address = settings()["server"].get("address", "127.0.0.1")
     typer.echo(f"serving {location} at http://{address}:{port}  (open it in your browser; Ctrl+C to stop)")
     argv, env = command(location, port)
+    sys.stdout.flush()
+    if os.name == "posix":  # become Streamlit: signals (Ctrl+C, a test's terminate) reach the server itself
+        os.execve(argv[0], argv, env)
     try:
         raise typer.Exit(subprocess.call(argv, env=env))
     except KeyboardInterrupt:

@@ -149,10 +149,11 @@ def define(theme: Annotated[str, typer.Argument(help="Theme id.")], study: Study
 @decide_app.command("map")
 @handled
 def map_(theme: Annotated[str, typer.Argument(help="Theme id.")],
-         node: Annotated[str, typer.Argument(help="Logic-model node id.")], study: StudyOpt, by: ByOpt = None,
-         why: WhyOpt = "") -> None:
-    """Map a theme to a node of the logic model."""
-    _done(open_study(study).map_theme(theme, node, by, why))
+         node: Annotated[str, typer.Argument(help="Logic-model node id.")], study: StudyOpt,
+         note: Annotated[str, typer.Option(help="How the theme evidences the node.")] = "",
+         by: ByOpt = None, why: WhyOpt = "") -> None:
+    """Map a theme to a node of the logic model, with a note."""
+    _done(open_study(study).map_theme(theme, node, note, by, why))
 
 
 @decide_app.command("unmap")

@@ -25,7 +25,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import WorkbenchError
+from .errors import InputError, WorkbenchError
+from .logic_model import LogicModel, parse_model
 
 __all__ = [
     "GENESIS", "KINDS", "NEEDS_RATIONALE", "VOTES", "Codebook", "DecisionError", "Draft", "Event", "Log",
@@ -33,8 +34,9 @@ __all__ = [
 ]
 
 KINDS = ("accept", "reject", "create", "rename", "merge", "split", "move", "assign", "unassign", "define", "map",
-         "unmap", "memo", "vote", "adjudicate", "revert")
-NEEDS_RATIONALE = frozenset({"reject", "merge", "split", "revert", "adjudicate"})
+         "unmap", "memo", "vote", "adjudicate", "model", "node_add", "node_edit", "node_remove", "edge_add",
+         "edge_remove", "revert")
+NEEDS_RATIONALE = frozenset({"reject", "merge", "split", "revert", "adjudicate", "node_remove", "edge_remove"})
 VOTES = ("accept", "reject", "revise")  # a reviewer's verdict on a theme or candidate in a validation session
 GENESIS = "0" * 64  # the previous hash of the first event
 _THEME_ID = re.compile(r"T-(\d{3,})")
@@ -139,13 +141,14 @@ class Theme:
     exclusion: str = ""
     exemplars: list[str] = field(default_factory=list)
     nodes: set[str] = field(default_factory=set)
+    notes: dict[str, str] = field(default_factory=dict)  # logic-model node -> why the theme evidences it
     history: list[int] = field(default_factory=list)  # seqs of the events that touched it
 
     def summary(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "size": len(self.members), "members": sorted(self.members),
                 "origin": self.origin, "definition": self.definition, "inclusion": self.inclusion,
                 "exclusion": self.exclusion, "exemplars": list(self.exemplars), "nodes": sorted(self.nodes),
-                "history": list(self.history)}
+                "notes": dict(sorted(self.notes.items())), "history": list(self.history)}
 
 
 @dataclass(frozen=True)
@@ -206,6 +209,7 @@ class Codebook:
         self.votes: dict[tuple[str, str, str], tuple[str, int]] = {}  # (session, item, researcher) -> (vote, seq)
         self.adjudications: dict[tuple[str, str], tuple[str, int]] = {}  # (session, item) -> (outcome, seq)
         self.coded: dict[str, set[str]] = {}  # segment -> the themes holding it
+        self.model: LogicModel | None = None  # the programme theory, as loaded and edited
 
     # --- reading -----------------------------------------------------------------------
     def themes_of(self, segment: str) -> set[str]:
@@ -232,7 +236,16 @@ class Codebook:
             "votes": sorted((*k, v) for k, (v, _) in self.votes.items()),
             "adjudications": sorted((*k, v) for k, (v, _) in self.adjudications.items()),
             "coded": {k: sorted(v) for k, v in sorted(self.coded.items()) if v},
+            "model": self.model.as_data() if self.model else None,
         }
+
+    def mapped(self) -> dict[str, list[str]]:
+        """Logic-model node -> the active themes mapped to it."""
+        found: dict[str, list[str]] = {}
+        for theme in sorted(self.themes.values(), key=lambda t: t.id):
+            for node in sorted(theme.nodes):
+                found.setdefault(node, []).append(theme.id)
+        return found
 
     # --- applying ------------------------------------------------------------------------
     def apply(self, event: Event, issued: set[str]) -> None:
@@ -454,9 +467,14 @@ class Codebook:
 
     def _map(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
         theme, node = self.theme(_text(p, "theme")), _text(p, "node", limit=200)
+        note = _text(p, "note", required=False, limit=5_000)
+        if self.model is not None and self.model.node(node) is None:
+            raise DecisionError(f"the logic model has no node {node!r}")
         if node in theme.nodes:
             raise DecisionError(f"{theme.id} is already mapped to {node}")
         theme.nodes.add(node)
+        if note:
+            theme.notes[node] = note
         theme.history.append(event.seq)
 
     def _unmap(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
@@ -464,7 +482,72 @@ class Codebook:
         if node not in theme.nodes:
             raise DecisionError(f"{theme.id} is not mapped to {node}")
         theme.nodes.discard(node)
+        theme.notes.pop(node, None)
         theme.history.append(event.seq)
+
+    # --- the logic model ---------------------------------------------------------------
+    def _validated(self, data: Any) -> LogicModel:
+        try:
+            return parse_model(data, "the logic model")
+        except InputError as exc:
+            raise DecisionError(f"{exc.problem}: {exc.fix}" if exc.fix else exc.problem) from None
+
+    def _current_model(self) -> dict[str, Any]:
+        return self.model.as_data() if self.model else {"name": "Logic model", "description": "", "nodes": [],
+                                                        "edges": []}
+
+    def _model(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
+        model = self._validated(p.get("model"))
+        missing = {n: t for n, t in self.mapped().items() if model.node(n) is None}
+        if missing:
+            listed = "; ".join(f"{n} ({', '.join(t)})" for n, t in sorted(missing.items()))
+            raise DecisionError(f"themes are mapped to nodes this model does not have: {listed}; unmap them first")
+        self.model = model
+
+    def _node_add(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
+        data = self._current_model()
+        node = p.get("node")
+        if isinstance(node, dict) and any(n["id"] == node.get("id") for n in data["nodes"]):
+            raise DecisionError(f"the logic model already has a node {node.get('id')!r}")
+        data["nodes"].append(node)
+        self.model = self._validated(data)
+
+    def _node_edit(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
+        data = self._current_model()
+        node = p.get("node")
+        node_id = node.get("id") if isinstance(node, dict) else None
+        if not any(n["id"] == node_id for n in data["nodes"]):
+            raise DecisionError(f"the logic model has no node {node_id!r}")
+        data["nodes"] = [node if n["id"] == node_id else n for n in data["nodes"]]
+        self.model = self._validated(data)
+
+    def _node_remove(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
+        node_id = _text(p, "id")
+        data = self._current_model()
+        if not any(n["id"] == node_id for n in data["nodes"]):
+            raise DecisionError(f"the logic model has no node {node_id!r}")
+        holders = self.mapped().get(node_id)
+        if holders:
+            raise DecisionError(f"{', '.join(holders)} {'is' if len(holders) == 1 else 'are'} mapped to {node_id}; "
+                                "unmap first")
+        data["nodes"] = [n for n in data["nodes"] if n["id"] != node_id]
+        data["edges"] = [e for e in data["edges"] if node_id not in (e["from"], e["to"])]
+        self.model = self._validated(data)
+
+    def _edge_add(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
+        data = self._current_model()
+        data["edges"].append({"from": _text(p, "from"), "to": _text(p, "to"),
+                              "label": _text(p, "label", required=False)})
+        self.model = self._validated(data)
+
+    def _edge_remove(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
+        data = self._current_model()
+        key = (_text(p, "from"), _text(p, "to"))
+        kept = [e for e in data["edges"] if (e["from"], e["to"]) != key]
+        if len(kept) == len(data["edges"]):
+            raise DecisionError(f"the logic model has no edge {key[0]} -> {key[1]}")
+        data["edges"] = kept
+        self.model = self._validated(data)
 
     def _memo(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
         text = _text(p, "text", limit=20_000)
@@ -655,6 +738,16 @@ def describe(event: Event) -> str:
             return f"{p['vote']} for {p['item']} in session {p['session']!r}"
         case "adjudicate":
             return f"{p['item']} adjudicated {p['outcome']} in session {p['session']!r}"
+        case "model":
+            model = p.get("model") or {}
+            return f"logic model {model.get('name', '')!r} loaded ({len(model.get('nodes', []))} nodes)"
+        case "node_add" | "node_edit":
+            node = p.get("node") or {}
+            return f"node {node.get('id')} {'added' if event.kind == 'node_add' else 'edited'} ({node.get('type')})"
+        case "node_remove":
+            return f"node {p['id']} removed"
+        case "edge_add" | "edge_remove":
+            return f"edge {p['from']} -> {p['to']} {'added' if event.kind == 'edge_add' else 'removed'}"
         case "revert":
             return f"event #{p['event']} reverted"
     return event.payload_json

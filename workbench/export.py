@@ -9,10 +9,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from .decisions import Codebook, Event
+from .errors import WorkbenchError
 from .runs import AssignmentRecord
 from .spreadsheet import safe_cell
 
-__all__ = ["CODEBOOK_COLUMNS", "LOG_COLUMNS", "assignments_csv", "codebook_csv", "log_csv", "log_jsonl",
+__all__ = ["CODEBOOK_COLUMNS", "LOG_COLUMNS", "assignments_csv", "codebook_csv", "graph_image", "log_csv", "log_jsonl",
            "write_atomically"]
 
 LOG_COLUMNS = ["seq", "at", "by", "kind", "payload", "rationale", "prev_hash", "hash"]
@@ -85,3 +86,19 @@ def write_atomically(path: Path, text: str | Sequence[str]) -> None:
     tmp = path.with_name(path.name + ".partial")
     tmp.write_text(text if isinstance(text, str) else "".join(text), encoding="utf-8", newline="")
     tmp.replace(path)
+
+
+def graph_image(dot: str, fmt: str) -> bytes:
+    """Render DOT to SVG or PNG with the Graphviz program (installed apart from Python)."""
+    if fmt not in ("svg", "png"):
+        raise WorkbenchError(f"the graph can be written as svg or png, not {fmt!r}")
+    import graphviz
+
+    try:
+        return graphviz.Source(dot).pipe(format=fmt)
+    except graphviz.ExecutableNotFound:
+        raise WorkbenchError("Graphviz's 'dot' program is not installed: install Graphviz (apt-get install graphviz, "
+                             "brew install graphviz, or graphviz.org) to export the graph") from None
+    except graphviz.CalledProcessError as exc:
+        detail = exc.stderr.decode(errors="replace")[:200] if exc.stderr else exc
+        raise WorkbenchError(f"Graphviz could not draw the graph: {detail}") from None

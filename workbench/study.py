@@ -18,6 +18,7 @@ from .decisions import Codebook, DecisionError, Draft, Event, Log, chain_problem
 from .discover import DiscoveryParams, ProposedPart
 from .errors import ConflictError, StudyError
 from .ingest import IngestOptions, Progress, describe_difference, parse_files
+from .logic_model import Coverage, LogicModel, coverage, dump_yaml, load_yaml
 from .model_files import TokenCounter, token_counter
 from .overview import Overview, SegmentFilter, overview
 from .participants import Participant
@@ -70,8 +71,17 @@ class Study:
         self._runs: dict[int, _RunData] = {}
 
     @classmethod
-    def init(cls, location: str | Path, by: str | None = None, name: str | None = None) -> Study:
-        return cls(Store.create(location, by or default_researcher(), name))
+    def init(cls, location: str | Path, by: str | None = None, name: str | None = None,
+             logic_model: Path | None = None) -> Study:
+        """Create a study; with ``logic_model``, start it with that programme theory.
+
+        The file is validated before anything is created, so a bad file leaves no study.
+        """
+        model = load_yaml(logic_model) if logic_model is not None else None
+        study = cls(Store.create(location, by or default_researcher(), name))
+        if model is not None and logic_model is not None:
+            study._load_model(model, logic_model.name, by, "the study's starting programme theory")
+        return study
 
     @classmethod
     def open(cls, location: str | Path) -> Study:
@@ -466,8 +476,9 @@ class Study:
                     "exemplars": list(current.exemplars if exemplars is None else exemplars)}
         return self.decide("define", build, by, why)
 
-    def map_theme(self, theme: str, node: str, by: str | None = None, why: str = "") -> Event:
-        return self.decide("map", lambda log: {"theme": theme, "node": node}, by, why)
+    def map_theme(self, theme: str, node: str, note: str = "", by: str | None = None, why: str = "") -> Event:
+        """Tie a theme to a logic-model node, with a note on how it evidences it."""
+        return self.decide("map", lambda log: {"theme": theme, "node": node, "note": note}, by, why)
 
     def unmap_theme(self, theme: str, node: str, by: str | None = None, why: str = "") -> Event:
         return self.decide("unmap", lambda log: {"theme": theme, "node": node}, by, why)
@@ -521,4 +532,60 @@ class Study:
 
     def theme_suggestions(self, run_id: int | None = None) -> list[tuple[str, str, float]]:
         return self._run(run_id).suggestions
+
+    # --- the logic model ---------------------------------------------------------------
+    def logic_model(self) -> LogicModel | None:
+        return self.codebook().model
+
+    def _load_model(self, model: LogicModel, source: str, by: str | None, why: str) -> Event:
+        return self.decide("model", lambda log: {"model": model.as_data(), "source": source}, by, why)
+
+    def load_logic_model(self, path: Path, by: str | None = None, why: str = "") -> Event:
+        """Load (or replace) the study's logic model from a YAML file."""
+        return self._load_model(load_yaml(path), path.name, by, why)
+
+    def export_logic_model(self) -> str:
+        model = self.logic_model()
+        if model is None:
+            raise StudyError(f"{self.location}: no logic model yet; load one with 'workbench model load FILE'")
+        return dump_yaml(model, "Exported from the Theme Workbench: the study's logic model as it stands.")
+
+    def add_node(self, node_id: str, node_type: str, label: str, description: str = "",
+                 questions: Sequence[str] = (), by: str | None = None, why: str = "") -> Event:
+        node = {"id": node_id, "type": node_type, "label": label, "description": description,
+                "questions": list(questions)}
+        return self.decide("node_add", lambda log: {"node": node}, by, why)
+
+    def edit_node(self, node_id: str, node_type: str | None = None, label: str | None = None,
+                  description: str | None = None, questions: Sequence[str] | None = None, by: str | None = None,
+                  why: str = "") -> Event:
+        """Change a node; fields left as None keep their value."""
+        def build(log: Log) -> dict[str, Any]:
+            model = log.codebook.model
+            current = model.node(node_id) if model else None
+            if current is None:
+                raise DecisionError(f"the logic model has no node {node_id!r}")
+            return {"node": {"id": node_id, "type": node_type or current.type, "label": label or current.label,
+                             "description": current.description if description is None else description,
+                             "questions": list(current.questions if questions is None else questions)}}
+        return self.decide("node_edit", build, by, why)
+
+    def remove_node(self, node_id: str, by: str | None = None, why: str = "") -> Event:
+        return self.decide("node_remove", lambda log: {"id": node_id}, by, why)
+
+    def add_edge(self, source: str, target: str, label: str = "", by: str | None = None, why: str = "") -> Event:
+        return self.decide("edge_add", lambda log: {"from": source, "to": target, "label": label}, by, why)
+
+    def remove_edge(self, source: str, target: str, by: str | None = None, why: str = "") -> Event:
+        return self.decide("edge_remove", lambda log: {"from": source, "to": target}, by, why)
+
+    def coverage(self) -> Coverage:
+        """For each node, the themes, segments, participants, sites and roles that evidence it."""
+        model = self.logic_model()
+        if model is None:
+            raise StudyError(f"{self.location}: no logic model yet; load one with 'workbench model load FILE'")
+        book = self.codebook()
+        index = self.segment_index()
+        who = {s: (r.participant_id, r.site, r.role) for s, r in index.items()}
+        return coverage(model, {t.id: (t.nodes, t.members) for t in book.themes.values()}, who)
 
