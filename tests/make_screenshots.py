@@ -19,7 +19,7 @@ from .browser_harness import browser, go, serve, settle, start
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
-PAGES = ["Study", "Candidates", "Themes", "Map", "Decision log", "Export"]
+PAGES = ["Study", "Candidates", "Themes", "Map", "Logic model", "Decision log", "Export"]
 
 
 def prepare(source: Path, target: Path) -> str:
@@ -35,6 +35,10 @@ def prepare(source: Path, target: Path) -> str:
     study.define("T-001", "What practitioners say about the theme", "Accounts of ...", "Mentions in passing",
                  sorted(theme.members)[:2], by="ana")
     study.memo("Compare the three sites on this", theme="T-001", by="ben")
+    if study.logic_model() is None:
+        study.load_logic_model(ROOT / "models" / "mash-ipe.yaml", by="ana")
+    study.map_theme("T-001", "mech-timely-info", "practitioners describe waiting for information", by="ana")
+    study.map_theme("T-002", "oc-family-experience", by="ana")
     study.projection()
     study.close()
     return str(target)

@@ -266,17 +266,16 @@ def export_assignments(
 @handled
 def export_codebook(
     study: StudyOpt,
-    out: Annotated[Path, typer.Option("--out", "-o", help="The CSV file to write.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The file to write.")],
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="csv or qdc (REFI-QDA); default: from the file's suffix.")] = None,
 ) -> None:
-    """The codebook as it stands: each theme with its definition, exemplar quotes, mappings and members."""
-    from .export import codebook_csv, write_atomically
+    """The codebook as it stands: as CSV, or as a REFI-QDA codebook (.qdc) for NVivo, ATLAS.ti, MAXQDA, QualCoder."""
+    from .export import write_atomically
 
-    opened = open_study(study)
-    book = opened.codebook()
-    if out.suffix.lower() != ".csv":
-        raise WorkbenchError(f"{out}: this version writes the codebook as .csv")
-    write_atomically(out, codebook_csv(book, {r.id: r.text for r in opened.rows()}))
-    typer.echo(f"wrote {len(book.themes)} theme(s) to {out}")
+    chosen = (fmt or out.suffix.lstrip(".")).lower()
+    data = open_study(study).codebook_file(chosen)
+    write_atomically(out, data)
+    typer.echo(f"wrote the codebook ({chosen}) to {out}")
 
 
 @app.command("app")
@@ -317,7 +316,9 @@ def demo(
     from .study import Study
 
     files = sorted(p for p in (corpus / "transcripts").iterdir() if p.is_file() and not p.name.startswith("."))
-    opened = Study.open(study) if (study / "study.sqlite").exists() else Study.init(study, name="MASH sample study")
+    sample_model = REPO_ROOT / "models" / "mash-ipe.yaml"
+    opened = Study.open(study) if (study / "study.sqlite").exists() else Study.init(
+        study, name="MASH sample study", logic_model=sample_model if sample_model.is_file() else None)
     typer.echo(f"sample study at {opened.location}: importing {len(files)} files from {corpus / 'transcripts'}")
     report = opened.ingest(files, participants=corpus / "participants.csv", progress=progress("reading"))
     for warning in report.warnings:

@@ -81,10 +81,13 @@ def log_jsonl(events: Iterable[Event]) -> str:
                    for e in events)
 
 
-def write_atomically(path: Path, text: str | Sequence[str]) -> None:
+def write_atomically(path: Path, data: str | bytes | Sequence[str]) -> None:
     """Write to a temporary file beside ``path`` and rename it: a reader never sees half a file."""
     tmp = path.with_name(path.name + ".partial")
-    tmp.write_text(text if isinstance(text, str) else "".join(text), encoding="utf-8", newline="")
+    if isinstance(data, bytes):
+        tmp.write_bytes(data)
+    else:
+        tmp.write_text(data if isinstance(data, str) else "".join(data), encoding="utf-8", newline="")
     tmp.replace(path)
 
 

@@ -589,3 +589,22 @@ class Study:
         who = {s: (r.participant_id, r.site, r.role) for s, r in index.items()}
         return coverage(model, {t.id: (t.nodes, t.members) for t in book.themes.values()}, who)
 
+    # --- exchange ----------------------------------------------------------------------
+    def uid(self) -> str:
+        """A stable identifier for the study (its name and creation time), for export guids."""
+        meta = self.store.meta()
+        return f"{meta.get('name', '')}@{meta.get('created_at', '')}"
+
+    def codebook_file(self, fmt: str) -> bytes:
+        """The codebook as it stands, as csv or qdc (REFI-QDA) bytes."""
+        from .export import codebook_csv
+        from .refi import codebook_qdc
+
+        book = self.codebook()
+        if fmt == "csv":
+            return codebook_csv(book, {r.id: r.text for r in self.rows()}).encode("utf-8")
+        if fmt == "qdc":
+            if not book.themes:
+                raise StudyError(f"{self.location}: no themes yet: a REFI-QDA codebook needs at least one")
+            return codebook_qdc(book, self.uid(), book.model)
+        raise StudyError(f"the codebook can be written as csv or qdc, not {fmt!r}")

@@ -16,6 +16,9 @@ book = study.codebook()
 texts = {r.id: r.text for r in study.rows()}
 st.download_button(f"Codebook (CSV, {len(book.themes)} themes)", codebook_csv(book, texts), "codebook.csv",
                    "text/csv")
+if book.themes:
+    st.download_button("Codebook for NVivo, ATLAS.ti, MAXQDA, QualCoder (REFI-QDA .qdc)", study.codebook_file("qdc"),
+                       "codebook.qdc", "application/xml")
 data = common.run_data(study)
 if data:
     run, _, assigned = data
