@@ -27,9 +27,18 @@ from pathlib import Path
 from common import ROOT, save
 
 SEGMENTS, CANDIDATES, REPEATS = 20_000, 150, 15
-PAGES = ["study_page", "candidates_page", "themes_page", "map_page", "log_page", "export_page"]
+PAGES = ["study_page", "candidates_page", "themes_page", "map_page", "logic_model_page", "log_page", "export_page"]
 WORDS = ("referral police school health threshold strategy meeting family social worker consent parent "
          "child risk information sharing delay weekend audit feedback training trust manager").split()
+
+
+def _length(values: object) -> int:
+    """Points in a plotly array, plain or binary-packed ({"dtype": "f8", "bdata": base64})."""
+    if isinstance(values, dict) and "bdata" in values:
+        import base64
+
+        return len(base64.b64decode(values["bdata"])) // int(values.get("dtype", "f8")[1:])
+    return len(values) if isinstance(values, list) else 0
 
 
 def build(folder: Path) -> str:
@@ -46,7 +55,7 @@ def build(folder: Path) -> str:
         for i in range(SEGMENTS):
             text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 90))).capitalize() + "."
             writer.writerow([f"s{i:05d}", text, f"P{i % 300:03d}", f"Site {i % 3}", f"T{i // 100:03d}"])
-    study = Study.init(folder / "study", by="bench")
+    study = Study.init(folder / "study", by="bench", logic_model=ROOT / "models" / "mash-ipe.yaml")
     study.ingest([table])
     ids = [r.id for r in study.rows()]
     centroid = np.zeros(384, dtype=np.float32).tobytes()
@@ -99,19 +108,24 @@ def main() -> None:
                 at.session_state[key] = value
             return at
 
+        def keep(at: AppTest) -> None:
+            """Carry the session's state to the next page, as the browser session would."""
+            for key in ("_study", "_runs", "_map_figure", "verified"):
+                if key in at.session_state:
+                    state[key] = at.session_state[key]
+
         for name in PAGES:  # the session's first visit to each page (reads and caches)
             at = run(open_page(name), f"first visit: {name}")
-            state["_study"] = at.session_state["_study"]
-            if "_runs" in at.session_state:
-                state["_runs"] = at.session_state["_runs"]
+            keep(at)
         for _ in range(REPEATS):
             for name in PAGES:
                 at = run(open_page(name), f"switch to {name}")
+                keep(at)
                 largest_table = max([largest_table, *(len(d.value) for d in at.dataframe if "text" in d.value),
                                      *(len(t.value) for t in at.table)])
                 for chart in at.get("plotly_chart"):
                     spec = json.loads(chart.proto.spec)
-                    map_points = max(map_points, sum(len(trace.get("x", [])) for trace in spec["data"]))
+                    map_points = max(map_points, sum(_length(trace.get("x", [])) for trace in spec["data"]))
         cand = open_page("candidates_page")
         run(cand, "warm-up")
         for i in range(REPEATS):

@@ -168,7 +168,7 @@ def test_a_review_session_in_the_browser(chromium, tmp_path):
         assert "undone" in table and "Ana" in table
 
         go(page, "Export")
-        assert page.get_by_role("button", name=re.compile("Codebook")).count() == 1
+        assert page.get_by_role("button", name=re.compile("Codebook")).count() == 2, "CSV and REFI-QDA"
         no_script_ran(page)
 
     done = Study.open(study)

@@ -222,17 +222,23 @@ def shade(strength: int) -> int:
 
 
 def to_dot(model: LogicModel, strength: Mapping[str, int] | None = None, selected: str | None = None) -> str:
-    """Graphviz DOT for the model: one column per node type, nodes shaded by their evidence."""
+    """Graphviz DOT for the model: a row per node type, top to bottom, nodes shaded by evidence.
+
+    Edges that run backwards (feedback into earlier rows) do not constrain the layout,
+    so the rows keep the order contexts, inputs, components, mechanisms, outputs,
+    outcomes, feedback.
+    """
     strength = strength or {}
-    lines = ['digraph logic_model {', '  rankdir=LR; newrank=true; nodesep=0.25; ranksep=0.6;',
-             '  node [fontname="Helvetica", fontsize=11, style="filled", color="#555555"];',
-             '  edge [fontname="Helvetica", fontsize=9, color="#777777"];']
+    order = {kind: i for i, kind in enumerate(NODE_TYPES)}
+    kind_of = {n.id: n.type for n in model.nodes}
+    lines = ['digraph logic_model {', '  rankdir=TB; nodesep=0.2; ranksep=0.7;',
+             '  node [fontname="Helvetica", fontsize=11, style="filled", color="#555555", width=1.6];',
+             '  edge [fontname="Helvetica", fontsize=9, color="#888888"];']
     for kind in NODE_TYPES:
         members = [n for n in model.nodes if n.type == kind]
         if not members:
             continue
-        lines.append(f'  subgraph "cluster_{kind}" {{ label="{kind}s"; style="dashed"; color="#bbbbbb"; '
-                     f'fontname="Helvetica"; fontsize=10;')
+        lines.append("  { rank=same;")
         for node in members:
             level = shade(strength.get(node.id, 0))
             border = ', penwidth=3, color="#d62728"' if node.id == selected else ""
@@ -240,10 +246,15 @@ def to_dot(model: LogicModel, strength: Mapping[str, int] | None = None, selecte
             font = ', fontcolor="white"' if level == 3 else ""
             label = _dot_text(node.label) + (f"\\n({strength[node.id]})" if strength.get(node.id) else "")
             lines.append(f'    "{_dot_text(node.id)}" [label="{label}", shape={_SHAPE[node.type]}, '
-                         f'fillcolor="{_FILL[level]}"{dashed}{font}{border}];')
+                         f'fillcolor="{_FILL[level]}"{dashed}{font}{border}, tooltip="{kind}"];')
         lines.append("  }")
     for edge in model.edges:
-        label = f' [label="{_dot_text(edge.label)}"]' if edge.label else ""
-        lines.append(f'  "{_dot_text(edge.source)}" -> "{_dot_text(edge.target)}"{label};')
+        attrs = []
+        if edge.label:
+            attrs.append(f'label="{_dot_text(edge.label)}"')
+        if order[kind_of[edge.target]] <= order[kind_of[edge.source]] and kind_of[edge.target] != kind_of[edge.source]:
+            attrs.append('constraint=false, style="dashed"')
+        suffix = f" [{', '.join(attrs)}]" if attrs else ""
+        lines.append(f'  "{_dot_text(edge.source)}" -> "{_dot_text(edge.target)}"{suffix};')
     lines.append("}")
     return "\n".join(lines)

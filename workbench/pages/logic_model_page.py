@@ -15,6 +15,13 @@ from workbench.pages import common
 
 MODELS = Path(__file__).resolve().parents[2] / "models"
 
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def image(dot: str, fmt: str) -> bytes:
+    """The graph drawn by Graphviz, kept for as long as the graph does not change."""
+    return graph_image(dot, fmt)
+
+
 study = common.study()
 me = common.researcher()
 st.title("Logic model")
@@ -52,7 +59,7 @@ st.graphviz_chart(dot, width="stretch")
 left, right = st.columns(2)
 for column, fmt, mime in ((left, "svg", "image/svg+xml"), (right, "png", "image/png")):
     try:
-        column.download_button(f"Download the graph ({fmt.upper()})", graph_image(dot, fmt), f"logic-model.{fmt}",
+        column.download_button(f"Download the graph ({fmt.upper()})", image(dot, fmt), f"logic-model.{fmt}",
                                mime, key=f"graph-{fmt}")
     except WorkbenchError as exc:
         column.caption(str(exc))

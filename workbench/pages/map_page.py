@@ -5,8 +5,7 @@ from __future__ import annotations
 import html
 import random
 
-import pandas as pd
-import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from workbench.errors import WorkbenchError
@@ -63,20 +62,46 @@ def label(row) -> str:
     return "(unassigned)" if number < 0 else candidate_id(data[0].id or 0, number) if data else "?"
 
 
-frame = pd.DataFrame({
-    "x": [points[r.id][0] for r in shown], "y": [points[r.id][1] for r in shown],
-    "group": [label(r) for r in shown], "segment": [r.id for r in shown],
-    # Plotly reads a little HTML in hover text: escape it, so a quote is shown as written.
-    "text": [html.escape(r.text[:200] + ("…" if len(r.text) > 200 else "")) for r in shown],
-})
-quiet = {g: "#c8c8c8" for g in ("(no theme)", "(unassigned)", "(not in the run)")}
-figure = px.scatter(frame, x="x", y="y", color="group", custom_data=["segment"], color_discrete_map=quiet,
-                    hover_data={"x": False, "y": False, "segment": True, "text": True, "group": True},
-                    render_mode="webgl", height=620)
-figure.update_layout(legend_title_text=colour, xaxis_visible=False, yaxis_visible=False)
+def draw() -> go.Figure:
+    """The figure for the points shown, coloured by the chosen grouping."""
+    groups: dict[str, list] = {}
+    for row in shown:
+        groups.setdefault(label(row), []).append(row)
+    # At most 20 groups get their own colour; the rest share one, so the legend stays readable.
+    ranked = sorted(groups, key=lambda g: (g.startswith("("), -len(groups[g]), g))
+    keep = set(ranked[:20])
+    figure = go.Figure()
+    for name in ranked:
+        members = groups[name] if name in keep else []
+        if name == ranked[-1] and len(ranked) > 20:
+            members = [r for g in ranked[20:] for r in groups[g]]
+            name = f"(other {len(ranked) - 20} groups)"
+        if not members:
+            continue
+        quiet = name.startswith("(")
+        figure.add_trace(go.Scattergl(
+            x=[points[r.id][0] for r in members], y=[points[r.id][1] for r in members], mode="markers", name=name,
+            marker={"size": 6, **({"color": "#c8c8c8"} if quiet else {})},
+            customdata=[r.id for r in members],
+            # Plotly reads a little HTML in hover text: escape it, so a quote is shown as written.
+            hovertext=[html.escape(r.text[:200] + ("…" if len(r.text) > 200 else "")) for r in members],
+            hovertemplate="%{customdata}<br>%{hovertext}<extra>%{fullData.name}</extra>"))
+    figure.update_layout(legend_title_text=colour, xaxis_visible=False, yaxis_visible=False, height=620,
+                         margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return figure
+
+
+# The figure is kept until the codebook, the filters or the colouring change: switching
+# back to this page does not rebuild thousands of points.
+key = (study.log().seq, study.store.data_version(), colour, tuple(sites), tuple(roles), tuple(group), len(shown))
+held = st.session_state.get("_map_figure")
+if held is None or held[0] != key:
+    held = (key, draw())
+    st.session_state["_map_figure"] = held
+figure = held[1]
 event = st.plotly_chart(figure, on_select="rerun", selection_mode=("box", "lasso"), key="map")
-selected = [p["customdata"][0] for p in (event.selection.points if event and event.selection else [])
-            if p.get("customdata")]
+picked = [p.get("customdata") for p in (event.selection.points if event and event.selection else [])]
+selected = [c[0] if isinstance(c, list) else c for c in picked if c]
 if selected:
     index = study.segment_index()
     st.subheader(f"{len(selected)} selected segment(s)")
