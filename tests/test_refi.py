@@ -77,4 +77,4 @@ def test_export_codebook_from_the_command_line(coded, tmp_path):
     wb("export", "codebook", "--study", coded.location, "--out", str(as_csv))
     assert "'=Examples of reliance" in as_csv.read_text(encoding="utf-8")
     bad = wb("export", "codebook", "--study", coded.location, "--out", str(tmp_path / "x.pdf"), check=False)
-    assert bad.returncode == 1 and "csv or qdc" in bad.stderr
+    assert bad.returncode == 1 and "csv, qdc, xlsx, md or docx" in bad.stderr

@@ -17,7 +17,7 @@ from lxml import etree
 from .decisions import Codebook
 from .logic_model import LogicModel
 
-__all__ = ["CODEBOOK_NS", "PALETTE", "codebook_qdc", "guid"]
+__all__ = ["CODEBOOK_NS", "PALETTE", "codebook_qdc", "guid", "xml_text"]
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 # Distinct, print-safe colours, given to themes in id order.
@@ -39,7 +39,7 @@ def _description(definition: str, inclusion: str, exclusion: str) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-def _clean(text: str) -> str:
+def xml_text(text: str) -> str:
     """XML 1.0 cannot carry most control characters: drop them (transcripts rarely hold any)."""
     return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
 
@@ -52,11 +52,11 @@ def codebook_qdc(book: Codebook, study: str, model: LogicModel | None = None,
     codes = etree.SubElement(root, f"{ns}Codes")
     themes = sorted(book.themes.values(), key=lambda t: t.id)
     for i, theme in enumerate(themes):
-        code = etree.SubElement(codes, f"{ns}Code", guid=guid(study, theme.id), name=_clean(theme.name),
+        code = etree.SubElement(codes, f"{ns}Code", guid=guid(study, theme.id), name=xml_text(theme.name),
                                 isCodable="true", color=PALETTE[i % len(PALETTE)])
         text = _description(theme.definition, theme.inclusion, theme.exclusion)
         if text:
-            etree.SubElement(code, f"{ns}Description").text = _clean(text)
+            etree.SubElement(code, f"{ns}Description").text = xml_text(text)
     mapped = book.mapped()
     labels: Mapping[str, tuple[str, str]] = {n.id: (n.label, n.description) for n in model.nodes} if model else {}
     if mapped:
@@ -64,9 +64,9 @@ def codebook_qdc(book: Codebook, study: str, model: LogicModel | None = None,
         for node_id in sorted(mapped):
             label, description = labels.get(node_id, (node_id, ""))
             node_set = etree.SubElement(sets, f"{ns}Set", guid=guid(study, f"node/{node_id}"),
-                                        name=_clean(f"{label} [{node_id}]"))
+                                        name=xml_text(f"{label} [{node_id}]"))
             if description:
-                etree.SubElement(node_set, f"{ns}Description").text = _clean(description)
+                etree.SubElement(node_set, f"{ns}Description").text = xml_text(description)
             for theme_id in mapped[node_id]:
                 etree.SubElement(node_set, f"{ns}MemberCode", guid=guid(study, theme_id))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -596,7 +596,7 @@ class Study:
         return f"{meta.get('name', '')}@{meta.get('created_at', '')}"
 
     def codebook_file(self, fmt: str) -> bytes:
-        """The codebook as it stands, as csv or qdc (REFI-QDA) bytes."""
+        """The codebook as it stands: csv, qdc (REFI-QDA), xlsx, md or docx bytes."""
         from .export import codebook_csv
         from .refi import codebook_qdc
 
@@ -607,4 +607,16 @@ class Study:
             if not book.themes:
                 raise StudyError(f"{self.location}: no themes yet: a REFI-QDA codebook needs at least one")
             return codebook_qdc(book, self.uid(), book.model)
-        raise StudyError(f"the codebook can be written as csv or qdc, not {fmt!r}")
+        if fmt in ("xlsx", "md", "docx"):
+            from .codebook_docs import entries, to_docx, to_markdown, to_xlsx
+
+            log = self.log()
+            labels = {n.id: n.label for n in book.model.nodes} if book.model else {}
+            items = entries(log, self.segment_index(), labels)
+            title = f"Codebook: {self.store.meta().get('name', 'study')}"
+            if fmt == "xlsx":
+                return to_xlsx(items, log, self.uid())
+            if fmt == "md":
+                return to_markdown(items, log, self.uid(), title).encode("utf-8")
+            return to_docx(items, log, self.uid(), title)
+        raise StudyError(f"the codebook can be written as csv, qdc, xlsx, md or docx, not {fmt!r}")

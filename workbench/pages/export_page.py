@@ -19,6 +19,13 @@ st.download_button(f"Codebook (CSV, {len(book.themes)} themes)", codebook_csv(bo
 if book.themes:
     st.download_button("Codebook for NVivo, ATLAS.ti, MAXQDA, QualCoder (REFI-QDA .qdc)", study.codebook_file("qdc"),
                        "codebook.qdc", "application/xml")
+    for fmt, label, mime in (
+            ("xlsx", "Codebook as a spreadsheet (XLSX)",
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ("docx", "Codebook document (Word)",
+             "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            ("md", "Codebook document (Markdown)", "text/markdown")):
+        st.download_button(label, study.codebook_file(fmt), f"codebook.{fmt}", mime, key=f"codebook-{fmt}")
 data = common.run_data(study)
 if data:
     run, _, assigned = data

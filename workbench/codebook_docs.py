@@ -1,0 +1,169 @@
+"""The codebook as documents people read: a spreadsheet (XLSX), Markdown and Word (DOCX).
+
+Each theme with its definition, criteria, exemplar quotes attributed to pseudonymised
+participants (with role and site), its prevalence, its logic-model nodes and where it
+came from (the candidate and run, who accepted it and when). Every file also says which
+decision-log head it was made from, so a figure in a report can be traced to the
+decisions behind it. Spreadsheet cells go through ``safe_cell``.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .decisions import Log
+from .segments import SegmentRow
+from .spreadsheet import safe_cell
+
+__all__ = ["ThemeEntry", "entries", "to_docx", "to_markdown", "to_xlsx"]
+
+COLUMNS = ["id", "name", "definition", "inclusion", "exclusion", "exemplar quotes", "segments", "participants",
+           "sites", "logic-model nodes", "origin", "created by", "created at", "created in event"]
+
+
+@dataclass(frozen=True)
+class ThemeEntry:
+    id: str
+    name: str
+    definition: str
+    inclusion: str
+    exclusion: str
+    quotes: list[tuple[str, str]]  # (text, attribution)
+    segments: int
+    participants: int
+    sites: int
+    nodes: list[str]
+    origin: str
+    created_by: str
+    created_at: str
+    created_seq: int
+
+    def cells(self) -> list[object]:
+        quotes = "\n".join(f"\u201c{text}\u201d ({who})" for text, who in self.quotes)
+        return [self.id, self.name, self.definition, self.inclusion, self.exclusion, quotes, self.segments,
+                self.participants, self.sites, "; ".join(self.nodes), self.origin, self.created_by,
+                self.created_at, self.created_seq]
+
+
+def _who(row: SegmentRow) -> str:
+    parts = [row.participant_id or row.speaker or "unknown", row.role or "", row.site or ""]
+    return ", ".join(p for p in parts if p) + f"; {row.id}"
+
+
+def entries(log: Log, index: Mapping[str, SegmentRow], node_labels: Mapping[str, str] | None = None,
+            quotes: int = 3) -> list[ThemeEntry]:
+    """One entry per active theme, in id order: what every codebook document shows."""
+    labels = node_labels or {}
+    found = []
+    for theme in sorted(log.codebook.themes.values(), key=lambda t: t.id):
+        rows = [index[s] for s in sorted(theme.members) if s in index]
+        chosen = [index[s] for s in theme.exemplars if s in index] or rows[:quotes]
+        created = log.event(theme.created_seq)
+        found.append(ThemeEntry(
+            id=theme.id, name=theme.name, definition=theme.definition, inclusion=theme.inclusion,
+            exclusion=theme.exclusion, quotes=[(r.text, _who(r)) for r in chosen[:max(quotes, len(theme.exemplars))]],
+            segments=len(theme.members), participants=len({r.participant_id for r in rows if r.participant_id}),
+            sites=len({r.site for r in rows if r.site}),
+            nodes=[f"{labels.get(n, n)} [{n}]" for n in sorted(theme.nodes)], origin=theme.origin,
+            created_by=created.by, created_at=created.at, created_seq=created.seq))
+    return found
+
+
+def _made_from(log: Log, study: str) -> str:
+    return (f"Study {study}; made from the decision log at event #{log.seq}, head {log.head} "
+            "(check it with 'workbench log verify').")
+
+
+def to_xlsx(items: list[ThemeEntry], log: Log, study: str) -> bytes:
+    """A workbook: the codebook sheet, and a sheet saying what it was made from."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Codebook"
+    sheet.append(COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    from .refi import xml_text
+
+    for item in items:
+        sheet.append([safe_cell(xml_text(v) if isinstance(v, str) else v) for v in item.cells()])
+    widths = {"A": 8, "B": 30, "C": 50, "D": 35, "E": 35, "F": 70}
+    for column, width in widths.items():
+        sheet.column_dimensions[column].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "C2"
+    about = book.create_sheet("Made from")
+    about.append(["study", safe_cell(study)])
+    about.append(["decision log event", log.seq])
+    about.append(["decision log head (sha256)", log.head])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _md(text: str) -> str:
+    """Text shown literally in Markdown: its special characters escaped."""
+    import re
+
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", text).replace("\n", "  \n")
+
+
+def to_markdown(items: list[ThemeEntry], log: Log, study: str, title: str = "Codebook") -> str:
+    """The codebook a team takes into a meeting, as Markdown."""
+    lines = [f"# {_md(title)}", "", f"_{_md(_made_from(log, study))}_", ""]
+    for item in items:
+        lines += [f"## {item.id} {_md(item.name)}", "",
+                  f"**Prevalence:** {item.segments} segments, {item.participants} participants, {item.sites} sites.  ",
+                  f"**Origin:** {_md(item.origin)}, accepted by {_md(item.created_by)} on {item.created_at[:10]} "
+                  f"(event #{item.created_seq}).", ""]
+        for label, text in (("Definition", item.definition), ("Include when", item.inclusion),
+                            ("Exclude when", item.exclusion)):
+            if text:
+                lines += [f"**{label}:** {_md(text)}", ""]
+        if item.nodes:
+            lines += ["**Logic model:** " + "; ".join(_md(n) for n in item.nodes), ""]
+        for text, who in item.quotes:
+            lines += [f"> {_md(text)}  ", f"> — {_md(who)}", ""]
+    return "\n".join(lines)
+
+
+def to_docx(items: list[ThemeEntry], log: Log, study: str, title: str = "Codebook") -> bytes:
+    """The same document as Word, for teams who edit it there."""
+    from dataclasses import replace
+
+    from docx import Document
+
+    from .refi import xml_text
+
+    items = [replace(i, name=xml_text(i.name), definition=xml_text(i.definition), inclusion=xml_text(i.inclusion),
+                     exclusion=xml_text(i.exclusion), quotes=[(xml_text(t), xml_text(w)) for t, w in i.quotes])
+             for i in items]
+    document = Document()
+    document.add_heading(title, 0)
+    document.add_paragraph().add_run(_made_from(log, study)).italic = True
+    for item in items:
+        document.add_heading(f"{item.id} {item.name}", level=1)
+        document.add_paragraph(f"Prevalence: {item.segments} segments, {item.participants} participants, "
+                               f"{item.sites} sites. Origin: {item.origin}, accepted by {item.created_by} on "
+                               f"{item.created_at[:10]} (event #{item.created_seq}).")
+        for label, text in (("Definition", item.definition), ("Include when", item.inclusion),
+                            ("Exclude when", item.exclusion)):
+            if text:
+                paragraph = document.add_paragraph()
+                paragraph.add_run(f"{label}: ").bold = True
+                paragraph.add_run(text)
+        if item.nodes:
+            paragraph = document.add_paragraph()
+            paragraph.add_run("Logic model: ").bold = True
+            paragraph.add_run("; ".join(item.nodes))
+        for text, who in item.quotes:
+            document.add_paragraph(f"\u201c{text}\u201d \u2014 {who}", style="Quote")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
