@@ -278,6 +278,27 @@ def export_codebook(
     typer.echo(f"wrote the codebook ({chosen}) to {out}")
 
 
+import_app = typer.Typer(help="Bring a codebook into the study.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("codebook")
+@handled
+def import_codebook(
+    file: Annotated[Path, typer.Argument(help="A REFI-QDA codebook (.qdc) or a CSV with name[, definition, inclusion, exclusion].")],
+    study: StudyOpt,
+    by: ByOpt = None,
+    why: Annotated[str, typer.Option("--why", help="Your reason, kept in the decision log.")] = "",
+) -> None:
+    """Seed themes from a codebook (deductive codes): researcher-defined themes, members suggested by discovery."""
+    created, skipped = open_study(study).import_codebook(file, by, why)
+    typer.echo(f"created {len(created)} theme(s) from {file}" + (f" (events #{created[0].seq}-#{created[-1].seq})"
+                                                                  if created else ""))
+    if skipped:
+        typer.echo(f"skipped {len(skipped)} already in the codebook: {', '.join(skipped)}")
+    typer.echo(f"next: workbench discover --study {study}, then workbench suggestions --study {study}")
+
+
 @app.command("app")
 @handled
 def serve(

@@ -94,7 +94,8 @@ def theme_suggestions(vectors: np.ndarray, segment_ids: Sequence[str], theme_vec
 
 def run_discovery(store: Store, by: str, params: DiscoveryParams, segments: list[SegmentRow],
                   backend: str = "onnx-int8", progress: Progress | None = None,
-                  themes: Mapping[str, set[str]] | None = None) -> tuple[int, Discovery]:
+                  themes: Mapping[str, set[str]] | None = None,
+                  described: Mapping[str, str] | None = None) -> tuple[int, Discovery]:
     """Embed, cluster and record one run in a single write; returns (run id, discovery).
 
     ``themes`` are the accepted themes' members: those segments belong to the researchers
@@ -102,6 +103,7 @@ def run_discovery(store: Store, by: str, params: DiscoveryParams, segments: list
     candidates, and each is also scored against the accepted themes, as suggestions.
     """
     themes = themes or {}
+    described = described or {}
     held = set().union(*themes.values()) if themes else set()
     where = SegmentFilter(include_interviewer=params.include_interviewer)
     eligible = where.apply(segments)
@@ -123,6 +125,11 @@ def run_discovery(store: Store, by: str, params: DiscoveryParams, segments: list
         index = {r.id: i for i, r in enumerate(member_rows)}
         theme_vectors = {t: member_vectors[[index[s] for s in sorted(m) if s in index]]
                          for t, m in themes.items() if any(s in index for s in m)}
+        # Themes with no members yet: their name and definition stand in (zero-shot).
+        wordy = sorted(t for t in described if t not in theme_vectors)
+        if wordy:
+            theme_vectors.update(zip(wordy, (v[None, :] for v in encoder.encode([described[t] for t in wordy])),
+                                     strict=True))
         suggestions = theme_suggestions(embeddings, [r.id for r in rows], theme_vectors, params.min_similarity)
     embed_time = time.perf_counter() - start
     docs = [Doc(r.id, r.text, r.participant_id, site_of(r)) for r in rows]

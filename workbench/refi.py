@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from lxml import etree
 
 from .decisions import Codebook
 from .logic_model import LogicModel
 
-__all__ = ["CODEBOOK_NS", "PALETTE", "codebook_qdc", "guid", "xml_text"]
+__all__ = ["CODEBOOK_NS", "PALETTE", "ImportedCode", "codebook_qdc", "guid", "read_qdc", "split_description",
+           "xml_text"]
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 # Distinct, print-safe colours, given to themes in id order.
@@ -70,3 +72,71 @@ def codebook_qdc(book: Codebook, study: str, model: LogicModel | None = None,
             for theme_id in mapped[node_id]:
                 etree.SubElement(node_set, f"{ns}MemberCode", guid=guid(study, theme_id))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+@dataclass(frozen=True)
+class ImportedCode:
+    name: str
+    definition: str = ""
+    inclusion: str = ""
+    exclusion: str = ""
+
+
+def split_description(text: str) -> tuple[str, str, str]:
+    """(definition, inclusion, exclusion) from a description written as ``codebook_qdc`` writes it."""
+    definition, inclusion, exclusion = [], "", ""
+    for block in text.strip().split("\n\n"):
+        if block.startswith("Include: "):
+            inclusion = block.removeprefix("Include: ").strip()
+        elif block.startswith("Exclude: "):
+            exclusion = block.removeprefix("Exclude: ").strip()
+        elif block.strip():
+            definition.append(block.strip())
+    return "\n\n".join(definition), inclusion, exclusion
+
+
+def read_qdc(data: bytes, source: str) -> list[ImportedCode]:
+    """The codes of a REFI-QDA codebook (nested codes flattened as 'Parent / Child').
+
+    Parsed with defusedxml: entity expansion (billion laughs), external entities and DTDs
+    are refused, so a hostile file cannot exhaust memory or read local files.
+    """
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
+
+    from .errors import InputError
+
+    try:
+        root = fromstring(data)
+    except DefusedXmlException:
+        raise InputError(source, "uses XML entities or a DTD, which a codebook never needs (refused for safety)",
+                         "export the codebook again from your QDA program") from None
+    except ParseError as exc:
+        line = getattr(exc, "position", (None,))[0]
+        raise InputError(source, f"is not well-formed XML ({exc})", "check it is a .qdc file", line=line) from None
+    ns = f"{{{CODEBOOK_NS}}}"
+    if root.tag != f"{ns}CodeBook":
+        raise InputError(source, f"is XML but not a REFI-QDA codebook (its root is {root.tag!r}, not CodeBook in "
+                         f"{CODEBOOK_NS})", "export a codebook (.qdc) from your QDA program")
+    codes = root.find(f"{ns}Codes")
+    found: list[ImportedCode] = []
+
+    def walk(element, prefix: str) -> None:
+        for code in element.findall(f"{ns}Code"):
+            name = (code.get("name") or "").strip()
+            if not name:
+                raise InputError(source, "a Code has no name", "give every code a name")
+            description = code.find(f"{ns}Description")
+            definition, inclusion, exclusion = split_description(description.text or "" if description is not None
+                                                                 else "")
+            full = f"{prefix} / {name}" if prefix else name
+            found.append(ImportedCode(full, definition, inclusion, exclusion))
+            walk(code, full)
+
+    if codes is not None:
+        walk(codes, "")
+    if not found:
+        raise InputError(source, "holds no codes", "export a codebook with at least one code")
+    return found

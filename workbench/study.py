@@ -234,9 +234,13 @@ class Study:
         """
         from .discovery_runs import run_discovery
 
-        themes = {t.id: set(t.members) for t in self.codebook().themes.values() if t.members}
+        book = self.codebook()
+        themes = {t.id: set(t.members) for t in book.themes.values()}
+        # A theme without members yet (imported, or created by hand) is described by its words.
+        described = {t.id: ". ".join(x for x in (t.name, t.definition, t.inclusion) if x)
+                     for t in book.themes.values() if not t.members}
         run_id, _ = run_discovery(self.store, by or default_researcher(), params, self.store.segment_rows(),
-                                  backend, progress, themes)
+                                  backend, progress, themes, described)
         run = self.store.run(run_id)
         assert run is not None
         return run
@@ -350,6 +354,45 @@ class Study:
                 self._log = None
             raise
         return event
+
+    def decide_all(self, steps: Sequence[tuple[str, Callable[[Log], dict[str, Any]]]], by: str | None = None,
+                   why: str = "") -> list[Event]:
+        """Several decisions as one action: all appended in one transaction, or none."""
+        by = (by or default_researcher()).strip()
+        sealed: list[Event] = []
+        try:
+            with self.store.write() as tx:
+                log = self._log if self._log is not None else Log()
+                self._log = log
+                self._catch_up(log, tx.events_after(log.seq))
+                for kind, build in steps:
+                    event = seal(Draft(kind, build(log), by, why), log.seq + 1, utc_now(), log.head)
+                    log.append(event)
+                    sealed.append(event)
+                    tx.append_event(event)
+        except BaseException:
+            if sealed:
+                self._log = None
+            raise
+        return sealed
+
+    def import_codebook(self, path: Path, by: str | None = None, why: str = "") -> tuple[list[Event], list[str]]:
+        """Seed themes from a codebook (.qdc or .csv): researcher-defined themes without members.
+
+        Codes whose name is already a theme's are skipped and listed. Discovery then
+        suggests segments for each by similarity to its name and definition.
+        """
+        from .codebook_import import read_codebook
+
+        codes = read_codebook(path)
+        existing = {t.name.casefold() for t in self.codebook().themes.values()}
+        fresh = [c for c in codes if c.name.casefold() not in existing]
+        skipped = [c.name for c in codes if c.name.casefold() in existing]
+        steps = [("create", lambda log, c=c: {
+            "theme": log.next_theme_id(), "name": c.name, "members": [], "definition": c.definition,
+            "inclusion": c.inclusion, "exclusion": c.exclusion, "origin": f"imported from {path.name}"})
+            for c in fresh]
+        return (self.decide_all(steps, by, why or f"codebook imported from {path.name}") if steps else []), skipped
 
     # One method per decision, each through ``decide``.
     def _candidate(self, text: str) -> tuple[str, int, int]:
