@@ -77,4 +77,48 @@ def test_export_codebook_from_the_command_line(coded, tmp_path):
     wb("export", "codebook", "--study", coded.location, "--out", str(as_csv))
     assert "'=Examples of reliance" in as_csv.read_text(encoding="utf-8")
     bad = wb("export", "codebook", "--study", coded.location, "--out", str(tmp_path / "x.pdf"), check=False)
-    assert bad.returncode == 1 and "csv, qdc, xlsx, md or docx" in bad.stderr
+    assert bad.returncode == 1 and "csv, qdc, qdpx, xlsx, md or docx" in bad.stderr
+
+
+def test_the_project_validates_and_every_selection_is_exact(tmp_path):
+    import io
+    import zipfile
+
+    study = Study.init(tmp_path / "p", by="ana", logic_model=ROOT / "models" / "mash-ipe.yaml")
+    write(tmp_path / "people.csv", "participant_id,site,role,ethnicity_group\nP01,North,Parent,Black British\n"
+          "P02,South,Social worker,\n")
+    transcript = "Interviewer: How was it?\r\nP01: The police desk helped.\r\nIt was <fast> & fair.\r\n" \
+                 "P02: We waited weeks \u2014 too long.\r\n"
+    (tmp_path / "int1.txt").write_bytes(transcript.encode("utf-8"))
+    study.ingest([tmp_path / "int1.txt"], participants=tmp_path / "people.csv")
+    segs = [r for r in study.rows() if not r.is_interviewer]
+    study.create_theme("Police desk", [segs[0].id], by="ana")
+    study.create_theme("Delays", [], by="bob")
+    study.assign([segs[-1].id, segs[0].id], "T-002", by="bob", why="both speak of time")
+    study.memo("Ask about weekends", theme="T-001", by="cat")
+    study.map_theme("T-001", "mech-trust", by="ana")
+    data = study.codebook_file("qdpx")
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    project = etree.fromstring(archive.read("project.qde"))
+    schema("Project-mrt2019.xsd").assertValid(project)
+    ns = "{urn:QDA-XML:project:1.0}"
+    rows = {r.id: r for r in study.rows()}
+    selections = list(project.iter(f"{ns}PlainTextSelection"))
+    assert {s.get("name") for s in selections} == {segs[0].id, segs[-1].id}
+    for source in project.iter(f"{ns}TextSource"):
+        text = archive.read(source.get("plainTextPath").replace("internal://", "Sources/")).decode("utf-8")
+        assert "\r" not in text
+        for selection in source.iter(f"{ns}PlainTextSelection"):
+            start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+            assert text[start:end] == rows[selection.get("name")].text.replace("\r\n", "\n"), "offsets are exact"
+    codings = {(s.get("name"), c.find(f"{ns}CodeRef").get("targetGUID"), c.get("creatingUser"))
+               for s in selections for c in s.iter(f"{ns}Coding")}
+    users = {u.get("name"): u.get("guid") for u in project.iter(f"{ns}User")}
+    codes = {c.get("name"): c.get("guid") for c in project.iter(f"{ns}Code")}
+    assert (segs[0].id, codes["Police desk"], users["ana"]) in codings
+    assert (segs[0].id, codes["Delays"], users["bob"]) in codings, "each coding carries who coded it"
+    notes = [n.find(f"{ns}PlainTextContent").text for n in project.iter(f"{ns}Note")]
+    assert "Ask about weekends" in notes and any("both speak of time" in n for n in notes)
+    cases = {c.get("name"): c for c in project.iter(f"{ns}Case")}
+    assert set(cases) == {"P01", "P02"} and "Black British" in etree.tostring(cases["P01"]).decode()
+    assert study.codebook_file("qdpx") == data, "deterministic: the same study gives the same file"

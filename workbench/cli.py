@@ -267,7 +267,7 @@ def export_assignments(
 def export_codebook(
     study: StudyOpt,
     out: Annotated[Path, typer.Option("--out", "-o", help="The file to write.")],
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="csv, qdc (REFI-QDA), xlsx, md or docx; default: from the file's suffix.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="csv, qdc or qdpx (REFI-QDA), xlsx, md or docx; default: from the file's suffix.")] = None,
 ) -> None:
     """The codebook as it stands: CSV, REFI-QDA (.qdc) for NVivo, ATLAS.ti, MAXQDA, QualCoder, XLSX, Markdown or DOCX."""
     from .export import write_atomically

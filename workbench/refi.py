@@ -15,11 +15,24 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .decisions import Codebook
+from .decisions import Codebook, Log
 from .logic_model import LogicModel
 
-__all__ = ["CODEBOOK_NS", "PALETTE", "ImportedCode", "codebook_qdc", "guid", "read_qdc", "split_description",
-           "xml_text"]
+__all__ = [
+    "CODEBOOK_NS",
+    "PALETTE",
+    "PROJECT_NS",
+    "CaseInfo",
+    "ImportedCode",
+    "SourceText",
+    "codebook_qdc",
+    "coding_provenance",
+    "guid",
+    "project_qdpx",
+    "read_qdc",
+    "split_description",
+    "xml_text",
+]
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 # Distinct, print-safe colours, given to themes in id order.
@@ -140,3 +153,179 @@ def read_qdc(data: bytes, source: str) -> list[ImportedCode]:
     if not found:
         raise InputError(source, "holds no codes", "export a codebook with at least one code")
     return found
+
+
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+
+
+@dataclass(frozen=True)
+class SourceText:
+    id: str
+    text: str
+    segments: list[tuple[str, int, int]]  # (segment id, start, end) into ``text``
+    imported_at: str
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    id: str
+    variables: dict[str, str]
+    sources: list[str]
+
+
+def _normalised(text: str) -> tuple[str, list[int]]:
+    """Text with CR LF and CR made LF (and characters XML cannot carry dropped), and where
+    each old position lands in the new text, so selections still cover the same words."""
+    out: list[str] = []
+    where: list[int] = []
+    i = 0
+    while i < len(text):
+        where.append(len(out))
+        if text[i] == "\r":
+            if i + 1 < len(text) and text[i + 1] == "\n":
+                where.append(len(out))
+                i += 1
+            out.append("\n")
+        elif text[i] in "\t\n" or ord(text[i]) >= 0x20:
+            out.append(text[i])
+        i += 1
+    where.append(len(out))
+    return "".join(out), where
+
+
+def coding_provenance(log: Log) -> dict[tuple[str, str], tuple[str, str]]:
+    """(segment, theme) -> (who, when) of the active event that put the segment in the theme."""
+    from .decisions import Codebook
+
+    book = Codebook()
+    issued: set[str] = set()
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    for event in log.events:
+        if event.kind == "revert" or not log.active(event.seq):
+            continue
+        payload = event.payload
+        touched = {payload.get(k) for k in ("theme", "into", "to", "from") if isinstance(payload.get(k), str)}
+        touched |= {p.get("theme") for p in payload.get("parts", []) if isinstance(p, dict)}
+        before = {t: set(book.themes[t].members) for t in touched if t in book.themes}
+        book.apply(event, issued - {t for t in touched if t})
+        issued |= {t for t in touched if t}
+        for theme_id in touched:
+            if theme_id in book.themes:
+                for seg in book.themes[theme_id].members - before.get(theme_id, set()):
+                    found[(seg, theme_id)] = (event.by, event.at)
+    return found
+
+
+def project_qdpx(log: Log, study: str, name: str, sources: list[SourceText], cases: list[CaseInfo],
+                 model: LogicModel | None = None, created_at: str = "") -> bytes:
+    """A REFI-QDA project (.qdpx): project.qde and every transcript's text under Sources/.
+
+    Each coded segment is a PlainTextSelection with exact character offsets into its
+    source's text (line endings normalised to LF), carrying a Coding per theme with the
+    researcher and time of the decision that coded it. Memos and decision rationales are
+    Notes. Participants are Cases with their variables.
+    """
+    import io
+    import zipfile
+
+    from .decisions import describe
+
+    ns = f"{{{PROJECT_NS}}}"
+    book = log.codebook
+    researchers = sorted({e.by for e in log.events})
+    user = {r: guid(study, f"user/{r}") for r in researchers}
+    first = log.events[0] if log.events else None
+    root = etree.Element(f"{ns}Project", nsmap={None: PROJECT_NS}, name=xml_text(name),
+                         origin="Theme Workbench")
+    if first is not None:
+        root.set("creatingUserGUID", user[first.by])
+        root.set("creationDateTime", created_at or first.at)
+    users = etree.SubElement(root, f"{ns}Users")
+    for researcher in researchers:
+        etree.SubElement(users, f"{ns}User", guid=user[researcher], name=xml_text(researcher))
+    themes = sorted(book.themes.values(), key=lambda t: t.id)
+    memo_notes: dict[str, list[str]] = {}
+    for memo in book.memos:
+        if memo.theme:
+            memo_notes.setdefault(memo.theme, []).append(guid(study, f"note/{memo.seq}"))
+    if themes:
+        codes = etree.SubElement(etree.SubElement(root, f"{ns}CodeBook"), f"{ns}Codes")
+        for i, theme in enumerate(themes):
+            code = etree.SubElement(codes, f"{ns}Code", guid=guid(study, theme.id), name=xml_text(theme.name),
+                                    isCodable="true", color=PALETTE[i % len(PALETTE)])
+            text = _description(theme.definition, theme.inclusion, theme.exclusion)
+            if text:
+                etree.SubElement(code, f"{ns}Description").text = xml_text(text)
+            for note in memo_notes.get(theme.id, []):
+                etree.SubElement(code, f"{ns}NoteRef", targetGUID=note)
+    names = sorted({k for c in cases for k in c.variables})
+    if names and cases:
+        variables = etree.SubElement(root, f"{ns}Variables")
+        for variable in names:
+            etree.SubElement(variables, f"{ns}Variable", guid=guid(study, f"variable/{variable}"),
+                             name=xml_text(variable), typeOfVariable="Text")
+    if cases:
+        holder = etree.SubElement(root, f"{ns}Cases")
+        for case in cases:
+            element = etree.SubElement(holder, f"{ns}Case", guid=guid(study, f"case/{case.id}"), name=xml_text(case.id))
+            for variable in names:
+                if case.variables.get(variable):
+                    value = etree.SubElement(element, f"{ns}VariableValue")
+                    etree.SubElement(value, f"{ns}VariableRef", targetGUID=guid(study, f"variable/{variable}"))
+                    etree.SubElement(value, f"{ns}TextValue").text = xml_text(case.variables[variable])
+            for source in case.sources:
+                etree.SubElement(element, f"{ns}SourceRef", targetGUID=guid(study, f"source/{source}"))
+    provenance = coding_provenance(log)
+    files: dict[str, str] = {}
+    if sources:
+        holder = etree.SubElement(root, f"{ns}Sources")
+        for source in sources:
+            source_guid = guid(study, f"source/{source.id}")
+            text, where = _normalised(source.text)
+            files[f"Sources/{source_guid}.txt"] = text
+            element = etree.SubElement(holder, f"{ns}TextSource", guid=source_guid, name=xml_text(source.id),
+                                       plainTextPath=f"internal://{source_guid}.txt")
+            if first is not None:
+                element.set("creatingUser", user[first.by])
+            if source.imported_at:
+                element.set("creationDateTime", source.imported_at)
+            for seg, start, end in source.segments:
+                holders = sorted(book.themes_of(seg))
+                if not holders:
+                    continue
+                selection = etree.SubElement(element, f"{ns}PlainTextSelection", guid=guid(study, f"selection/{seg}"),
+                                             name=xml_text(seg), startPosition=str(where[start]),
+                                             endPosition=str(where[end]))
+                for theme_id in holders:
+                    who, when = provenance.get((seg, theme_id), (first.by if first else "", first.at if first else ""))
+                    coding = etree.SubElement(selection, f"{ns}Coding", guid=guid(study, f"coding/{seg}/{theme_id}"),
+                                              creationDateTime=when)
+                    if who in user:
+                        coding.set("creatingUser", user[who])
+                    etree.SubElement(coding, f"{ns}CodeRef", targetGUID=guid(study, theme_id))
+    notes = [e for e in log.events if log.active(e.seq) and (e.kind == "memo" or e.rationale)]
+    if notes:
+        holder = etree.SubElement(root, f"{ns}Notes")
+        for event in notes:
+            title = f"Memo #{event.seq}" if event.kind == "memo" else f"Decision #{event.seq}: {describe(event)}"
+            body = (event.payload.get("text", "") if event.kind == "memo"
+                    else f"{describe(event)}\nWhy: {event.rationale}")
+            note = etree.SubElement(holder, f"{ns}Note", guid=guid(study, f"note/{event.seq}"), name=xml_text(title),
+                                    creatingUser=user[event.by], creationDateTime=event.at)
+            etree.SubElement(note, f"{ns}PlainTextContent").text = xml_text(body)
+    mapped = book.mapped()
+    if mapped:
+        sets = etree.SubElement(root, f"{ns}Sets")
+        labels = {n.id: n.label for n in model.nodes} if model else {}
+        for node_id in sorted(mapped):
+            node_set = etree.SubElement(sets, f"{ns}Set", guid=guid(study, f"node/{node_id}"),
+                                        name=xml_text(f"{labels.get(node_id, node_id)} [{node_id}]"))
+            for theme_id in mapped[node_id]:
+                etree.SubElement(node_set, f"{ns}MemberCode", targetGUID=guid(study, theme_id))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.qde", etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                                       pretty_print=True))
+        for path, text in sorted(files.items()):
+            archive.writestr(path, text.encode("utf-8"))
+    return buffer.getvalue()

@@ -639,7 +639,7 @@ class Study:
         return f"{meta.get('name', '')}@{meta.get('created_at', '')}"
 
     def codebook_file(self, fmt: str) -> bytes:
-        """The codebook as it stands: csv, qdc (REFI-QDA), xlsx, md or docx bytes."""
+        """The codebook as it stands: csv, qdc or qdpx (REFI-QDA), xlsx, md or docx bytes."""
         from .export import codebook_csv
         from .refi import codebook_qdc
 
@@ -650,6 +650,8 @@ class Study:
             if not book.themes:
                 raise StudyError(f"{self.location}: no themes yet: a REFI-QDA codebook needs at least one")
             return codebook_qdc(book, self.uid(), book.model)
+        if fmt == "qdpx":
+            return self._project()
         if fmt in ("xlsx", "md", "docx"):
             from .codebook_docs import entries, to_docx, to_markdown, to_xlsx
 
@@ -662,4 +664,27 @@ class Study:
             if fmt == "md":
                 return to_markdown(items, log, self.uid(), title).encode("utf-8")
             return to_docx(items, log, self.uid(), title)
-        raise StudyError(f"the codebook can be written as csv, qdc, xlsx, md or docx, not {fmt!r}")
+        raise StudyError(f"the codebook can be written as csv, qdc, qdpx, xlsx, md or docx, not {fmt!r}")
+
+    def _project(self) -> bytes:
+        """The study as a REFI-QDA project: transcripts, participants, themes and every coding."""
+        from .refi import CaseInfo, SourceText, project_qdpx
+
+        rows = self.rows()
+        infos = {t.id: t for t in self.store.transcripts()}
+        texts = self.store.transcript_texts(infos)
+        by_transcript: dict[str, list[SegmentRow]] = {}
+        for row in rows:
+            by_transcript.setdefault(row.transcript_id, []).append(row)
+        sources = [SourceText(t, texts[t], [(r.id, r.start, r.end) for r in by_transcript.get(t, [])],
+                              infos[t].imported_at) for t in sorted(infos)]
+        speaking: dict[str, set[str]] = {}
+        for row in rows:
+            if row.participant_id and not row.is_interviewer:
+                speaking.setdefault(row.participant_id, set()).add(row.transcript_id)
+        cases = [CaseInfo(p.id, {"site": p.site or "", "role": p.role or "",
+                                 **{k: str(v) for k, v in p.attributes.items() if v not in (None, "")}},
+                          sorted(speaking.get(p.id, set()))) for p in self.store.participants()]
+        log = self.log()
+        return project_qdpx(log, self.uid(), self.store.meta().get("name", "study"), sources, cases,
+                            log.codebook.model)
