@@ -198,7 +198,7 @@ def test_map_lays_out_once_and_colours(small):
 def test_export_offers_the_files(small):
     Study.open(small).accept("C00", "First", by="ana")
     at = ok(page("export_page", small))
-    assert len(at.get("download_button")) == 8
+    assert len(at.get("download_button")) == 9
 
 
 def test_logic_model_page_load_map_and_edit(small):

@@ -31,6 +31,26 @@ def test_a_qdc_round_trip_keeps_themes_and_descriptions(tmp_path):
     assert again == [] and skipped == ["Trust & <confidence>", "Delays"], "importing twice adds nothing"
 
 
+def test_a_project_file_seeds_its_codebook_and_a_zip_without_project_is_refused(tmp_path):
+    import zipfile
+
+    first = Study.init(tmp_path / "a", by="ana")
+    write(tmp_path / "t.csv", "id,text\nx1,Waiting for weeks\n")
+    first.ingest([tmp_path / "t.csv"])
+    first.create_theme("Delays", ["x1"], definition="Waiting", by="ana")
+    project = tmp_path / "project.qdpx"
+    project.write_bytes(first.codebook_file("qdpx"))
+    second = Study.init(tmp_path / "b", by="bob")
+    created, _ = second.import_codebook(project, by="bob")
+    assert [(e.payload["name"], e.payload["definition"]) for e in created] == [("Delays", "Waiting")]
+    empty = tmp_path / "empty.qdpx"
+    with zipfile.ZipFile(empty, "w") as archive:
+        archive.writestr("Sources/a.txt", "text")
+    with pytest.raises(InputError, match=r"empty\.qdpx.*no project\.qde inside"):
+        second.import_codebook(empty)
+    assert len(second.events()) == 1
+
+
 def test_a_csv_codebook(tmp_path):
     study = Study.init(tmp_path / "s", by="ana")
     path = write(tmp_path / "codes.csv", "Name,Definition\nThresholds,When a contact becomes a referral\nTrust,\n")
@@ -53,7 +73,7 @@ BOMB = b"""<?xml version="1.0"?>
 
 @pytest.mark.parametrize(("content", "message"), [
     (b"<CodeBook><Codes>", "not well-formed XML"),
-    (b"<Project xmlns='urn:QDA-XML:project:1.0'/>", "not a REFI-QDA codebook"),
+    (b"<html><body>not a codebook</body></html>", "not a REFI-QDA codebook"),
     (BOMB, "entities or a DTD"),
     (b"<CodeBook xmlns='urn:QDA-XML:codebook:1.0'><Codes/></CodeBook>", "holds no codes"),
 ])

@@ -60,6 +60,7 @@ def test_the_codebook_validates_and_its_guids_are_stable(coded):
     assert [m.get("guid") for m in sets[0]
             if m.tag == f"{{{CODEBOOK_NS}}}MemberCode"] == [codes[0].get("guid")]
     assert coded.codebook_file("qdc") == second, "the same codebook gives the same bytes"
+    assert coded.log().head in again.get("origin"), "the origin names the log head it was made from"
 
 
 def test_an_empty_codebook_is_refused(tmp_path):
@@ -76,6 +77,10 @@ def test_export_codebook_from_the_command_line(coded, tmp_path):
     as_csv = tmp_path / "codebook.csv"
     wb("export", "codebook", "--study", coded.location, "--out", str(as_csv))
     assert "'=Examples of reliance" in as_csv.read_text(encoding="utf-8")
+    assert coded.log().head in as_csv.read_text(encoding="utf-8")
+    log = tmp_path / "log.jsonl"
+    out = wb("export", "log", "--study", coded.location, "--out", str(log)).stdout
+    assert coded.log().head in out and len(log.read_text(encoding="utf-8").splitlines()) == coded.log().seq
     bad = wb("export", "codebook", "--study", coded.location, "--out", str(tmp_path / "x.pdf"), check=False)
     assert bad.returncode == 1 and "csv, qdc, qdpx, xlsx, md or docx" in bad.stderr
 
@@ -122,3 +127,4 @@ def test_the_project_validates_and_every_selection_is_exact(tmp_path):
     cases = {c.get("name"): c for c in project.iter(f"{ns}Case")}
     assert set(cases) == {"P01", "P02"} and "Black British" in etree.tostring(cases["P01"]).decode()
     assert study.codebook_file("qdpx") == data, "deterministic: the same study gives the same file"
+    assert study.log().head in project.find(f"{ns}Description").text, "it says which log head it was made from"

@@ -278,6 +278,25 @@ def export_codebook(
     typer.echo(f"wrote the codebook ({chosen}) to {out}")
 
 
+@export_app.command("log")
+@handled
+def export_log(
+    study: StudyOpt,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The file to write.")],
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="jsonl (exact, re-verifiable) or csv; default: from the suffix.")] = None,
+) -> None:
+    """The decision log: every event with its hash; the last one's hash is the head it was made from."""
+    from .export import log_csv, log_jsonl, write_atomically
+
+    opened = open_study(study)
+    log = opened.log()
+    chosen = (fmt or out.suffix.lstrip(".")).lower()
+    if chosen not in ("jsonl", "csv"):
+        raise WorkbenchError(f"{out}: the log can be written as jsonl or csv, not {chosen!r}")
+    write_atomically(out, log_jsonl(log.events) if chosen == "jsonl" else log_csv(log.events))
+    typer.echo(f"wrote {log.seq} event(s) to {out}; head {log.head}")
+
+
 import_app = typer.Typer(help="Bring a codebook into the study.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 

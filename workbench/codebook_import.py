@@ -1,4 +1,4 @@
-"""Reading a codebook to seed themes: REFI-QDA (.qdc) or a CSV with a name column."""
+"""Reading a codebook to seed themes: REFI-QDA (.qdc, or a project's .qdpx) or a CSV with a name column."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 from .errors import InputError
-from .readers import ReadLimits, check_file, decode_text
+from .readers import ReadLimits, check_file, decode_text, open_zip
 from .refi import ImportedCode, read_qdc
 
 __all__ = ["read_codebook"]
@@ -32,12 +32,15 @@ def _read_csv(text: str, source: str) -> list[ImportedCode]:
 
 
 def read_codebook(path: Path, limits: ReadLimits = ReadLimits()) -> list[ImportedCode]:
-    """The codes in a .qdc or .csv file, or an InputError naming the file and the fix."""
+    """The codes in a .qdc, .qdpx or .csv file, or an InputError naming the file and the fix."""
     source = str(path)
     data = check_file(path, limits)
     suffix = path.suffix.lower()
     if suffix == ".qdc":
         return read_qdc(data, source)
+    if suffix == ".qdpx":
+        archive = open_zip(path, data, limits, "a REFI-QDA project (.qdpx)", "project.qde")
+        return read_qdc(archive.read("project.qde"), f"{source} (project.qde)")
     if suffix == ".csv":
         return _read_csv(decode_text(data, source), source)
-    raise InputError(source, f"is a {suffix or 'file without a suffix'}", "import a codebook as .qdc or .csv")
+    raise InputError(source, f"is a {suffix or 'file without a suffix'}", "import a codebook as .qdc, .qdpx or .csv")

@@ -42,11 +42,15 @@ def assignments_csv(assigned: Iterable[AssignmentRecord], themes_of: Mapping[str
 
 
 CODEBOOK_COLUMNS = ["id", "name", "definition", "inclusion", "exclusion", "exemplars", "exemplar_quotes", "nodes",
-                    "size", "origin", "members"]
+                    "size", "origin", "members", "log_head"]
 
 
-def codebook_csv(book: Codebook, texts: Mapping[str, str]) -> str:
-    """The codebook as it stands, one theme per row, every text cell spreadsheet-safe."""
+def codebook_csv(book: Codebook, texts: Mapping[str, str], log_head: str = "") -> str:
+    """The codebook as it stands, one theme per row, every text cell spreadsheet-safe.
+
+    ``log_head`` (the decision-log event and hash it was made from) is repeated on every
+    row, so any row copied elsewhere still says where it came from.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CODEBOOK_COLUMNS)
@@ -54,7 +58,7 @@ def codebook_csv(book: Codebook, texts: Mapping[str, str]) -> str:
         writer.writerow([safe_cell(v) for v in (
             theme.id, theme.name, theme.definition, theme.inclusion, theme.exclusion, ";".join(theme.exemplars),
             " | ".join(texts.get(s, "") for s in theme.exemplars), ";".join(sorted(theme.nodes)), len(theme.members),
-            theme.origin, ";".join(sorted(theme.members)))])
+            theme.origin, ";".join(sorted(theme.members)), log_head)])
     return buffer.getvalue()
 
 

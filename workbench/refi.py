@@ -35,6 +35,7 @@ __all__ = [
 ]
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+PROJECT_NS = "urn:QDA-XML:project:1.0"
 # Distinct, print-safe colours, given to themes in id order.
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
            "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354"]
@@ -61,7 +62,7 @@ def xml_text(text: str) -> str:
 
 def codebook_qdc(book: Codebook, study: str, model: LogicModel | None = None,
                  origin: str = "Theme Workbench") -> bytes:
-    """The codebook as a REFI-QDA CodeBook document (UTF-8 XML bytes)."""
+    """The codebook as a REFI-QDA CodeBook document (UTF-8 XML bytes); ``origin`` says what made it."""
     ns = f"{{{CODEBOOK_NS}}}"
     root = etree.Element(f"{ns}CodeBook", nsmap={None: CODEBOOK_NS}, origin=origin)
     codes = etree.SubElement(root, f"{ns}Codes")
@@ -129,11 +130,16 @@ def read_qdc(data: bytes, source: str) -> list[ImportedCode]:
     except ParseError as exc:
         line = getattr(exc, "position", (None,))[0]
         raise InputError(source, f"is not well-formed XML ({exc})", "check it is a .qdc file", line=line) from None
-    ns = f"{{{CODEBOOK_NS}}}"
-    if root.tag != f"{ns}CodeBook":
+    if root.tag == f"{{{PROJECT_NS}}}Project":  # project.qde from a .qdpx: its CodeBook
+        ns = f"{{{PROJECT_NS}}}"
+        book = root.find(f"{ns}CodeBook")
+        codes = book.find(f"{ns}Codes") if book is not None else None
+    elif root.tag == f"{{{CODEBOOK_NS}}}CodeBook":
+        ns = f"{{{CODEBOOK_NS}}}"
+        codes = root.find(f"{ns}Codes")
+    else:
         raise InputError(source, f"is XML but not a REFI-QDA codebook (its root is {root.tag!r}, not CodeBook in "
                          f"{CODEBOOK_NS})", "export a codebook (.qdc) from your QDA program")
-    codes = root.find(f"{ns}Codes")
     found: list[ImportedCode] = []
 
     def walk(element, prefix: str) -> None:
@@ -154,8 +160,6 @@ def read_qdc(data: bytes, source: str) -> list[ImportedCode]:
         raise InputError(source, "holds no codes", "export a codebook with at least one code")
     return found
 
-
-PROJECT_NS = "urn:QDA-XML:project:1.0"
 
 
 @dataclass(frozen=True)
@@ -322,6 +326,8 @@ def project_qdpx(log: Log, study: str, name: str, sources: list[SourceText], cas
                                         name=xml_text(f"{labels.get(node_id, node_id)} [{node_id}]"))
             for theme_id in mapped[node_id]:
                 etree.SubElement(node_set, f"{ns}MemberCode", targetGUID=guid(study, theme_id))
+    # What it was made from (Description comes after Sets in the schema's order).
+    etree.SubElement(root, f"{ns}Description").text = f"Made from decision log event #{log.seq}, head {log.head}."
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("project.qde", etree.tostring(root, xml_declaration=True, encoding="UTF-8",

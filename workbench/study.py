@@ -645,11 +645,14 @@ class Study:
 
         book = self.codebook()
         if fmt == "csv":
-            return codebook_csv(book, {r.id: r.text for r in self.rows()}).encode("utf-8")
+            log = self.log()
+            return codebook_csv(book, {r.id: r.text for r in self.rows()}, f"#{log.seq} {log.head}").encode("utf-8")
         if fmt == "qdc":
             if not book.themes:
                 raise StudyError(f"{self.location}: no themes yet: a REFI-QDA codebook needs at least one")
-            return codebook_qdc(book, self.uid(), book.model)
+            log = self.log()
+            return codebook_qdc(book, self.uid(), book.model,
+                                origin=f"Theme Workbench; decision log event #{log.seq}, head {log.head}")
         if fmt == "qdpx":
             return self._project()
         if fmt in ("xlsx", "md", "docx"):

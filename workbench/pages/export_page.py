@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workbench.export import assignments_csv, codebook_csv, log_csv, log_jsonl
+from workbench.export import assignments_csv, log_csv, log_jsonl
 from workbench.pages import common
 
 study = common.study()
@@ -13,12 +13,13 @@ st.title("Export")
 st.caption("Files are made on this machine and downloaded by your browser; nothing is sent anywhere else. "
            "Spreadsheet formulas in quotes are neutralised.")
 book = study.codebook()
-texts = {r.id: r.text for r in study.rows()}
-st.download_button(f"Codebook (CSV, {len(book.themes)} themes)", codebook_csv(book, texts), "codebook.csv",
+st.download_button(f"Codebook (CSV, {len(book.themes)} themes)", study.codebook_file("csv"), "codebook.csv",
                    "text/csv")
 if book.themes:
     st.download_button("Codebook for NVivo, ATLAS.ti, MAXQDA, QualCoder (REFI-QDA .qdc)", study.codebook_file("qdc"),
                        "codebook.qdc", "application/xml")
+    st.download_button("Whole project with coded transcripts (REFI-QDA .qdpx)", study.codebook_file("qdpx"),
+                       "project.qdpx", "application/zip")
     for fmt, label, mime in (
             ("xlsx", "Codebook as a spreadsheet (XLSX)",
              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
