@@ -57,3 +57,20 @@ def test_markdown_and_docx_say_what_they_were_made_from(coded):
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "T-001 =HYPERLINK" in text and "Delays here" in text.replace("\x0b", "")
     assert coded.log().head in text and "\u2014 P1, Parent, North; x4" in text
+
+
+def test_csv_has_the_same_columns_and_is_formula_safe(coded):
+    import csv
+
+    rows = list(csv.DictReader(io.StringIO(coded.codebook_file("csv").decode("utf-8"))))
+    assert [r["id"] for r in rows] == ["T-001", "T-002"]
+    first = rows[0]
+    assert first["name"].startswith("'=") and first["definition"] == "'+definition"
+    assert first["inclusion"] == "'-include" and first["exclusion"] == "'@exclude"
+    assert first["created by"] == "ana" and first["participants"] == "2" and first["members"] == "x0;x1;x2"
+    assert "P1, Parent, North" in first["exemplar quotes"]
+    assert rows[1]["logic-model nodes"] == "Timelier safeguarding decisions [oc-timeliness]"
+    assert all(r["log head"].endswith(coded.log().head) for r in rows)
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value

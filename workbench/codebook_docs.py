@@ -17,7 +17,7 @@ from .decisions import Log
 from .segments import SegmentRow
 from .spreadsheet import safe_cell
 
-__all__ = ["ThemeEntry", "entries", "to_docx", "to_markdown", "to_xlsx"]
+__all__ = ["COLUMNS", "ThemeEntry", "entries", "to_csv", "to_docx", "to_markdown", "to_xlsx"]
 
 COLUMNS = ["id", "name", "definition", "inclusion", "exclusion", "exemplar quotes", "segments", "participants",
            "sites", "logic-model nodes", "origin", "created by", "created at", "created in event"]
@@ -74,6 +74,22 @@ def entries(log: Log, index: Mapping[str, SegmentRow], node_labels: Mapping[str,
 def _made_from(log: Log, study: str) -> str:
     return (f"Study {study}; made from the decision log at event #{log.seq}, head {log.head} "
             "(check it with 'workbench log verify').")
+
+
+def to_csv(items: list[ThemeEntry], log: Log, members: Mapping[str, list[str]]) -> str:
+    """The codebook as CSV: the spreadsheet's columns, then members and the log head on every row
+    (so a row copied elsewhere still says where it came from). Text cells are formula-safe."""
+    import csv
+
+    from .refi import xml_text
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*COLUMNS, "members", "log head"])
+    for item in items:
+        writer.writerow([safe_cell(xml_text(v) if isinstance(v, str) else v) for v in item.cells()]
+                        + [";".join(members.get(item.id, [])), f"#{log.seq} {log.head}"])
+    return buffer.getvalue()
 
 
 def to_xlsx(items: list[ThemeEntry], log: Log, study: str) -> bytes:

@@ -8,12 +8,12 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from .decisions import Codebook, Event
+from .decisions import Event
 from .errors import WorkbenchError
 from .runs import AssignmentRecord
 from .spreadsheet import safe_cell
 
-__all__ = ["CODEBOOK_COLUMNS", "LOG_COLUMNS", "assignments_csv", "codebook_csv", "graph_image", "log_csv", "log_jsonl",
+__all__ = ["LOG_COLUMNS", "assignments_csv", "graph_image", "log_csv", "log_jsonl",
            "write_atomically"]
 
 LOG_COLUMNS = ["seq", "at", "by", "kind", "payload", "rationale", "prev_hash", "hash"]
@@ -38,27 +38,6 @@ def assignments_csv(assigned: Iterable[AssignmentRecord], themes_of: Mapping[str
     for seg in sorted(set(themes_of) - seen):
         if themes_of[seg]:
             writer.writerow([safe_cell(seg), "", "", ";".join(sorted(themes_of[seg]))])
-    return buffer.getvalue()
-
-
-CODEBOOK_COLUMNS = ["id", "name", "definition", "inclusion", "exclusion", "exemplars", "exemplar_quotes", "nodes",
-                    "size", "origin", "members", "log_head"]
-
-
-def codebook_csv(book: Codebook, texts: Mapping[str, str], log_head: str = "") -> str:
-    """The codebook as it stands, one theme per row, every text cell spreadsheet-safe.
-
-    ``log_head`` (the decision-log event and hash it was made from) is repeated on every
-    row, so any row copied elsewhere still says where it came from.
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CODEBOOK_COLUMNS)
-    for theme in sorted(book.themes.values(), key=lambda t: t.id):
-        writer.writerow([safe_cell(v) for v in (
-            theme.id, theme.name, theme.definition, theme.inclusion, theme.exclusion, ";".join(theme.exemplars),
-            " | ".join(texts.get(s, "") for s in theme.exemplars), ";".join(sorted(theme.nodes)), len(theme.members),
-            theme.origin, ";".join(sorted(theme.members)), log_head)])
     return buffer.getvalue()
 
 

@@ -640,13 +640,16 @@ class Study:
 
     def codebook_file(self, fmt: str) -> bytes:
         """The codebook as it stands: csv, qdc or qdpx (REFI-QDA), xlsx, md or docx bytes."""
-        from .export import codebook_csv
         from .refi import codebook_qdc
 
         book = self.codebook()
         if fmt == "csv":
+            from .codebook_docs import entries, to_csv
+
             log = self.log()
-            return codebook_csv(book, {r.id: r.text for r in self.rows()}, f"#{log.seq} {log.head}").encode("utf-8")
+            labels = {n.id: n.label for n in book.model.nodes} if book.model else {}
+            members = {t.id: sorted(t.members) for t in book.themes.values()}
+            return to_csv(entries(log, self.segment_index(), labels), log, members).encode("utf-8")
         if fmt == "qdc":
             if not book.themes:
                 raise StudyError(f"{self.location}: no themes yet: a REFI-QDA codebook needs at least one")
