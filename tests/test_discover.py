@@ -99,3 +99,17 @@ def test_candidate_ids():
     assert parse_candidate_id("R3-C07", 9) == (3, 7)
     assert parse_candidate_id("C07", 9) == (9, 7) and parse_candidate_id("7", 9) == (9, 7)
     assert parse_candidate_id("C7", None) is None and parse_candidate_id("theme", 2) is None
+
+
+def test_strays_are_far_out_and_under_the_threshold():
+    import numpy as np
+
+    from workbench.discover import _strays
+
+    labels = np.array([0] * 8 + [1] * 6)
+    sims = np.zeros((14, 2))
+    sims[:8, 0] = [0.8, 0.82, 0.79, 0.81, 0.8, 0.83, 0.78, 0.12]  # one member unlike the rest
+    sims[8:, 1] = [0.2, 0.22, 0.18, 0.21, 0.19, 0.2]  # short texts: all under 0.25, none far out
+    flagged = _strays(labels, sims, threshold=0.25)
+    assert flagged.tolist() == [False] * 7 + [True] + [False] * 6
+    assert not _strays(labels, sims, threshold=0.1).any(), "far out but above the threshold: kept"

@@ -226,6 +226,28 @@ def _stability(labels: np.ndarray, reduced: np.ndarray, params: DiscoveryParams,
     return (scores / params.resamples).round(3).tolist()
 
 
+def _strays(labels: np.ndarray, sims: np.ndarray, threshold: float) -> np.ndarray:
+    """HDBSCAN members that do not belong: far out within their own candidate, and under the threshold.
+
+    A member is a stray when its similarity to its candidate is below both the similarity
+    threshold and Tukey's far-out fence of its candidate's members (Q1 - 3 IQR). Either
+    alone would be wrong: short texts (titles, one-line answers) sit below the threshold
+    as a matter of course, and every candidate has a lowest member.
+    """
+    import numpy as np
+
+    out = np.zeros(len(labels), dtype=bool)
+    for c in range(sims.shape[1]):
+        members = np.flatnonzero(labels == c)
+        if len(members) < 4:
+            continue
+        own = sims[members, c]
+        q1, q3 = np.percentile(own, [25, 75])
+        fence = q1 - 3 * (q3 - q1)
+        out[members[(own < threshold) & (own < fence)]] = True
+    return out
+
+
 def _representatives(members: list[tuple[str, float]], docs: dict[str, Doc], limit: int = 5) -> list[str]:
     """Up to ``limit`` quotes near the centre, each from a new participant and, if possible, a new site."""
     chosen: list[str] = []
@@ -343,6 +365,7 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
         centroids[c] = mean / max(float(np.linalg.norm(mean)), 1e-12)
     sims = embeddings @ centroids.T if k else np.zeros((n, 0), dtype=np.float32)
     nearest_c = sims.argmax(axis=1) if k else np.full(n, -1)
+    strays = _strays(labels, sims, params.min_similarity)
     assignment: dict[str, tuple[int, float]] = {}
     nearest: dict[str, tuple[int, float]] = {}
     for i, doc in enumerate(docs):
@@ -352,9 +375,7 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
         near = int(nearest_c[i])
         nearest[doc.id] = (near, round(float(sims[i, near]), 4))
         own = int(labels[i])
-        # HDBSCAN's own members keep their cluster unless they are barely like it (a stray
-        # swept in at the edge): the threshold applies to every segment alike.
-        if own >= 0 and sims[i, own] >= params.min_similarity:
+        if own >= 0 and not strays[i]:
             assignment[doc.id] = (own, round(float(sims[i, own]), 4))
         elif sims[i, near] >= params.min_similarity:
             assignment[doc.id] = nearest[doc.id]
