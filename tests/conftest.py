@@ -82,3 +82,27 @@ def discovered_sample(tmp_path_factory: pytest.TempPathFactory) -> Study:
     study.ingest(sorted((CORPUS / "transcripts").iterdir()), participants=CORPUS / "participants.csv")
     study.discover(by="tester")
     return study
+
+
+# Three clearly separated topics, each in every third row: the small corpus the discovery,
+# decision and app tests share (real model, real BERTopic, seconds to cluster).
+TOPICS = [
+    "The referral sat for weeks and nobody rang us back about it",
+    "Sharing information with the police desk worked well once we sat together",
+    "The school found the threshold document confusing and inconsistent",
+]
+
+
+def topic_table(path: Path, extra: list[tuple[str, str]] = (), site: bool = True) -> Path:
+    """45 rows on TOPICS (ids a00-a44, participants P0-P8, sites S0-S2), then ``extra`` (id, text) rows."""
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "text", "participant", *(["site"] if site else [])])
+        for i in range(45):
+            where = [f"S{i % 3}"] if site else []
+            writer.writerow([f"a{i:02d}", f"{TOPICS[i % 3]}, in case {i}.", f"P{i % 9}", *where])
+        for row_id, text in extra:
+            writer.writerow([row_id, text, "P1", *(["S1"] if site else [])])
+    return path

@@ -6,7 +6,6 @@ entry page sets them); the entry page is tested for asking the researcher's name
 
 from __future__ import annotations
 
-import csv
 import shutil
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from workbench.discover import DiscoveryParams
 from workbench.study import Study
 
-from .test_cli_discovery import TOPICS
+from .conftest import topic_table
 
 PACKAGE = Path(__file__).resolve().parent.parent / "workbench"
 PAGES = ["study_page", "candidates_page", "themes_page", "map_page", "logic_model_page", "log_page", "export_page"]
@@ -43,13 +42,8 @@ def button(at: AppTest, label: str):
 def template(tmp_path_factory) -> Path:
     """A small discovered study: three clear topics, a few segments left for triage."""
     folder = tmp_path_factory.mktemp("app")
-    table = folder / "answers.csv"
-    with table.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["id", "text", "participant", "site"])
-        for i in range(45):
-            writer.writerow([f"a{i:02d}", f"{TOPICS[i % 3]}, in case {i}.", f"P{i % 9}", f"S{i % 3}"])
-        writer.writerow(["odd", "Quantum chromodynamics of gluon plasma <b>bold</b> *stars*.", "P1", "S1"])
+    odd = ("odd", "Quantum chromodynamics of gluon plasma <b>bold</b> *stars*.")
+    table = topic_table(folder / "answers.csv", [odd])
     study = Study.init(folder / "study", by="setup")
     study.ingest([table])
     study.discover(DiscoveryParams(min_size=5, resamples=1, min_similarity=0.5), by="setup")
@@ -114,11 +108,10 @@ def test_candidates_accept_reject_merge_split_and_triage(small):
     at.toggle[0].set_value(True).run()
     assert "Every candidate" not in str(at.success)
     triage = Study.open(small).triage()
-    if triage:  # the odd segment is far from everything: assign it from the triage queue
-        seg = triage[0][0].segment_id
-        button(at, "Assign").click().run()
-        ok(at)
-        assert seg in Study.open(small).codebook().themes["T-001"].members
+    assert [a.segment_id for a, _ in triage] == ["odd"], "the odd segment is far from everything: it waits in triage"
+    button(at, "Assign").click().run()
+    ok(at)
+    assert "odd" in Study.open(small).codebook().themes["T-001"].members
 
 
 def test_a_candidate_accepted_in_parts(small):

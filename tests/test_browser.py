@@ -7,19 +7,18 @@ carrying HTML shown as literal text everywhere, with no script run.
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from workbench.discover import DiscoveryParams
 from workbench.study import Study
 
 from .browser_harness import CHROMIUM, browser, choose, go, serve, settle, start
-from .conftest import ROOT
-from .test_cli_discovery import TOPICS
+from .conftest import ROOT, topic_table
 
 SCRIPT = "<script>window.pwned=1</script>"
 IMAGE = '<img src=x onerror="window.pwned=1">'
@@ -35,13 +34,7 @@ def chromium() -> None:
 
 
 def make_study(folder: Path) -> str:
-    table = folder / "answers.csv"
-    with table.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["id", "text", "participant", "site"])
-        for i in range(45):
-            writer.writerow([f"a{i:02d}", f"{TOPICS[i % 3]}, in case {i}.", f"P{i % 9}", f"S{i % 3}"])
-        writer.writerow(["xss", HOSTILE, "P1", "S1"])
+    table = topic_table(folder / "answers.csv", [("xss", HOSTILE)])
     study = Study.init(folder / "study", by="setup", logic_model=ROOT / "models" / "mash-ipe.yaml")
     study.ingest([table])
     study.discover(DiscoveryParams(min_size=5, resamples=1, min_similarity=0.5), by="setup")
@@ -68,10 +61,10 @@ def test_settings_in_force(chromium, tmp_path):
         assert mine == [f"0100007F:{port:04X}"], f"the server listens on 127.0.0.1 only, not {mine}"
         start(page, url, "Ana")
         page.get_by_text("Privacy settings in force").click()
-        shown = page.get_by_test_id("stSidebar").inner_text()
+        sidebar = page.get_by_test_id("stSidebar")
         for line in ("Server address: 127.0.0.1", "Usage statistics: off", "XSRF protection: on",
                      "Upload limit: 50 MB", "Headless: yes"):
-            assert line in shown
+            expect(sidebar).to_contain_text(line)
         assert any(c["name"] == "_streamlit_xsrf" for c in page.context.cookies()), "XSRF token cookie set"
 
 
@@ -134,16 +127,18 @@ def test_a_review_session_in_the_browser(chromium, tmp_path):
         go(page, "Logic model")
         choose(page, "Node", "mech-trust · Trust between agencies")
 
-        def metric(label: str) -> str:
-            box = page.get_by_test_id("stMetric").filter(has_text=label).first
-            return box.get_by_test_id("stMetricValue").inner_text()
+        def metric(label: str):
+            return page.get_by_test_id("stMetric").filter(has_text=label).first.get_by_test_id("stMetricValue")
 
-        assert metric("Themes") == "0" and metric("Participants") == "0"
+        # expect(...) retries until the page has re-rendered: no reading of a stale value.
+        expect(metric("Themes")).to_have_text("0")
+        expect(metric("Participants")).to_have_text("0")
         visible(page, "How it evidences this node (optional)").fill("staff describe trust")
         page.get_by_role("button", name="Map to this node").click()
         page.get_by_text("Mapped T-001 to mech-trust").wait_for()
         settle(page)
-        assert metric("Themes") == "1" and int(metric("Participants")) > 0, "the node's evidence changed"
+        expect(metric("Themes")).to_have_text("1")  # the node's evidence changed
+        expect(metric("Participants")).not_to_have_text("0")
         page.get_by_text("Why it evidences this node: staff describe trust").wait_for()
         page.get_by_text(SCRIPT).first.wait_for()  # its exemplar quote, as text
         no_script_ran(page)
@@ -162,14 +157,14 @@ def test_a_review_session_in_the_browser(chromium, tmp_path):
         page.screenshot(path=str(tmp_path / "after-revert.png"))
         page.get_by_text(re.compile(r"Reverted event #\d+")).wait_for()
         settle(page)
-        table = page.get_by_test_id("stTable").inner_text()
-        for kind in ("accept", "reject", "merge", "assign", "define", "rename", "map", "revert"):
-            assert kind in table, f"the log page shows the {kind}"
-        assert "undone" in table and "Ana" in table
+        table = page.get_by_test_id("stTable")
+        expect(table).to_contain_text("undone")
+        for kind in ("accept", "reject", "merge", "assign", "define", "rename", "map", "revert", "Ana"):
+            expect(table).to_contain_text(kind)  # the log page shows each decision
 
         go(page, "Export")
         downloads = page.get_by_role("button", name=re.compile("Codebook|project"))
-        assert downloads.count() == 6, "CSV, qdc, qdpx, XLSX, DOCX, MD"
+        expect(downloads).to_have_count(6)  # CSV, qdc, qdpx, XLSX, DOCX, MD
         no_script_ran(page)
 
     done = Study.open(study)

@@ -8,19 +8,14 @@ import json
 
 import pytest
 
+from .conftest import topic_table
 from .test_cli import wb
-from .test_cli_discovery import TOPICS
 
 
 @pytest.fixture(scope="module")
 def decided(tmp_path_factory) -> str:
     folder = tmp_path_factory.mktemp("decide")
-    table = folder / "answers.csv"
-    with table.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["id", "text", "participant"])
-        for i in range(45):
-            writer.writerow([f"a{i:02d}", f"{TOPICS[i % 3]}, in case {i}.", f"P{i % 9}"])
+    table = topic_table(folder / "answers.csv", site=False)
     study = str(folder / "study")
     wb("init", study)
     wb("ingest", str(table), "--study", study)

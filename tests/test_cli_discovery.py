@@ -9,25 +9,14 @@ import sys
 
 import pytest
 
+from .conftest import TOPICS, topic_table
 from .test_cli import wb
-
-TOPICS = [
-    "The referral sat for weeks and nobody rang us back about it",
-    "Sharing information with the police desk worked well once we sat together",
-    "The school found the threshold document confusing and inconsistent",
-]
 
 
 @pytest.fixture(scope="module")
 def discovered(tmp_path_factory) -> str:
     folder = tmp_path_factory.mktemp("cli-disc")
-    table = folder / "answers.csv"
-    with table.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["id", "text", "participant", "site"])
-        for i in range(45):
-            writer.writerow([f"a{i:02d}", f"{TOPICS[i % 3]}, in case {i}.", f"P{i % 9}", f"S{i % 3}"])
-        writer.writerow(["odd", "=HYPERLINK(\"x\") Quantum chromodynamics of gluon plasma.", "P1", "S1"])
+    table = topic_table(folder / "answers.csv", [("odd", "=HYPERLINK(\"x\") Quantum chromodynamics of gluon plasma.")])
     study = str(folder / "study")
     wb("init", study)
     wb("ingest", str(table), "--study", study)

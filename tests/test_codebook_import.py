@@ -8,8 +8,7 @@ from workbench.discover import DiscoveryParams
 from workbench.errors import InputError
 from workbench.study import Study
 
-from .conftest import write
-from .test_cli_discovery import TOPICS
+from .conftest import TOPICS, write
 
 
 def test_a_qdc_round_trip_keeps_themes_and_descriptions(tmp_path):

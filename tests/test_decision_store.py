@@ -13,8 +13,7 @@ from workbench.decisions import DecisionError
 from workbench.discover import DiscoveryParams
 from workbench.study import Study
 
-from .conftest import write
-from .test_cli_discovery import TOPICS
+from .conftest import TOPICS, write
 
 
 def _segments(study: Study, tmp_path, n: int = 12, name: str = "rows.csv", start: int = 0) -> list[str]:

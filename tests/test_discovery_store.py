@@ -6,8 +6,7 @@ import numpy as np
 
 from workbench.discover import DiscoveryParams
 
-from .conftest import write
-from .test_cli_discovery import TOPICS
+from .conftest import TOPICS, write
 
 
 def test_runs_round_trip_and_the_cache_is_reused(study, tmp_path):

@@ -133,7 +133,7 @@ def test_the_model_from_the_command_line(tmp_path):
 
     study = str(tmp_path / "s")
     out = wb("init", study, "--logic-model", str(SAMPLE)).stdout
-    assert "35 nodes" in out or "nodes" in out
+    assert f"{len(load_yaml(SAMPLE).nodes)} nodes, {len(load_yaml(SAMPLE).edges)} edges" in out
     write(tmp_path / "t.csv", "id,text,participant\nx1,We trust the police now.,P1\nx2,Trust grew.,P2\n")
     wb("ingest", str(tmp_path / "t.csv"), "--study", study)
     wb("decide", "create", "Trust", "--segment", "x1", "--segment", "x2", "--study", study)
@@ -156,7 +156,7 @@ def test_the_model_from_the_command_line(tmp_path):
     second = str(tmp_path / "s2")
     wb("init", second)
     wb("model", "load", str(exported), "--study", second)
-    assert len(load_yaml(exported).nodes) - 1 == len(Study.open(second).logic_model().nodes) - 1
+    assert Study.open(second).logic_model() == load_yaml(exported), "the exported model loads back as it was"
 
 
 def test_images_of_the_graph(tmp_path):
