@@ -15,7 +15,7 @@ from .test_decisions import Book
 SAMPLE = ROOT / "models" / "mash-ipe.yaml"
 
 
-def test_the_sample_model_is_a_full_programme_theory():
+def test_the_sample_model_is_a_full_programme_theory(tmp_path):
     model = load_yaml(SAMPLE)
     assert len(model.nodes) >= 25 and len(model.edges) >= 25
     assert {n.type for n in model.nodes} == set(NODE_TYPES)
@@ -26,8 +26,7 @@ def test_the_sample_model_is_a_full_programme_theory():
                  "timely access", "thresholds", "staffing", "demand", "it systems", "re-referrals", "audit",
                  "minoritised ethnic"):
         assert idea in labels, idea
-    assert load_yaml(write(ROOT / ".pytest-roundtrip.yaml", dump_yaml(model))) == model
-    (ROOT / ".pytest-roundtrip.yaml").unlink()
+    assert load_yaml(write(tmp_path / "roundtrip.yaml", dump_yaml(model))) == model
 
 
 @pytest.mark.parametrize(("text", "where", "fix"), [

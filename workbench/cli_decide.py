@@ -13,8 +13,8 @@ from typing import Annotated
 
 import typer
 
-from .cli_support import ByOpt, FormatOpt, StudyOpt, WhyOpt, emit, handled, open_study
-from .decisions import Event, describe
+from .cli_support import ByOpt, FormatOpt, StudyOpt, WhyOpt, done, emit, handled, open_study
+from .decisions import describe
 from .errors import InputError, WorkbenchError
 
 __all__ = ["decide_app", "log_app", "propose_split", "suggestions", "themes"]
@@ -23,9 +23,6 @@ decide_app = typer.Typer(help="Record a decision in the study's decision log.", 
 log_app = typer.Typer(help="Show, verify or export the decision log.", no_args_is_help=True)
 
 
-def _done(event: Event) -> None:
-    typer.echo(f"#{event.seq} {event.kind} by {event.by}: {describe(event)}")
-
 
 @decide_app.command("accept")
 @handled
@@ -33,7 +30,7 @@ def accept(candidate: Annotated[str, typer.Argument(help="Candidate id, e.g. R1-
            study: StudyOpt, name: Annotated[str | None, typer.Option(help="The theme's name (default: the suggested label).")] = None,
            by: ByOpt = None, why: WhyOpt = "") -> None:
     """Accept a candidate as a theme (a new id, T-001..., with the candidate's segments)."""
-    _done(open_study(study).accept(candidate, name, by, why))
+    done(open_study(study).accept(candidate, name, by, why))
 
 
 @decide_app.command("reject")
@@ -41,7 +38,7 @@ def accept(candidate: Annotated[str, typer.Argument(help="Candidate id, e.g. R1-
 def reject(candidate: Annotated[str, typer.Argument(help="Candidate id.")], study: StudyOpt, by: ByOpt = None,
            why: WhyOpt = "") -> None:
     """Reject a candidate (a reason is required)."""
-    _done(open_study(study).reject(candidate, by, why))
+    done(open_study(study).reject(candidate, by, why))
 
 
 @decide_app.command("create")
@@ -51,7 +48,7 @@ def create(name: Annotated[str, typer.Argument(help="The new theme's name.")], s
            definition: Annotated[str, typer.Option(help="What the theme means.")] = "",
            by: ByOpt = None, why: WhyOpt = "") -> None:
     """Create a theme of your own (a deductive code), optionally with segments."""
-    _done(open_study(study).create_theme(name, segment or [], definition=definition, by=by, why=why))
+    done(open_study(study).create_theme(name, segment or [], definition=definition, by=by, why=why))
 
 
 @decide_app.command("rename")
@@ -60,7 +57,7 @@ def rename(theme: Annotated[str, typer.Argument(help="Theme id, e.g. T-003.")],
            name: Annotated[str, typer.Argument(help="The new name.")], study: StudyOpt, by: ByOpt = None,
            why: WhyOpt = "") -> None:
     """Rename a theme."""
-    _done(open_study(study).rename(theme, name, by, why))
+    done(open_study(study).rename(theme, name, by, why))
 
 
 @decide_app.command("merge")
@@ -70,7 +67,7 @@ def merge(sources: Annotated[list[str], typer.Argument(help="Themes or candidate
           name: Annotated[str | None, typer.Option(help="Name, when merging into a candidate.")] = None,
           by: ByOpt = None, why: WhyOpt = "") -> None:
     """Merge themes or candidates into one theme (a reason is required)."""
-    _done(open_study(study).merge(sources, into, name, by, why))
+    done(open_study(study).merge(sources, into, name, by, why))
 
 
 def _read_parts(path: Path) -> list[tuple[str, list[str]]]:
@@ -103,7 +100,7 @@ def split(theme: Annotated[str, typer.Argument(help="Theme id.")], study: StudyO
                                                    "(write a proposal with 'workbench propose-split').")],
           by: ByOpt = None, why: WhyOpt = "") -> None:
     """Split a theme into parts, each a new theme (a reason is required)."""
-    _done(open_study(study).split(theme, _read_parts(parts), by, why))
+    done(open_study(study).split(theme, _read_parts(parts), by, why))
 
 
 @decide_app.command("move")
@@ -113,7 +110,7 @@ def move(segments: Annotated[list[str], typer.Argument(help="Segment ids.")], st
          target: Annotated[str, typer.Option("--to", help="The theme they join.")],
          by: ByOpt = None, why: WhyOpt = "") -> None:
     """Move segments from one theme to another."""
-    _done(open_study(study).move(segments, source, target, by, why))
+    done(open_study(study).move(segments, source, target, by, why))
 
 
 @decide_app.command("assign")
@@ -122,7 +119,7 @@ def assign(segments: Annotated[list[str], typer.Argument(help="Segment ids.")], 
            theme: Annotated[str, typer.Option(help="The theme to code them to.")], by: ByOpt = None,
            why: WhyOpt = "") -> None:
     """Code segments to a theme (a segment may be in several themes)."""
-    _done(open_study(study).assign(segments, theme, by, why))
+    done(open_study(study).assign(segments, theme, by, why))
 
 
 @decide_app.command("unassign")
@@ -131,7 +128,7 @@ def unassign(segments: Annotated[list[str], typer.Argument(help="Segment ids.")]
              theme: Annotated[str, typer.Option(help="The theme to take them out of.")], by: ByOpt = None,
              why: WhyOpt = "") -> None:
     """Take segments out of a theme."""
-    _done(open_study(study).unassign(segments, theme, by, why))
+    done(open_study(study).unassign(segments, theme, by, why))
 
 
 @decide_app.command("define")
@@ -143,7 +140,7 @@ def define(theme: Annotated[str, typer.Argument(help="Theme id.")], study: Study
            exemplar: Annotated[list[str] | None, typer.Option(help="A member segment to quote (repeatable; replaces the list).")] = None,
            by: ByOpt = None, why: WhyOpt = "") -> None:
     """Write a theme's definition, inclusion and exclusion criteria and exemplar quotes."""
-    _done(open_study(study).define(theme, definition, inclusion, exclusion, exemplar, by, why))
+    done(open_study(study).define(theme, definition, inclusion, exclusion, exemplar, by, why))
 
 
 @decide_app.command("map")
@@ -153,7 +150,7 @@ def map_(theme: Annotated[str, typer.Argument(help="Theme id.")],
          note: Annotated[str, typer.Option(help="How the theme evidences the node.")] = "",
          by: ByOpt = None, why: WhyOpt = "") -> None:
     """Map a theme to a node of the logic model, with a note."""
-    _done(open_study(study).map_theme(theme, node, note, by, why))
+    done(open_study(study).map_theme(theme, node, note, by, why))
 
 
 @decide_app.command("unmap")
@@ -162,7 +159,7 @@ def unmap(theme: Annotated[str, typer.Argument(help="Theme id.")],
           node: Annotated[str, typer.Argument(help="Logic-model node id.")], study: StudyOpt, by: ByOpt = None,
           why: WhyOpt = "") -> None:
     """Remove a theme's mapping to a logic-model node."""
-    _done(open_study(study).unmap_theme(theme, node, by, why))
+    done(open_study(study).unmap_theme(theme, node, by, why))
 
 
 @decide_app.command("memo")
@@ -172,7 +169,7 @@ def memo(text: Annotated[str, typer.Argument(help="The memo.")], study: StudyOpt
          segment: Annotated[str | None, typer.Option(help="The segment it is about.")] = None,
          by: ByOpt = None, why: WhyOpt = "") -> None:
     """Write an analytic memo, on the study, a theme or a segment."""
-    _done(open_study(study).memo(text, theme, segment, by, why))
+    done(open_study(study).memo(text, theme, segment, by, why))
 
 
 @decide_app.command("vote")
@@ -182,7 +179,7 @@ def vote(item: Annotated[str, typer.Argument(help="Theme or candidate id.")],
          session: Annotated[str, typer.Option(help="The validation session's name.")], by: ByOpt = None,
          why: WhyOpt = "") -> None:
     """Your own verdict on a theme or candidate in a validation session."""
-    _done(open_study(study).vote(session, item, verdict, by, why))
+    done(open_study(study).vote(session, item, verdict, by, why))
 
 
 @decide_app.command("adjudicate")
@@ -192,7 +189,7 @@ def adjudicate(item: Annotated[str, typer.Argument(help="Theme or candidate id."
                session: Annotated[str, typer.Option(help="The validation session's name.")], by: ByOpt = None,
                why: WhyOpt = "") -> None:
     """Record the consensus reached on an item in a validation session (a reason is required)."""
-    _done(open_study(study).adjudicate(session, item, outcome, by, why))
+    done(open_study(study).adjudicate(session, item, outcome, by, why))
 
 
 @decide_app.command("revert")
@@ -200,7 +197,7 @@ def adjudicate(item: Annotated[str, typer.Argument(help="Theme or candidate id."
 def revert(event: Annotated[int, typer.Argument(help="The number of the event to undo (see 'workbench log show').")],
            study: StudyOpt, by: ByOpt = None, why: WhyOpt = "") -> None:
     """Undo an earlier decision by a new event (a reason is required); revert a revert to restore."""
-    _done(open_study(study).revert(event, by, why))
+    done(open_study(study).revert(event, by, why))
 
 
 @handled

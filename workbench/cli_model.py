@@ -11,8 +11,7 @@ from typing import Annotated
 
 import typer
 
-from .cli_support import ByOpt, FormatOpt, StudyOpt, WhyOpt, emit, handled, open_study
-from .decisions import Event, describe
+from .cli_support import ByOpt, FormatOpt, StudyOpt, WhyOpt, done, emit, handled, open_study
 from .errors import WorkbenchError
 
 __all__ = ["model_app"]
@@ -21,16 +20,13 @@ model_app = typer.Typer(help="The study's logic model: load, show, edit, export,
 NodeTypeOpt = Annotated[str | None, typer.Option("--type", help="context, input, component, mechanism, output, outcome or feedback.")]
 
 
-def _done(event: Event) -> None:
-    typer.echo(f"#{event.seq} {event.kind} by {event.by}: {describe(event)}")
-
 
 @model_app.command("load")
 @handled
 def load(file: Annotated[Path, typer.Argument(help="A logic-model YAML file, e.g. models/mash-ipe.yaml.")],
          study: StudyOpt, by: ByOpt = None, why: WhyOpt = "") -> None:
     """Load a logic model into the study (replacing the current one, if its mapped nodes remain)."""
-    _done(open_study(study).load_logic_model(file, by, why))
+    done(open_study(study).load_logic_model(file, by, why))
 
 
 @model_app.command("show")
@@ -71,7 +67,7 @@ def add_node(node: Annotated[str, typer.Argument(help="The new node's id, e.g. m
     """Add a node to the logic model."""
     if not node_type:
         raise WorkbenchError("give the node's --type (context, input, component, mechanism, output, outcome or feedback)")
-    _done(open_study(study).add_node(node, node_type, label, description, question or [], by, why))
+    done(open_study(study).add_node(node, node_type, label, description, question or [], by, why))
 
 
 @model_app.command("edit-node")
@@ -83,7 +79,7 @@ def edit_node(node: Annotated[str, typer.Argument(help="The node's id.")], study
               question: Annotated[list[str] | None, typer.Option(help="Research questions (repeatable; replaces the list).")] = None,
               by: ByOpt = None, why: WhyOpt = "") -> None:
     """Change a node's type, label, description or questions."""
-    _done(open_study(study).edit_node(node, node_type, label, description, question, by, why))
+    done(open_study(study).edit_node(node, node_type, label, description, question, by, why))
 
 
 @model_app.command("remove-node")
@@ -91,7 +87,7 @@ def edit_node(node: Annotated[str, typer.Argument(help="The node's id.")], study
 def remove_node(node: Annotated[str, typer.Argument(help="The node's id.")], study: StudyOpt, by: ByOpt = None,
                 why: WhyOpt = "") -> None:
     """Remove a node and its edges (a reason is required; unmap its themes first)."""
-    _done(open_study(study).remove_node(node, by, why))
+    done(open_study(study).remove_node(node, by, why))
 
 
 @model_app.command("add-edge")
@@ -101,7 +97,7 @@ def add_edge(source: Annotated[str, typer.Argument(help="From this node id.")],
              label: Annotated[str, typer.Option(help="What the arrow means.")] = "", by: ByOpt = None,
              why: WhyOpt = "") -> None:
     """Add an edge between two nodes."""
-    _done(open_study(study).add_edge(source, target, label, by, why))
+    done(open_study(study).add_edge(source, target, label, by, why))
 
 
 @model_app.command("remove-edge")
@@ -110,7 +106,7 @@ def remove_edge(source: Annotated[str, typer.Argument(help="From this node id.")
                 target: Annotated[str, typer.Argument(help="To this node id.")], study: StudyOpt, by: ByOpt = None,
                 why: WhyOpt = "") -> None:
     """Remove an edge (a reason is required)."""
-    _done(open_study(study).remove_edge(source, target, by, why))
+    done(open_study(study).remove_edge(source, target, by, why))
 
 
 @model_app.command("coverage")

@@ -18,9 +18,10 @@ import typer
 from .errors import WorkbenchError
 
 if TYPE_CHECKING:
+    from .decisions import Event
     from .study import Study
 
-__all__ = ["ByOpt", "FormatOpt", "StudyOpt", "WhyOpt", "emit", "err", "handled", "open_study", "progress"]
+__all__ = ["ByOpt", "FormatOpt", "StudyOpt", "WhyOpt", "done", "emit", "err", "handled", "open_study", "progress"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -109,3 +110,10 @@ def open_study(study: str) -> Study:
     from .study import Study
 
     return Study.open(study)
+
+
+def done(event: Event) -> None:
+    """One line saying what a recorded decision did, with its event number (to revert it by)."""
+    from .decisions import describe
+
+    typer.echo(f"#{event.seq} {event.kind} by {event.by}: {describe(event)}")

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .decisions import Log
+from .markup import markdown_literal
 from .segments import SegmentRow
 from .spreadsheet import safe_cell
 
@@ -123,11 +124,7 @@ def to_xlsx(items: list[ThemeEntry], log: Log, study: str) -> bytes:
     return out.getvalue()
 
 
-def _md(text: str) -> str:
-    """Text shown literally in Markdown: its special characters escaped."""
-    import re
-
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", text).replace("\n", "  \n")
+_md = markdown_literal
 
 
 def to_markdown(items: list[ThemeEntry], log: Log, study: str, title: str = "Codebook") -> str:

@@ -60,31 +60,46 @@ def xml_text(text: str) -> str:
     return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
 
 
+def _add_codes(parent: etree._Element, ns: str, book: Codebook, study: str,
+               notes: Mapping[str, list[str]] | None = None) -> None:
+    """A Code per active theme (id order): stable guid, name, colour, description, note links."""
+    for i, theme in enumerate(sorted(book.themes.values(), key=lambda t: t.id)):
+        code = etree.SubElement(parent, f"{ns}Code", guid=guid(study, theme.id), name=xml_text(theme.name),
+                                isCodable="true", color=PALETTE[i % len(PALETTE)])
+        text = _description(theme.definition, theme.inclusion, theme.exclusion)
+        if text:
+            etree.SubElement(code, f"{ns}Description").text = xml_text(text)
+        for note in (notes or {}).get(theme.id, []):
+            etree.SubElement(code, f"{ns}NoteRef", targetGUID=note)
+
+
+def _add_sets(root: etree._Element, ns: str, book: Codebook, study: str, model: LogicModel | None,
+              member_attribute: str) -> None:
+    """A Set per logic-model node with themes mapped to it; none at all when nothing is mapped
+    (an empty Sets element is invalid). The codebook schema names members by ``guid``, the
+    project schema by ``targetGUID``."""
+    mapped = book.mapped()
+    if not mapped:
+        return
+    nodes = {n.id: (n.label, n.description) for n in model.nodes} if model else {}
+    sets = etree.SubElement(root, f"{ns}Sets")
+    for node_id in sorted(mapped):
+        label, description = nodes.get(node_id, (node_id, ""))
+        node_set = etree.SubElement(sets, f"{ns}Set", guid=guid(study, f"node/{node_id}"),
+                                    name=xml_text(f"{label} [{node_id}]"))
+        if description:
+            etree.SubElement(node_set, f"{ns}Description").text = xml_text(description)
+        for theme_id in mapped[node_id]:
+            etree.SubElement(node_set, f"{ns}MemberCode", {member_attribute: guid(study, theme_id)})
+
+
 def codebook_qdc(book: Codebook, study: str, model: LogicModel | None = None,
                  origin: str = "Theme Workbench") -> bytes:
     """The codebook as a REFI-QDA CodeBook document (UTF-8 XML bytes); ``origin`` says what made it."""
     ns = f"{{{CODEBOOK_NS}}}"
     root = etree.Element(f"{ns}CodeBook", nsmap={None: CODEBOOK_NS}, origin=origin)
-    codes = etree.SubElement(root, f"{ns}Codes")
-    themes = sorted(book.themes.values(), key=lambda t: t.id)
-    for i, theme in enumerate(themes):
-        code = etree.SubElement(codes, f"{ns}Code", guid=guid(study, theme.id), name=xml_text(theme.name),
-                                isCodable="true", color=PALETTE[i % len(PALETTE)])
-        text = _description(theme.definition, theme.inclusion, theme.exclusion)
-        if text:
-            etree.SubElement(code, f"{ns}Description").text = xml_text(text)
-    mapped = book.mapped()
-    labels: Mapping[str, tuple[str, str]] = {n.id: (n.label, n.description) for n in model.nodes} if model else {}
-    if mapped:
-        sets = etree.SubElement(root, f"{ns}Sets")
-        for node_id in sorted(mapped):
-            label, description = labels.get(node_id, (node_id, ""))
-            node_set = etree.SubElement(sets, f"{ns}Set", guid=guid(study, f"node/{node_id}"),
-                                        name=xml_text(f"{label} [{node_id}]"))
-            if description:
-                etree.SubElement(node_set, f"{ns}Description").text = xml_text(description)
-            for theme_id in mapped[node_id]:
-                etree.SubElement(node_set, f"{ns}MemberCode", guid=guid(study, theme_id))
+    _add_codes(etree.SubElement(root, f"{ns}Codes"), ns, book, study)
+    _add_sets(root, ns, book, study, model, "guid")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -247,21 +262,13 @@ def project_qdpx(log: Log, study: str, name: str, sources: list[SourceText], cas
     users = etree.SubElement(root, f"{ns}Users")
     for researcher in researchers:
         etree.SubElement(users, f"{ns}User", guid=user[researcher], name=xml_text(researcher))
-    themes = sorted(book.themes.values(), key=lambda t: t.id)
     memo_notes: dict[str, list[str]] = {}
     for memo in book.memos:
         if memo.theme:
             memo_notes.setdefault(memo.theme, []).append(guid(study, f"note/{memo.seq}"))
-    if themes:
-        codes = etree.SubElement(etree.SubElement(root, f"{ns}CodeBook"), f"{ns}Codes")
-        for i, theme in enumerate(themes):
-            code = etree.SubElement(codes, f"{ns}Code", guid=guid(study, theme.id), name=xml_text(theme.name),
-                                    isCodable="true", color=PALETTE[i % len(PALETTE)])
-            text = _description(theme.definition, theme.inclusion, theme.exclusion)
-            if text:
-                etree.SubElement(code, f"{ns}Description").text = xml_text(text)
-            for note in memo_notes.get(theme.id, []):
-                etree.SubElement(code, f"{ns}NoteRef", targetGUID=note)
+    if book.themes:
+        _add_codes(etree.SubElement(etree.SubElement(root, f"{ns}CodeBook"), f"{ns}Codes"), ns, book, study,
+                   memo_notes)
     names = sorted({k for c in cases for k in c.variables})
     if names and cases:
         variables = etree.SubElement(root, f"{ns}Variables")
@@ -317,15 +324,7 @@ def project_qdpx(log: Log, study: str, name: str, sources: list[SourceText], cas
             note = etree.SubElement(holder, f"{ns}Note", guid=guid(study, f"note/{event.seq}"), name=xml_text(title),
                                     creatingUser=user[event.by], creationDateTime=event.at)
             etree.SubElement(note, f"{ns}PlainTextContent").text = xml_text(body)
-    mapped = book.mapped()
-    if mapped:
-        sets = etree.SubElement(root, f"{ns}Sets")
-        labels = {n.id: n.label for n in model.nodes} if model else {}
-        for node_id in sorted(mapped):
-            node_set = etree.SubElement(sets, f"{ns}Set", guid=guid(study, f"node/{node_id}"),
-                                        name=xml_text(f"{labels.get(node_id, node_id)} [{node_id}]"))
-            for theme_id in mapped[node_id]:
-                etree.SubElement(node_set, f"{ns}MemberCode", targetGUID=guid(study, theme_id))
+    _add_sets(root, ns, book, study, model, "targetGUID")
     # What it was made from (Description comes after Sets in the schema's order).
     etree.SubElement(root, f"{ns}Description").text = f"Made from decision log event #{log.seq}, head {log.head}."
     buffer = io.BytesIO()

@@ -8,7 +8,6 @@ characters escaped) or into dataframes, which show cells as text. No page uses
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -16,16 +15,12 @@ import streamlit as st
 
 from workbench.decisions import Event
 from workbench.errors import WorkbenchError
+from workbench.markup import markdown_literal
 from workbench.segments import SegmentRow
 from workbench.study import Study, default_researcher
 
 PAGE_SIZE = 25
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def plain(text: str) -> str:
-    """Text safe to pass to st.markdown or a label: every Markdown and HTML character escaped."""
-    return _MARKDOWN.sub(r"\\\1", text).replace("\n", "  \n")
+plain = markdown_literal  # text safe to pass to st.markdown or a label
 
 
 def location() -> str:
@@ -137,18 +132,11 @@ def progress_bar(label: str) -> Callable[[int, int, str], None]:
 
 
 def run_data(target: Study, run_id: int | None = None) -> tuple[Any, list[Any], list[Any]] | None:
-    """(run, candidates, assignments) of a run; runs never change, so each is read once per session."""
-    if run_id is None:
-        run_id = target.store.latest_run_id()
-        if run_id is None:
-            return None
-    cache = st.session_state.setdefault("_runs", {})
-    key = (location(), run_id)
-    if key not in cache:
-        run, found = target.candidates(run_id)
-        _, assigned = target.assignments(run_id)
-        cache[key] = (run, found, assigned)
-    return cache[key]
+    """(run, candidates, assignments) of a run, or None before the first run (the facade caches runs)."""
+    if run_id is None and target.store.latest_run_id() is None:
+        return None
+    run, found = target.candidates(run_id)
+    return run, found, target.assignments(run.id)[1]
 
 
 def fate(book: Any, candidate: str) -> str:
