@@ -24,7 +24,8 @@ def quality(data: dict) -> list[str]:
         "(sets from `../shared/data/` are skipped when absent).",
         "Same embeddings (ONNX int8) for both; plain BERTopic is its quick start with a UMAP of the same seed (42).",
         "NMI and ARI over all rows, unassigned (-1) counted as one cluster; k = candidates; stability = mean",
-        "best-match Jaccard over 5 resamples; seeds = ARI between the workbench's runs with seeds 42 and 7.", "",
+        "best-match Jaccard with the clusters of each of a run's 5 seeded layouts; seeds = ARI between the",
+        "workbench's runs with seeds 42 and 7 (whose layouts share no seed).", "",
         "| set | rows | labels | plain NMI | plain ARI | plain coverage | plain k "
         "| workbench NMI | workbench ARI | workbench coverage | workbench k | stability | seeds ARI |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",

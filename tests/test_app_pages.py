@@ -46,7 +46,7 @@ def template(tmp_path_factory) -> Path:
     table = topic_table(folder / "answers.csv", [odd])
     study = Study.init(folder / "study", by="setup")
     study.ingest([table])
-    study.discover(DiscoveryParams(min_size=5, resamples=1, min_similarity=0.5), by="setup")
+    study.discover(DiscoveryParams(min_size=5, runs=2, min_similarity=0.5), by="setup")
     study.close()
     return folder / "study"
 

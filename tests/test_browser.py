@@ -37,7 +37,7 @@ def make_study(folder: Path) -> str:
     table = topic_table(folder / "answers.csv", [("xss", HOSTILE)])
     study = Study.init(folder / "study", by="setup", logic_model=ROOT / "models" / "mash-ipe.yaml")
     study.ingest([table])
-    study.discover(DiscoveryParams(min_size=5, resamples=1, min_similarity=0.5), by="setup")
+    study.discover(DiscoveryParams(min_size=5, runs=2, min_similarity=0.5), by="setup")
     assert [a.segment_id for a, _ in study.triage()] == ["xss"], "the hostile segment waits in triage"
     assert len(study.candidates()[1]) == 3
     study.close()

@@ -19,7 +19,7 @@ def decided(tmp_path_factory) -> str:
     study = str(folder / "study")
     wb("init", study)
     wb("ingest", str(table), "--study", study)
-    wb("discover", "--study", study, "--min-size", "5", "--resamples", "0")
+    wb("discover", "--study", study, "--min-size", "5", "--runs", "2")
     return study
 
 
@@ -82,7 +82,7 @@ def test_a_review_from_the_command_line(decided, tmp_path):
     assert json.loads(jsonl.read_text(encoding="utf-8").splitlines()[1])["rationale"].startswith("=HYPERLINK"), \
         "the JSONL keeps the exact text, so it can be re-verified"
 
-    wb("discover", *s, "--min-size", "5", "--resamples", "0")
+    wb("discover", *s, "--min-size", "5", "--runs", "2")
     suggested = json.loads(wb("suggestions", *s, "--format", "json").stdout)
     assert suggested and set(suggested[0]) == {"segment_id", "theme", "name", "similarity", "text"}
     assert [r["similarity"] for r in suggested] == sorted((r["similarity"] for r in suggested), reverse=True)

@@ -20,7 +20,7 @@ def discovered(tmp_path_factory) -> str:
     study = str(folder / "study")
     wb("init", study)
     wb("ingest", str(table), "--study", study)
-    out = wb("discover", "--study", study, "--min-size", "5", "--resamples", "2").stdout
+    out = wb("discover", "--study", study, "--min-size", "5", "--runs", "3").stdout
     assert "candidate themes from 46 segments" in out
     return study
 

@@ -92,7 +92,7 @@ def test_imported_themes_get_segments_suggested_by_their_words(tmp_path):
     codes = write(tmp_path / "codes.csv", "name,definition\nInformation sharing with the police,"
                   "Sharing information with the police desk and sitting together\n")
     study.import_codebook(codes, by="ana")
-    run = study.discover(DiscoveryParams(min_size=5, resamples=0), by="ana")
+    run = study.discover(DiscoveryParams(min_size=5, runs=2), by="ana")
     suggested = [(seg, sim) for seg, theme, sim in study.theme_suggestions(run.id) if theme == "T-001"]
     on_topic = {f"a{i:02d}" for i in range(1, 45, 3)}
     best = {seg for seg, _ in sorted(suggested, key=lambda x: -x[1])[:15]}

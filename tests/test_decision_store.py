@@ -112,7 +112,7 @@ def test_unknown_segments_and_candidates_are_refused(study, tmp_path):
 
 def test_reruns_keep_accepted_themes_and_suggest_them_for_new_segments(study, tmp_path):
     _segments(study, tmp_path, n=45)
-    params = DiscoveryParams(min_size=5, resamples=0)
+    params = DiscoveryParams(min_size=5, runs=2)
     study.discover(params, by="ann")
     _, found = study.candidates()
     study.accept(f"R1-C{found[0].number:02d}", name="Kept theme", by="ann")

@@ -52,7 +52,7 @@ def test_the_run_is_recorded(discovered_sample):
     assert run.model_name == "sentence-transformers/all-MiniLM-L6-v2" and len(run.model_sha256) == 64
     assert run.seed == 42 and len(run.input_sha256) == 64 and run.backend == "onnx-int8"
     assert {"bertopic", "umap-learn", "hdbscan", "onnxruntime"} <= set(run.versions)
-    assert {"embedding", "umap", "hdbscan", "keywords", "stability"} <= set(run.timings)
+    assert {"embedding", "neighbours", "umap", "hdbscan", "consensus", "keywords", "assign"} <= set(run.timings)
     assert run.merge_suggestions and all(-1 <= s <= 1 for _, _, s in run.merge_suggestions)
     sims = [s for _, _, s in run.merge_suggestions]
     assert sims == sorted(sims, reverse=True)
@@ -81,7 +81,7 @@ def small():
 
 def test_small_clear_data_finds_its_groups(small):
     docs, vectors, encoder = small
-    found = discover(docs, vectors, DiscoveryParams(min_size=5, resamples=3), word_embedder=encoder.encode)
+    found = discover(docs, vectors, DiscoveryParams(min_size=5), word_embedder=encoder.encode)
     assert len(found.candidates) == 3 and found.coverage == 1.0
     groups = {found.assignment[d.id][0] for d in docs[:12]}
     assert len(groups) == 1
@@ -113,3 +113,67 @@ def test_strays_are_far_out_and_under_the_threshold():
     flagged = _strays(labels, sims, threshold=0.25)
     assert flagged.tolist() == [False] * 7 + [True] + [False] * 6
     assert not _strays(labels, sims, threshold=0.1).any(), "far out but above the threshold: kept"
+
+
+def test_neighbours_are_exact_and_start_with_the_segment_itself():
+    from workbench.discover import _neighbours
+
+    rng = np.random.default_rng(3)
+    unit = rng.normal(size=(300, 16)).astype(np.float32)
+    unit[7] = unit[5]  # a duplicate must still list itself first
+    unit /= np.linalg.norm(unit, axis=1, keepdims=True)
+    indices, distances = _neighbours(unit, 6)
+    assert indices[:, 0].tolist() == list(range(300)) and np.allclose(distances[:, 0], 0.0, atol=1e-6)
+    assert indices[5, 1] == 7 and indices[7, 1] == 5 and distances[5, 1] < 1e-6
+    sims = unit @ unit.T
+    np.fill_diagonal(sims, -np.inf)
+    brute = np.argsort(-sims, axis=1, kind="stable")[:, :5]
+    for row in range(300):
+        assert set(indices[row, 1:].tolist()) == set(brute[row].tolist())
+    assert np.all(np.diff(distances, axis=1) >= -1e-6), "nearest first"
+
+
+def test_consensus_keeps_the_themes_most_layouts_find():
+    from workbench.discover import _consensus
+
+    rng = np.random.default_rng(0)
+    centres = np.eye(4, 32, dtype=np.float32)
+    unit = np.repeat(centres, 20, axis=0) + rng.normal(0, 0.05, (80, 32)).astype(np.float32)
+    unit /= np.linalg.norm(unit, axis=1, keepdims=True)
+    truth = np.repeat(np.arange(4), 20)
+    runs = []
+    for r in range(5):
+        labels = truth.copy()
+        if r < 2:
+            labels[truth == 3] = -1  # two layouts of five miss the fourth theme: still a majority
+        if r == 4:
+            labels[truth == 1] = 0  # one layout lumps two themes: outvoted
+            labels[truth >= 2] -= 1
+        runs.append(labels)
+    labels, stability = _consensus(unit, runs, same_theme=0.1)
+    assert len(set(labels.tolist())) == 4 and (labels >= 0).all()
+    assert all(len(set(labels[truth == t].tolist())) == 1 for t in range(4))
+    assert len(stability) == 4 and all(0.0 < s <= 1.0 for s in stability)
+    by_theme = {int(truth[labels == c][0]): s for c, s in enumerate(stability)}
+    assert by_theme[3] < by_theme[2], "a theme fewer layouts find is less stable"
+    minority = [truth.copy() if r < 2 else np.full(80, -1) for r in range(5)]
+    only_two, _ = _consensus(unit, minority, same_theme=0.1)
+    assert len(set(only_two.tolist()) - {-1}) == 4, "with no majority anywhere, the best-supported themes stay"
+
+
+def test_runs_are_checked_and_their_seeds_do_not_overlap():
+    from workbench.errors import WorkbenchError
+
+    with pytest.raises(WorkbenchError, match="runs must be at least 2"):
+        DiscoveryParams(runs=1)
+    assert DiscoveryParams(seed=42).run_seeds() == DiscoveryParams(seed=42).run_seeds()
+    assert not set(DiscoveryParams(seed=42).run_seeds()) & set(DiscoveryParams(seed=43).run_seeds())
+
+
+def test_clear_groups_do_not_depend_on_the_seed(small):
+    from sklearn.metrics import adjusted_rand_score
+
+    docs, vectors, _encoder = small
+    parts = [[discover(docs, vectors, DiscoveryParams(min_size=5, seed=seed, runs=3)).assignment[d.id][0]
+              for d in docs] for seed in (1, 2)]
+    assert adjusted_rand_score(*parts) == 1.0

@@ -14,7 +14,7 @@ def test_runs_round_trip_and_the_cache_is_reused(study, tmp_path):
                                           for i in range(45)]
     study.ingest([write(tmp_path / "answers.csv", "\n".join(rows) + "\n")])
     seen: list[str] = []
-    first = study.discover(DiscoveryParams(min_size=5, resamples=2), by="ana",
+    first = study.discover(DiscoveryParams(min_size=5, runs=3), by="ana",
                            progress=lambda done, total, what: seen.append(what))
     assert "embedding" in seen and "done" in seen, "long stages report progress"
     assert first.id == 1 and first.by == "ana" and first.candidates == 3 and first.params["embedded_now"] == 45
@@ -23,7 +23,7 @@ def test_runs_round_trip_and_the_cache_is_reused(study, tmp_path):
     assert all(len(np.frombuffer(c.centroid, dtype=np.float32)) == 384 for c in found)
     _, assigned = study.assignments()
     assert len(assigned) == 45 and {a.candidate for a in assigned} == {0, 1, 2}
-    second = study.discover(DiscoveryParams(min_size=5, resamples=2), by="ana")
+    second = study.discover(DiscoveryParams(min_size=5, runs=3), by="ana")
     assert second.id == 2 and second.params["embedded_now"] == 0
     assert study.store.assignments(1) == study.store.assignments(2)
     assert [r.id for r in study.runs()] == [1, 2]

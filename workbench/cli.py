@@ -180,7 +180,7 @@ def discover(
     min_size: Annotated[int | None, typer.Option(help="Smallest candidate, in segments (default: grows with the study).")] = None,
     include_interviewer: Annotated[bool, typer.Option("--include-interviewer", help="Cluster interviewer turns too.")] = False,
     min_similarity: Annotated[float, typer.Option(help="Segments less similar than this to every candidate stay unassigned, for triage.")] = 0.25,
-    resamples: Annotated[int, typer.Option(help="Resamples for each candidate's stability score (0 to skip).")] = 5,
+    runs: Annotated[int, typer.Option(min=2, max=50, help="Seeded layouts that vote on the candidates; more is steadier and slower.")] = 5,
     backend: Annotated[str, typer.Option(help="Embedding backend: onnx-int8 (fast), onnx or torch.")] = "onnx-int8",
     by: ByOpt = None,
 ) -> None:
@@ -188,7 +188,7 @@ def discover(
     from .discover import DiscoveryParams
 
     params = DiscoveryParams(seed=seed, min_size=min_size, include_interviewer=include_interviewer,
-                             min_similarity=min_similarity, resamples=resamples)
+                             min_similarity=min_similarity, runs=runs)
     run = open_study(study).discover(params, by=by, backend=backend, progress=progress("discovering"))
     timings = ", ".join(f"{k} {v:.1f}s" for k, v in run.timings.items())
     typer.echo(f"run {run.id}: {run.candidates} candidate themes from {run.segments} segments; "

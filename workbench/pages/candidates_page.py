@@ -44,7 +44,9 @@ with review:
         m[0].metric("Segments", chosen.size)
         m[1].metric("Participants", chosen.participants)
         m[2].metric("Sites", chosen.sites)
-        m[3].metric("Stability", f"{chosen.stability:.2f}", help="Best-match Jaccard over resamples: near 1 is robust")
+        m[3].metric("Stability", f"{chosen.stability:.2f}",
+                    help="How consistently this candidate appears across the run's seeded layouts "
+                         "(mean best-match Jaccard): near 1 is robust")
         m[4].metric("Status", common.fate(book, this))
         st.text("Keywords: " + ", ".join(f"{w} ({s:.2f})" for w, s in chosen.keywords[:10]))
         st.caption("Representative quotes (from different participants and sites)")
