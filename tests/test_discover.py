@@ -177,3 +177,14 @@ def test_clear_groups_do_not_depend_on_the_seed(small):
     parts = [[discover(docs, vectors, DiscoveryParams(min_size=5, seed=seed, runs=3)).assignment[d.id][0]
               for d in docs] for seed in (1, 2)]
     assert adjusted_rand_score(*parts) == 1.0
+
+
+def test_fences_are_far_out_by_each_candidates_own_spread():
+    from workbench.discover import _fences
+
+    labels = np.array([0] * 8 + [1] * 3 + [-1])
+    sims = np.zeros((12, 2))
+    sims[:8, 0] = [0.5, 0.52, 0.54, 0.56, 0.58, 0.6, 0.62, 0.64]
+    q1, q3 = np.percentile(sims[:8, 0], [25, 75])
+    fences = _fences(labels, sims)
+    assert fences[0] == pytest.approx(q1 - 3 * (q3 - q1)) and fences[1] == -np.inf

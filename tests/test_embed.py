@@ -26,7 +26,9 @@ def test_offline_and_verified(info):
     assert info.max_seq_length == 256
 
 
-@pytest.mark.parametrize(("backend", "tolerance"), [("torch", 1e-3), ("onnx", 1e-3), ("onnx-int8", 0.02)])
+# int8 moves single pairs by up to about 0.025 (0.642 for 0.666 here); the quality gate is the
+# mean over a corpus (test_int8_stays_close_to_fp32) and the candidates (benchmarks).
+@pytest.mark.parametrize(("backend", "tolerance"), [("torch", 1e-3), ("onnx", 1e-3), ("onnx-int8", 0.03)])
 def test_reference_similarities(info, backend, tolerance):
     vectors = Encoder(info, backend).encode(QUICK_START)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
@@ -40,7 +42,7 @@ def test_int8_stays_close_to_fp32(info):
              .read_text(encoding="utf-8").splitlines() if len(line) > 30]
     fp32 = Encoder(info, "onnx").encode(texts)
     int8 = Encoder(info, "onnx-int8").encode(texts)
-    assert float(np.mean(np.sum(fp32 * int8, axis=1))) >= 0.98
+    assert float(np.mean(np.sum(fp32 * int8, axis=1))) >= 0.99
 
 
 def test_other_weights_under_the_bundled_name_are_refused(monkeypatch):
@@ -72,3 +74,19 @@ def test_a_missing_model_names_both_ways_to_provide_one(monkeypatch, tmp_path):
 def test_unknown_backend(info):
     with pytest.raises(WorkbenchError, match="unknown embedding backend"):
         Encoder(info, "gpu-magic")  # type: ignore[arg-type]
+
+
+def test_the_onnx_graph_is_fused_and_keyed_by_its_recipe(info):
+    import onnx
+
+    path = embed._export_onnx(info, quantised=False)
+    ops = {node.op_type for node in onnx.load(str(path)).graph.node}
+    assert {"Attention", "SkipLayerNormalization"} <= ops, "BERT-type models get fused attention"
+    assert embed.ONNX_RECIPE in Encoder(info, "onnx-int8").key and embed.ONNX_RECIPE not in Encoder(info, "torch").key
+
+
+def test_other_architectures_keep_the_plain_graph(tmp_path, info):
+    (tmp_path / "config.json").write_text('{"model_type": "mpnet", "num_attention_heads": 12, "hidden_size": 768}')
+    other = embed.ModelInfo(name="local:other", path=tmp_path, weights_sha256="0" * 64, max_seq_length=128)
+    assert embed._fuse(other, tmp_path / "plain.onnx", tmp_path / "fused.onnx") is False
+    assert not (tmp_path / "fused.onnx").exists()

@@ -179,7 +179,7 @@ def discover(
     seed: Annotated[int, typer.Option(help="Random seed; the same seed and segments give the same candidates.")] = 42,
     min_size: Annotated[int | None, typer.Option(help="Smallest candidate, in segments (default: grows with the study).")] = None,
     include_interviewer: Annotated[bool, typer.Option("--include-interviewer", help="Cluster interviewer turns too.")] = False,
-    min_similarity: Annotated[float, typer.Option(help="Segments less similar than this to every candidate stay unassigned, for triage.")] = 0.25,
+    min_similarity: Annotated[float, typer.Option(help="Segments less similar than this to their nearest candidate, and far out among its members, stay unassigned, for triage.")] = 0.25,
     runs: Annotated[int, typer.Option(min=2, max=50, help="Seeded layouts that vote on the candidates; more is steadier and slower.")] = 5,
     backend: Annotated[str, typer.Option(help="Embedding backend: onnx-int8 (fast), onnx or torch.")] = "onnx-int8",
     by: ByOpt = None,

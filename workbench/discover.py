@@ -310,26 +310,38 @@ def _consensus(unit: np.ndarray, runs: list[np.ndarray], same_theme: float) -> t
     return labels, (stability / total).round(3).tolist()
 
 
-def _strays(labels: np.ndarray, sims: np.ndarray, threshold: float) -> np.ndarray:
-    """HDBSCAN members that do not belong: far out within their own candidate, and under the threshold.
+def _fences(labels: np.ndarray, sims: np.ndarray) -> np.ndarray:
+    """Each candidate's far-out fence: Tukey's Q1 - 3 IQR of its members' similarities to it.
 
-    A member is a stray when its similarity to its candidate is below both the similarity
-    threshold and Tukey's far-out fence of its candidate's members (Q1 - 3 IQR). Either
-    alone would be wrong: short texts (titles, one-line answers) sit below the threshold
-    as a matter of course, and every candidate has a lowest member.
+    Below it, a segment is far out by the candidate's own standard; ``-inf`` for candidates
+    of fewer than four members, whose spread says nothing.
     """
     import numpy as np
 
-    out = np.zeros(len(labels), dtype=bool)
+    fences = np.full(sims.shape[1], -np.inf)
     for c in range(sims.shape[1]):
-        members = np.flatnonzero(labels == c)
-        if len(members) < 4:
-            continue
-        own = sims[members, c]
-        q1, q3 = np.percentile(own, [25, 75])
-        fence = q1 - 3 * (q3 - q1)
-        out[members[(own < threshold) & (own < fence)]] = True
-    return out
+        own = sims[labels == c, c]
+        if len(own) >= 4:
+            q1, q3 = np.percentile(own, [25, 75])
+            fences[c] = q1 - 3 * (q3 - q1)
+    return fences
+
+
+def _strays(labels: np.ndarray, sims: np.ndarray, threshold: float) -> np.ndarray:
+    """Members that do not belong: far out within their own candidate, and under the threshold.
+
+    A member is a stray when its similarity to its candidate is below both the similarity
+    threshold and its candidate's far-out fence (``_fences``). Either alone would be wrong:
+    short texts (titles, one-line answers) sit below the threshold as a matter of course,
+    and every candidate has a lowest member. The same two tests decide whether a segment
+    that is no candidate's member is placed in its nearest candidate.
+    """
+    import numpy as np
+
+    fences = _fences(labels, sims)
+    own = np.where(labels >= 0, labels, 0)
+    mine = sims[np.arange(len(labels)), own] if sims.shape[1] else np.zeros(len(labels))
+    return (labels >= 0) & (mine < threshold) & (mine < fences[own] if sims.shape[1] else False)
 
 
 def _representatives(members: list[tuple[str, float]], docs: dict[str, Doc], limit: int = 5) -> list[str]:
@@ -465,6 +477,7 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
     sims = unit @ centroids.T if k else np.zeros((n, 0), dtype=np.float32)
     nearest_c = sims.argmax(axis=1) if k else np.full(n, -1)
     strays = _strays(labels, sims, params.min_similarity)
+    fences = _fences(labels, sims) if k else np.zeros(0)
     assignment: dict[str, tuple[int, float]] = {}
     nearest: dict[str, tuple[int, float]] = {}
     for i, doc in enumerate(docs):
@@ -476,7 +489,7 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
         own = int(labels[i])
         if own >= 0 and not strays[i]:
             assignment[doc.id] = (own, round(float(sims[i, own]), 4))
-        elif sims[i, near] >= params.min_similarity:
+        elif sims[i, near] >= params.min_similarity or sims[i, near] >= fences[near]:
             assignment[doc.id] = nearest[doc.id]
         else:
             assignment[doc.id] = (-1, nearest[doc.id][1])

@@ -71,7 +71,8 @@ with st.form("discover"):
     runs = c.number_input("Layouts that vote", 2, 50, 5, help="Candidates are the themes most of these seeded "
                           "layouts find; more is steadier and slower.")
     a, b = st.columns(2)
-    min_similarity = a.slider("Leave unassigned below this similarity", 0.0, 1.0, 0.25, 0.05)
+    min_similarity = a.slider("Leave unassigned below this similarity", 0.0, 1.0, 0.25, 0.05,
+                              help="...and far out among the nearest candidate's members: those go to triage.")
     interviewer = b.checkbox("Cluster interviewer turns too")
     if st.form_submit_button("Run discovery", disabled=not view.segments):
         params = DiscoveryParams(seed=int(seed), min_size=int(min_size) or None, include_interviewer=interviewer,
