@@ -64,7 +64,7 @@ class DiscoveryParams:
     seed: int = 42
     min_size: int | None = None  # None: auto_min_size(number of segments)
     include_interviewer: bool = False
-    min_similarity: float = 0.25  # a segment less similar than this to every candidate stays unassigned
+    min_similarity: float = 0.25  # under this, and far out among its candidate's members: unassigned
     n_neighbors: int = 15
     n_components: int = 5
     runs: int = 5  # seeded UMAP layouts that vote on the candidates (at least 2)
@@ -179,8 +179,8 @@ def _neighbours(unit: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     Computed once and shared by every layout of a run. Exact rather than UMAP's approximate
     search (pynndescent) for two reasons: it is deterministic, and pynndescent's kernels
     cannot be cached by numba, so every new process spent 30-45 s compiling them before its
-    first layout of 4,096 or more segments. torch does the block products and top-k (about
-    a minute for 100,000 segments here; numpy's argpartition took three); a block of rows at a
+    first layout of 4,096 or more segments. torch does the block products and top-k (85 s
+    for 100,000 segments here, where numpy's argpartition took 190 s); a block of rows at a
     time keeps memory flat.
     """
     import numpy as np
