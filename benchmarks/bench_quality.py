@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-from common import load_answer_key, load_shared, plain_bertopic, save, scores, timed
+from common import labelled_sets, plain_bertopic, save, scores, timed
 
 SETS = ["answer_key", "nhs_feedback_category", "nhs_feedback_subcategory", "stc_stackoverflow"]
 
@@ -25,11 +25,7 @@ def main(names: list[str]) -> None:
     encoder = Encoder(load_model())
     results = {}
     cache: dict[str, object] = {}
-    for name in names:
-        data = load_answer_key() if name == "answer_key" else load_shared(name)
-        if data is None:
-            print(f"{name}: not found under ../shared/data, skipped")
-            continue
+    for name, data in labelled_sets(names):
         ids, texts, labels, people, sites = data
         key = "nhs" if name.startswith("nhs") else name
         if key not in cache:

@@ -16,7 +16,7 @@ import sys
 import time
 from itertools import combinations
 
-from common import load_answer_key, load_shared, save
+from common import labelled_sets, save
 
 SEEDS = (42, 7, 1)
 
@@ -48,11 +48,7 @@ def main(names: list[str]) -> None:
 
     encoder = Encoder(load_model())
     results: dict[str, object] = {"seeds": list(SEEDS)}
-    for name in names:
-        data = load_answer_key() if name == "answer_key" else load_shared(name)
-        if data is None:
-            print(f"{name}: not found under ../shared/data, skipped")
-            continue
+    for name, data in labelled_sets(names):
         ids, texts, labels, people, sites = data
         vectors = encoder.encode(texts)
         docs = [Doc(i, t, p or None, s or None) for i, t, p, s in zip(ids, texts, people, sites, strict=True)]

@@ -48,6 +48,16 @@ def load_shared(name: str) -> tuple[list[str], list[str], list[str], list[str], 
             [r.get("doc_id", "") for r in rows], [r.get("group", "") for r in rows])
 
 
+def labelled_sets(names: list[str]):
+    """Each named set (``answer_key`` or a file in ../shared/data) as (name, data); absent ones are skipped."""
+    for name in names:
+        data = load_answer_key() if name == "answer_key" else load_shared(name)
+        if data is None:
+            print(f"{name}: not found under ../shared/data, skipped")
+            continue
+        yield name, data
+
+
 def scores(labels: list[str], assigned: list[int]) -> dict[str, float]:
     """NMI and ARI over all rows (unassigned -1 counted as one cluster), coverage, candidates."""
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
