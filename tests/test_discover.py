@@ -188,3 +188,16 @@ def test_fences_are_far_out_by_each_candidates_own_spread():
     q1, q3 = np.percentile(sims[:8, 0], [25, 75])
     fences = _fences(labels, sims)
     assert fences[0] == pytest.approx(q1 - 3 * (q3 - q1)) and fences[1] == -np.inf
+
+
+def test_placing_treats_members_and_the_rest_by_the_same_two_tests():
+    from workbench.discover import _place
+
+    labels = np.array([0] * 8 + [-1, -1, -1])
+    sims = np.zeros((11, 2))
+    sims[:8, 0] = [0.2, 0.21, 0.22, 0.2, 0.19, 0.21, 0.2, 0.02]  # short texts; the last is far out
+    sims[8:, 0] = [0.19, 0.02, 0.6]  # not members: typical, far out, above the threshold
+    sims[10, 1] = 0.7  # ...and that one is nearer candidate 1
+    placed = _place(labels, sims, threshold=0.25)
+    assert placed.tolist() == [0] * 7 + [-1] + [0, -1, 1]
+    assert _place(labels, np.zeros((11, 0)), 0.25).tolist() == [-1] * 11

@@ -179,9 +179,9 @@ def _neighbours(unit: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     Computed once and shared by every layout of a run. Exact rather than UMAP's approximate
     search (pynndescent) for two reasons: it is deterministic, and pynndescent's kernels
     cannot be cached by numba, so every new process spent 30-45 s compiling them before its
-    first layout of 4,096 or more segments. torch does the block products and top-k (85 s
-    for 100,000 segments here, where numpy's argpartition took 190 s); a block of rows at a
-    time keeps memory flat.
+    first layout of 4,096 or more segments (seen in session experiments, not scripted). torch
+    does the block products and top-k (77 s for 100,000 segments: benchmarks/bench_speed.py);
+    a block of rows at a time keeps memory flat.
     """
     import numpy as np
     import torch
@@ -327,21 +327,42 @@ def _fences(labels: np.ndarray, sims: np.ndarray) -> np.ndarray:
     return fences
 
 
-def _strays(labels: np.ndarray, sims: np.ndarray, threshold: float) -> np.ndarray:
+def _strays(labels: np.ndarray, sims: np.ndarray, threshold: float, fences: np.ndarray | None = None) -> np.ndarray:
     """Members that do not belong: far out within their own candidate, and under the threshold.
 
     A member is a stray when its similarity to its candidate is below both the similarity
     threshold and its candidate's far-out fence (``_fences``). Either alone would be wrong:
     short texts (titles, one-line answers) sit below the threshold as a matter of course,
-    and every candidate has a lowest member. The same two tests decide whether a segment
-    that is no candidate's member is placed in its nearest candidate.
+    and every candidate has a lowest member.
     """
     import numpy as np
 
-    fences = _fences(labels, sims)
+    if sims.shape[1] == 0:
+        return np.zeros(len(labels), dtype=bool)
+    fences = _fences(labels, sims) if fences is None else fences
     own = np.where(labels >= 0, labels, 0)
-    mine = sims[np.arange(len(labels)), own] if sims.shape[1] else np.zeros(len(labels))
-    return (labels >= 0) & (mine < threshold) & (mine < fences[own] if sims.shape[1] else False)
+    mine = sims[np.arange(len(labels)), own]
+    return (labels >= 0) & (mine < threshold) & (mine < fences[own])
+
+
+def _place(labels: np.ndarray, sims: np.ndarray, threshold: float) -> np.ndarray:
+    """Each segment's candidate, or -1 for triage.
+
+    Members keep their candidate unless they are strays. Every other segment goes to its
+    nearest candidate unless it fails the same two tests there: under the threshold and
+    below that candidate's far-out fence.
+    """
+    import numpy as np
+
+    n, k = sims.shape
+    if k == 0:
+        return np.full(n, -1, dtype=int)
+    fences = _fences(labels, sims)
+    kept = (labels >= 0) & ~_strays(labels, sims, threshold, fences)
+    near = sims.argmax(axis=1)
+    close = sims[np.arange(n), near]
+    placed = np.where((close >= threshold) | (close >= fences[near]), near, -1)
+    return np.where(kept, labels, placed)
 
 
 def _representatives(members: list[tuple[str, float]], docs: dict[str, Doc], limit: int = 5) -> list[str]:
@@ -476,8 +497,7 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
         centroids[c] = mean / max(float(np.linalg.norm(mean)), 1e-12)
     sims = unit @ centroids.T if k else np.zeros((n, 0), dtype=np.float32)
     nearest_c = sims.argmax(axis=1) if k else np.full(n, -1)
-    strays = _strays(labels, sims, params.min_similarity)
-    fences = _fences(labels, sims) if k else np.zeros(0)
+    placed = _place(labels, sims, params.min_similarity)
     assignment: dict[str, tuple[int, float]] = {}
     nearest: dict[str, tuple[int, float]] = {}
     for i, doc in enumerate(docs):
@@ -486,13 +506,8 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
             continue
         near = int(nearest_c[i])
         nearest[doc.id] = (near, round(float(sims[i, near]), 4))
-        own = int(labels[i])
-        if own >= 0 and not strays[i]:
-            assignment[doc.id] = (own, round(float(sims[i, own]), 4))
-        elif sims[i, near] >= params.min_similarity or sims[i, near] >= fences[near]:
-            assignment[doc.id] = nearest[doc.id]
-        else:
-            assignment[doc.id] = (-1, nearest[doc.id][1])
+        to = int(placed[i])
+        assignment[doc.id] = (to, round(float(sims[i, to]), 4)) if to >= 0 else (-1, nearest[doc.id][1])
     timings["assign"] = time.perf_counter() - start
 
     candidates = []
