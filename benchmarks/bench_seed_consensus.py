@@ -25,18 +25,15 @@ def single_layout(docs, vectors, seed: int) -> list[int]:
     """One layout, HDBSCAN's clusters, every other segment placed as discovery places them."""
     import numpy as np
 
-    from workbench.discover import DiscoveryParams, _cluster, _layout, _neighbours, _renumber
+    from workbench.discover import DiscoveryParams, _cluster, _layout, _neighbours, _place, _renumber
 
     params = DiscoveryParams(seed=seed)
     unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
     labels = _renumber(_cluster(_layout(unit, _neighbours(unit, params.n_neighbors), params.n_components, seed),
                                 params.min_cluster_size(len(docs))))
-    k = int(labels.max()) + 1
-    centroids = np.stack([unit[labels == c].mean(0) for c in range(k)])
+    centroids = np.stack([unit[labels == c].mean(0) for c in range(int(labels.max()) + 1)])
     sims = unit @ (centroids / np.linalg.norm(centroids, axis=1, keepdims=True)).T
-    placed = (labels < 0) & (sims.max(1) >= params.min_similarity)
-    labels[placed] = sims.argmax(1)[placed]
-    return labels.tolist()
+    return _place(labels, sims, params.min_similarity).tolist()
 
 
 def main(names: list[str]) -> None:
