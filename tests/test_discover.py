@@ -52,7 +52,8 @@ def test_the_run_is_recorded(discovered_sample):
     assert run.model_name == "sentence-transformers/all-MiniLM-L6-v2" and len(run.model_sha256) == 64
     assert run.seed == 42 and len(run.input_sha256) == 64 and run.backend == "onnx-int8"
     assert {"bertopic", "umap-learn", "hdbscan", "onnxruntime"} <= set(run.versions)
-    assert {"embedding", "neighbours", "umap", "hdbscan", "consensus", "keywords", "assign"} <= set(run.timings)
+    assert {"embedding", "neighbours", "layouts", "consensus", "keywords", "assign"} <= set(run.timings)
+    assert run.params["runs"] == 10 and run.params["min_samples"] == 4  # 1,024 segments: min size 16, root 4
     assert run.merge_suggestions and all(-1 <= s <= 1 for _, _, s in run.merge_suggestions)
     sims = [s for _, _, s in run.merge_suggestions]
     assert sims == sorted(sims, reverse=True)
@@ -168,6 +169,26 @@ def test_runs_are_checked_and_their_seeds_do_not_overlap():
         DiscoveryParams(runs=1)
     assert DiscoveryParams(seed=42).run_seeds() == DiscoveryParams(seed=42).run_seeds()
     assert not set(DiscoveryParams(seed=42).run_seeds()) & set(DiscoveryParams(seed=43).run_seeds())
+
+
+def test_min_samples_is_the_root_of_the_minimum_size_unless_given():
+    from workbench.errors import WorkbenchError
+
+    assert [DiscoveryParams().cluster_min_samples(m) for m in (5, 16, 50, 158)] == [2, 4, 7, 13]
+    assert DiscoveryParams(min_samples=3).cluster_min_samples(158) == 3
+    with pytest.raises(WorkbenchError, match="min_samples must be at least 1"):
+        DiscoveryParams(min_samples=0)
+
+
+def test_layouts_drawn_in_worker_processes_give_the_same_result(small):
+    docs, vectors, _encoder = small
+    params = DiscoveryParams(min_size=5, runs=3)
+    steps: list[str] = []
+    here = discover(docs, vectors, params, workers=1)
+    apart = discover(docs, vectors, params, workers=2, progress=lambda i, total, what: steps.append(what))
+    assert apart.assignment == here.assignment
+    assert [c.stability for c in apart.candidates] == [c.stability for c in here.candidates]
+    assert [s for s in steps if s.startswith("layout ")] == [f"layout {i} of 3 drawn" for i in (1, 2, 3)]
 
 
 def test_clear_groups_do_not_depend_on_the_seed(small):

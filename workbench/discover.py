@@ -67,18 +67,25 @@ class DiscoveryParams:
     min_similarity: float = 0.25  # under this, and far out among its candidate's members: unassigned
     n_neighbors: int = 15
     n_components: int = 5
-    runs: int = 5  # seeded UMAP layouts that vote on the candidates (at least 2)
+    runs: int = 10  # seeded UMAP layouts that vote on the candidates (at least 2)
     same_theme: float = 0.1  # cosine distance under which two runs' clusters are one theme
+    min_samples: int | None = None  # HDBSCAN's smoothing; None: the square root of the minimum size
 
     def __post_init__(self) -> None:
         if self.runs < 2:
             raise WorkbenchError(f"runs must be at least 2 (got {self.runs}): candidates are what a majority of "
                                  "seeded layouts agree on, and stability is measured across them")
+        if self.min_samples is not None and self.min_samples < 1:
+            raise WorkbenchError(f"min_samples must be at least 1 (got {self.min_samples})")
         if not 0.0 < self.same_theme < 1.0:
             raise WorkbenchError(f"same_theme must be a cosine distance between 0 and 1 (got {self.same_theme})")
 
     def min_cluster_size(self, n: int) -> int:
         return self.min_size or auto_min_size(n)
+
+    def cluster_min_samples(self, min_size: int) -> int:
+        """HDBSCAN's ``min_samples`` for a minimum candidate size (see ``_cluster`` for why the root)."""
+        return self.min_samples or max(2, round(math.sqrt(min_size)))
 
     def run_seeds(self) -> list[int]:
         """The layouts' seeds, drawn from ``seed``: runs with nearby seeds share no layout."""
@@ -222,21 +229,84 @@ def _layout(unit: np.ndarray, knn: tuple[np.ndarray, np.ndarray], components: in
         return reducer.fit_transform(unit)
 
 
-def _cluster(points: np.ndarray, min_size: int) -> np.ndarray:
+def _cluster(points: np.ndarray, min_size: int, min_samples: int) -> np.ndarray:
+    """HDBSCAN's clusters of one layout (-1: noise), with a smoothing that grows with the corpus.
+
+    ``min_samples`` is by default the square root of the minimum candidate size (4 at 1,000
+    segments, 7 at 10,000, 13 at 100,000: ``DiscoveryParams.cluster_min_samples``). With a
+    fixed 2, each layout chose its own granularity: one lumped two neighbouring themes that
+    the next split, and the vote between layouts then flipped with the seed. A larger
+    ``min_samples`` smooths the density estimate, so layouts make the same choice more often;
+    much larger values cost NMI and agreement again. Measured with and without the root in
+    benchmarks/bench_seed_consensus.py.
+
+    No cluster of more than a fifth of the segments (or ten minimum sizes, so small studies
+    with a few clear groups keep them) is selected: on some seeds the selection otherwise
+    settled on two top-level blobs.
+    """
     from hdbscan import HDBSCAN
 
-    # A small min_samples: with larger ones HDBSCAN's excess-of-mass selection tended to
-    # collapse an interview corpus into two or three blobs; outliers are then placed by
-    # nearest centroid anyway, so the extra noise it labels costs no coverage.
-    # And no cluster of more than a fifth of the segments (or ten minimum sizes, so small
-    # studies with a few clear groups keep them) is selected: on some seeds the
-    # selection otherwise settled on two top-level blobs (measured on the sample corpus:
-    # two candidates on one seed of the five we tried; with the cap, none collapsed).
-    min_samples = 2
     model = HDBSCAN(min_cluster_size=min_size, min_samples=min_samples, metric="euclidean",
                     cluster_selection_method="eom", max_cluster_size=max(len(points) // 5, 10 * min_size),
                     core_dist_n_jobs=1)
     return model.fit_predict(points)
+
+
+# Below this many segments the layouts run in this process: starting a worker (a fresh
+# interpreter importing UMAP and HDBSCAN) costs more than a small layout.
+PARALLEL_FROM = 5000
+
+
+def _one_layout(unit: np.ndarray, knn: tuple[np.ndarray, np.ndarray], components: int, seed: int, min_size: int,
+                min_samples: int) -> np.ndarray:
+    """One seeded layout's clusters, computed in one thread.
+
+    UMAP's layout is chaotic: a different rounding anywhere (BLAS or numba splitting a sum
+    over another number of threads) gives another layout. One thread makes the result the
+    same on every machine, and the same whether layouts are drawn here or in workers
+    (measured: without this, 10,000 segments gave other candidates in workers).
+    """
+    import numba
+    from threadpoolctl import threadpool_limits
+
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        with threadpool_limits(limits=1):
+            return _cluster(_layout(unit, knn, components, seed), min_size, min_samples)
+    finally:
+        numba.set_num_threads(threads)
+
+
+def _layouts(unit: np.ndarray, knn: tuple[np.ndarray, np.ndarray], seeds: list[int], components: int,
+             min_size: int, min_samples: int, workers: int, done: Callable[[int], None]) -> list[np.ndarray]:
+    """Every seeded layout's clusters, in seed order, in ``workers`` processes (1: this one).
+
+    Each layout depends on its seed alone, so the result is the same however many workers
+    draw them (a test). Workers are fresh interpreters running ``workbench.layout_worker``,
+    not forks (this process may hold ONNX Runtime's and torch's thread pools, which are not
+    safe to fork) and not multiprocessing's spawn (which re-runs the caller's main script,
+    so a researcher's unguarded script would start discovery again in every worker).
+    """
+    if workers <= 1:
+        found = []
+        for seed in seeds:
+            found.append(_one_layout(unit, knn, components, seed, min_size, min_samples))
+            done(len(found))
+        return found
+    from .layout_worker import draw_apart
+
+    return draw_apart(unit, knn, seeds, (components, min_size, min_samples), workers, done)
+
+
+def _workers(n: int, runs: int, requested: int | None) -> int:
+    """How many processes draw the layouts: one per core (at most one per layout) from PARALLEL_FROM segments."""
+    if requested is not None:
+        return max(1, min(requested, runs))
+    if n < PARALLEL_FROM:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, runs))
 
 
 def _renumber(labels: np.ndarray) -> np.ndarray:
@@ -443,8 +513,13 @@ def _label(words: list[str], fallback: list[tuple[str, float]]) -> str:
 
 
 def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParams = DiscoveryParams(),
-             word_embedder: WordEmbedder | None = None, progress: Progress | None = None) -> Discovery:
-    """Cluster ``docs`` (with their embeddings, rows in the same order) into candidates."""
+             word_embedder: WordEmbedder | None = None, progress: Progress | None = None,
+             workers: int | None = None) -> Discovery:
+    """Cluster ``docs`` (with their embeddings, rows in the same order) into candidates.
+
+    ``workers``: processes that draw the layouts (None: one per core from PARALLEL_FROM
+    segments); it changes the time taken, never the result.
+    """
     import numpy as np
 
     _clustering_stack()
@@ -470,15 +545,12 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
     knn = _neighbours(unit, max(2, min(params.n_neighbors, n - 1)))
     timings["neighbours"] = time.perf_counter() - start
 
-    runs: list[np.ndarray] = []
-    timings["umap"] = timings["hdbscan"] = 0.0
-    for r, seed in enumerate(seeds):
-        start = stage(f"layout {r + 1} of {len(seeds)} (UMAP, then HDBSCAN)", 1 + r)
-        layout = _layout(unit, knn, params.n_components, seed)
-        middle = time.perf_counter()
-        runs.append(_cluster(layout, min_size))
-        timings["umap"] += middle - start
-        timings["hdbscan"] += time.perf_counter() - middle
+    processes = _workers(n, len(seeds), workers)
+    start = stage(f"drawing {len(seeds)} layouts (UMAP, then HDBSCAN; {processes} at a time)", 1)
+    runs = _layouts(unit, knn, seeds, params.n_components, min_size, params.cluster_min_samples(min_size), processes,
+                    lambda finished: progress(1 + finished, steps, f"layout {finished} of {len(seeds)} drawn")
+                    if progress else None)
+    timings["layouts"] = time.perf_counter() - start
 
     start = stage("keeping what most layouts agree on", len(seeds) + 1)
     labels, stability = _consensus(unit, runs, params.same_theme)

@@ -68,7 +68,7 @@ with st.form("discover"):
     a, b, c = st.columns(3)
     seed = a.number_input("Seed", 0, 2**31 - 1, 42, help="The same seed and segments give the same candidates.")
     min_size = b.number_input("Smallest candidate (0: grows with the study)", 0, 10_000, 0)
-    runs = c.number_input("Layouts that vote", 2, 50, 5, help="Candidates are the themes most of these seeded "
+    runs = c.number_input("Layouts that vote", 2, 50, 10, help="Candidates are the themes most of these seeded "
                           "layouts find; more is steadier and slower.")
     a, b = st.columns(2)
     min_similarity = a.slider("Leave unassigned below this similarity", 0.0, 1.0, 0.25, 0.05,

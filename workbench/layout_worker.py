@@ -1,0 +1,99 @@
+"""Seeded layouts drawn in worker processes: ``python -m workbench.layout_worker FOLDER SEED...``.
+
+UMAP runs in one thread per layout, so on a machine with several cores the layouts of a
+large study are drawn side by side. The parent writes the unit vectors and the neighbour
+graph to a private temporary folder; each worker reads them memory-mapped, draws its seeds'
+layouts, clusters each, saves the labels next to them and prints the seed, which the parent
+reads as progress.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from queue import Queue
+from typing import TYPE_CHECKING
+
+from .errors import WorkbenchError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+_ARRAYS = ("unit", "idx", "dist")
+
+
+def draw_apart(unit: np.ndarray, knn: tuple[np.ndarray, np.ndarray], seeds: list[int],
+               settings: tuple[int, int, int], workers: int, done: Callable[[int], None]) -> list[np.ndarray]:
+    """Each seed's cluster labels, in seed order, drawn by ``workers`` processes."""
+    import numpy as np
+
+    with tempfile.TemporaryDirectory(prefix="workbench-layouts-") as tmp:
+        folder = Path(tmp)
+        for name, array in zip(_ARRAYS, (unit, *knn), strict=True):
+            np.save(folder / f"{name}.npy", array)
+        (folder / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
+        env = {**os.environ, "NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+               "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parent.parent),
+                                              *filter(None, [os.environ.get("PYTHONPATH")])])}
+        shares = [seeds[w::workers] for w in range(workers) if seeds[w::workers]]
+        finished: Queue[int | None] = Queue()
+        procs = []
+        for w, share in enumerate(shares):
+            log = (folder / f"worker-{w}.log").open("wb")
+            proc = subprocess.Popen([sys.executable, "-m", "workbench.layout_worker", str(folder), *map(str, share)],
+                                    stdout=subprocess.PIPE, stderr=log, env=env, text=True)
+            procs.append((proc, log))
+            threading.Thread(target=_relay, args=(proc, finished), daemon=True).start()
+        count, ended = 0, 0
+        while ended < len(procs):
+            item = finished.get()
+            if item is None:
+                ended += 1
+            else:
+                count += 1
+                done(count)
+        failed = []
+        for w, (proc, log) in enumerate(procs):
+            proc.wait()
+            log.close()
+            if proc.returncode != 0:
+                tail = (folder / f"worker-{w}.log").read_text(encoding="utf-8", errors="replace")[-2000:]
+                failed.append(f"worker {w} (exit {proc.returncode}): {tail.strip()}")
+        if failed:
+            raise WorkbenchError("drawing the layouts failed in a worker process; run with --runs on fewer "
+                                 "segments or report this with the message below:\n" + "\n".join(failed))
+        return [np.load(folder / f"labels-{seed}.npy") for seed in seeds]
+
+
+def _relay(proc: subprocess.Popen, finished: Queue) -> None:
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.strip():
+            finished.put(int(line))
+    finished.put(None)
+
+
+def main(argv: list[str]) -> None:
+    import numpy as np
+
+    from .discover import _clustering_stack, _one_layout
+
+    folder, seeds = Path(argv[0]), [int(s) for s in argv[1:]]
+    _clustering_stack()
+    unit, idx, dist = (np.load(folder / f"{name}.npy", mmap_mode="c") for name in _ARRAYS)
+    components, min_size, min_samples = json.loads((folder / "settings.json").read_text(encoding="utf-8"))
+    for seed in seeds:
+        labels = _one_layout(np.asarray(unit), (np.asarray(idx), np.asarray(dist)), components, seed, min_size,
+                             min_samples)
+        np.save(folder / f"labels-{seed}.npy", labels)
+        print(seed, flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
