@@ -222,3 +222,27 @@ def test_placing_treats_members_and_the_rest_by_the_same_two_tests():
     placed = _place(labels, sims, threshold=0.25)
     assert placed.tolist() == [0] * 7 + [-1] + [0, -1, 1]
     assert _place(labels, np.zeros((11, 0)), 0.25).tolist() == [-1] * 11
+
+
+def test_worker_count_follows_the_setting_and_rejects_nonsense(monkeypatch):
+    from workbench.discover import PARALLEL_FROM, _workers
+    from workbench.errors import WorkbenchError
+
+    monkeypatch.delenv("WORKBENCH_LAYOUT_WORKERS", raising=False)
+    assert _workers(PARALLEL_FROM - 1, 10, None) == 1 and _workers(PARALLEL_FROM, 10, 4) == 4
+    assert _workers(PARALLEL_FROM, 3, 8) == 3, "never more workers than layouts"
+    monkeypatch.setenv("WORKBENCH_LAYOUT_WORKERS", "1")
+    assert _workers(10 * PARALLEL_FROM, 10, None) == 1
+    monkeypatch.setenv("WORKBENCH_LAYOUT_WORKERS", "two")
+    with pytest.raises(WorkbenchError, match="WORKBENCH_LAYOUT_WORKERS must be a whole number"):
+        _workers(10 * PARALLEL_FROM, 10, None)
+
+
+def test_a_failing_worker_is_reported_with_what_to_do(small, monkeypatch):
+    import workbench.layout_worker as layout_worker
+    from workbench.errors import WorkbenchError
+
+    docs, vectors, _encoder = small
+    monkeypatch.setattr(layout_worker.sys, "executable", "/bin/false")
+    with pytest.raises(WorkbenchError, match="WORKBENCH_LAYOUT_WORKERS=1 to draw them in this process"):
+        discover(docs, vectors, DiscoveryParams(min_size=5, runs=2), workers=2)

@@ -300,7 +300,17 @@ def _layouts(unit: np.ndarray, knn: tuple[np.ndarray, np.ndarray], seeds: list[i
 
 
 def _workers(n: int, runs: int, requested: int | None) -> int:
-    """How many processes draw the layouts: one per core (at most one per layout) from PARALLEL_FROM segments."""
+    """How many processes draw the layouts: one per core (at most one per layout) from PARALLEL_FROM segments.
+
+    ``requested``, or the WORKBENCH_LAYOUT_WORKERS setting, overrides the core count (1: none).
+    """
+    from .layout_worker import WORKERS_ENV
+
+    setting = os.environ.get(WORKERS_ENV, "").strip()
+    if requested is None and setting:
+        if not setting.isdigit() or int(setting) < 1:
+            raise WorkbenchError(f"{WORKERS_ENV} must be a whole number of at least 1 (got {setting!r})")
+        requested = int(setting)
     if requested is not None:
         return max(1, min(requested, runs))
     if n < PARALLEL_FROM:
@@ -545,11 +555,14 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
     knn = _neighbours(unit, max(2, min(params.n_neighbors, n - 1)))
     timings["neighbours"] = time.perf_counter() - start
 
+    def drawn(finished: int) -> None:
+        if progress:
+            progress(1 + finished, steps, f"layout {finished} of {len(seeds)} drawn")
+
     processes = _workers(n, len(seeds), workers)
     start = stage(f"drawing {len(seeds)} layouts (UMAP, then HDBSCAN; {processes} at a time)", 1)
     runs = _layouts(unit, knn, seeds, params.n_components, min_size, params.cluster_min_samples(min_size), processes,
-                    lambda finished: progress(1 + finished, steps, f"layout {finished} of {len(seeds)} drawn")
-                    if progress else None)
+                    drawn)
     timings["layouts"] = time.perf_counter() - start
 
     start = stage("keeping what most layouts agree on", len(seeds) + 1)

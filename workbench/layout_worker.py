@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 _ARRAYS = ("unit", "idx", "dist")
+WORKERS_ENV = "WORKBENCH_LAYOUT_WORKERS"  # how many processes draw layouts (default: one per core)
 
 
 def draw_apart(unit: np.ndarray, knn: tuple[np.ndarray, np.ndarray], seeds: list[int],
@@ -43,40 +44,49 @@ def draw_apart(unit: np.ndarray, knn: tuple[np.ndarray, np.ndarray], seeds: list
                                               *filter(None, [os.environ.get("PYTHONPATH")])])}
         shares = [seeds[w::workers] for w in range(workers) if seeds[w::workers]]
         finished: Queue[int | None] = Queue()
-        procs = []
-        for w, share in enumerate(shares):
-            log = (folder / f"worker-{w}.log").open("wb")
-            proc = subprocess.Popen([sys.executable, "-m", "workbench.layout_worker", str(folder), *map(str, share)],
-                                    stdout=subprocess.PIPE, stderr=log, env=env, text=True)
-            procs.append((proc, log))
-            threading.Thread(target=_relay, args=(proc, finished), daemon=True).start()
-        count, ended = 0, 0
-        while ended < len(procs):
-            item = finished.get()
-            if item is None:
-                ended += 1
-            else:
-                count += 1
-                done(count)
-        failed = []
-        for w, (proc, log) in enumerate(procs):
-            proc.wait()
-            log.close()
-            if proc.returncode != 0:
-                tail = (folder / f"worker-{w}.log").read_text(encoding="utf-8", errors="replace")[-2000:]
-                failed.append(f"worker {w} (exit {proc.returncode}): {tail.strip()}")
+        procs: list[tuple[subprocess.Popen, object]] = []
+        try:
+            for w, share in enumerate(shares):
+                log = (folder / f"worker-{w}.log").open("wb")
+                proc = subprocess.Popen([sys.executable, "-m", "workbench.layout_worker", str(folder),
+                                         *map(str, share)], stdout=subprocess.PIPE, stderr=log, env=env, text=True)
+                procs.append((proc, log))
+                threading.Thread(target=_relay, args=(proc, finished), daemon=True).start()
+            count, ended = 0, 0
+            while ended < len(procs):
+                item = finished.get()
+                if item is None:
+                    ended += 1
+                else:
+                    count += 1
+                    done(count)
+            for proc, _log in procs:
+                proc.wait()
+        finally:  # interrupted (or a progress callback failed): no worker outlives the run
+            for proc, log in procs:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+                log.close()  # type: ignore[attr-defined]
+        failed = [f"worker {w} (exit {proc.returncode}): "
+                  + (folder / f"worker-{w}.log").read_text(encoding="utf-8", errors="replace")[-2000:].strip()
+                  for w, (proc, _log) in enumerate(procs) if proc.returncode != 0]
         if failed:
-            raise WorkbenchError("drawing the layouts failed in a worker process; run with --runs on fewer "
-                                 "segments or report this with the message below:\n" + "\n".join(failed))
+            raise WorkbenchError(f"drawing the layouts in {WORKERS_ENV}={workers} worker processes failed; nothing "
+                                 f"was saved. Set {WORKERS_ENV}=1 to draw them in this process instead. What the "
+                                 "workers reported:\n" + "\n".join(failed))
         return [np.load(folder / f"labels-{seed}.npy") for seed in seeds]
 
 
 def _relay(proc: subprocess.Popen, finished: Queue) -> None:
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if line.strip():
-            finished.put(int(line))
-    finished.put(None)
+    """Pass each finished seed (a line of digits) on; other output (a library's chatter) is ignored."""
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if line.strip().isdigit():
+                finished.put(int(line))
+    finally:
+        finished.put(None)
 
 
 def main(argv: list[str]) -> None:
