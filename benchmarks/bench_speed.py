@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, load_answer_key, load_shared, peak_rss_mb, save
+from common import ROOT, PeakMemory, load_answer_key, load_shared, save
 
 SEED = 42
 
@@ -65,6 +65,7 @@ def varied_feedback(n: int, seed: int = SEED) -> list[str]:
 
 
 def child(kind: str, n: int, folder: Path) -> dict[str, float]:
+    memory = PeakMemory()
     if kind == "plain":
         texts = json.loads((folder / "texts.json").read_text(encoding="utf-8"))
         start = time.perf_counter()
@@ -76,7 +77,7 @@ def child(kind: str, n: int, folder: Path) -> dict[str, float]:
         model = SentenceTransformer(str(resolve_model_dir()), device="cpu", local_files_only=True)
         vectors = model.encode(texts, batch_size=32, show_progress_bar=False)
         topics = plain_bertopic(texts, vectors, seed=SEED)
-        return {"seconds": time.perf_counter() - start, "peak_mb": peak_rss_mb(),
+        return {"seconds": time.perf_counter() - start, "peak_mb": memory.stop_mb(),
                 "candidates": len(set(topics) - {-1})}
     from workbench.discover import DiscoveryParams
     from workbench.study import Study
@@ -89,7 +90,7 @@ def child(kind: str, n: int, folder: Path) -> dict[str, float]:
         study = Study.open(study_dir)
     start = time.perf_counter()
     run = study.discover(DiscoveryParams(seed=SEED), by="bench")
-    return {"seconds": time.perf_counter() - start, "peak_mb": peak_rss_mb(), "candidates": run.candidates,
+    return {"seconds": time.perf_counter() - start, "peak_mb": memory.stop_mb(), "candidates": run.candidates,
             "coverage": run.coverage, "timings": run.timings}
 
 

@@ -90,7 +90,61 @@ def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory (worker processes not included: see PeakMemory)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _tree_rss_bytes(root: int) -> int:
+    """Resident memory of ``root`` and all its descendants now, from /proc."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+                parents[int(entry)] = int(fields[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    total = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
+                total += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+class PeakMemory:
+    """Peak resident memory of this process *and its workers together*, in MB.
+
+    Discovery draws layouts in worker processes; ru_maxrss sees only this process (and for
+    children only the largest one), so a thread samples the whole process tree from /proc
+    every 0.2 s. The result is the larger of that sampled peak and this process's exact peak.
+    """
+
+    def __init__(self, every: float = 0.2) -> None:
+        import threading
+
+        self._every, self._peak, self._stop = every, 0, threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self._peak = max(self._peak, _tree_rss_bytes(os.getpid()))
+            self._stop.wait(self._every)
+
+    def stop_mb(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return max(self._peak / 2**20, peak_rss_mb())
 
 
 def save(name: str, data: dict[str, Any]) -> Path:
