@@ -246,3 +246,24 @@ def test_a_failing_worker_is_reported_with_what_to_do(small, monkeypatch):
     monkeypatch.setattr(layout_worker.sys, "executable", "/bin/false")
     with pytest.raises(WorkbenchError, match="WORKBENCH_LAYOUT_WORKERS=1 to draw them in this process"):
         discover(docs, vectors, DiscoveryParams(min_size=5, runs=2), workers=2)
+
+
+def test_each_layout_runs_in_one_thread_and_restores_the_thread_count(small, monkeypatch):
+    import numba
+    from threadpoolctl import threadpool_info
+
+    import workbench.discover as discover_module
+
+    seen: list[tuple[int, set[int]]] = []
+    real = discover_module._cluster
+
+    def spy(points, min_size, min_samples):
+        seen.append((numba.get_num_threads(), {p["num_threads"] for p in threadpool_info()}))
+        return real(points, min_size, min_samples)
+
+    monkeypatch.setattr(discover_module, "_cluster", spy)
+    before = numba.get_num_threads()
+    docs, vectors, _encoder = small
+    discover(docs, vectors, DiscoveryParams(min_size=5, runs=2), workers=1)
+    assert seen == [(1, {1})] * 2, "threads change UMAP's rounding, and with it the layout"
+    assert numba.get_num_threads() == before

@@ -264,9 +264,12 @@ def _one_layout(unit: np.ndarray, knn: tuple[np.ndarray, np.ndarray], components
     UMAP's layout is chaotic: a different rounding anywhere (BLAS or numba splitting a sum
     over another number of threads) gives another layout. One thread makes the result the
     same on every machine, and the same whether layouts are drawn here or in workers
-    (measured: without this, 10,000 segments gave other candidates in workers).
+    (seen in a session experiment, not scripted: without this, 10,000 NHS answers gave
+    other candidates in workers than in this process).
     """
+    import hdbscan  # noqa: F401  (loaded first: threadpool_limits limits only the thread pools already loaded)
     import numba
+    import umap  # noqa: F401
     from threadpoolctl import threadpool_limits
 
     threads = numba.get_num_threads()
