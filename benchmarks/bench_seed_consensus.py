@@ -1,14 +1,15 @@
-"""How many seeded layouts discovery needs, and how smooth HDBSCAN should be: agreement between seeds.
+"""How many seeded layouts discovery needs: agreement between seeds.
 
-Discovery keeps the themes most of its seeded UMAP layouts find (``--runs``, 10 by default),
-each clustered by HDBSCAN with ``min_samples`` the square root of the minimum size. For 1
-(a single layout, HDBSCAN's clusters as they are: what discovery did before the consensus),
-5 and 10 layouts, and for 10 layouts with the former fixed ``min_samples`` of 2, this
-measures, on the sample corpus and on the NHS feedback set when ../shared/data has it: the
+Discovery keeps the themes most of its seeded UMAP layouts find (``--runs``; by default
+``auto_runs``: 30 for a small study, falling with the square root of its size to 6), each
+clustered by HDBSCAN with ``min_samples`` the square root of the minimum size. For 1 (a
+single layout, HDBSCAN's clusters as they are: what discovery did before the consensus),
+10 layouts (the former default) and the default count, this measures, on the sample corpus
+and on the NHS feedback set when ../shared/data has it: the
 ARI between runs with seeds 42, 7 and 1 (their layouts share no seed), NMI and ARI against
 the human labels, the number of candidates and the seconds per run (embeddings given;
 neighbours, layouts, clustering and consensus only; layouts in one process per core from
-5,000 segments).
+1,000 segments).
 
     cd benchmarks && ../.venv/bin/python bench_seed_consensus.py [answer_key nhs_feedback_subcategory]
 """
@@ -24,7 +25,7 @@ from common import labelled_sets, save
 SEEDS = (42, 7, 1)
 
 
-CONFIGS = {"1": {"runs": 1}, "5": {"runs": 5}, "10": {"runs": 10}, "10, min_samples 2": {"runs": 10, "min_samples": 2}}
+CONFIGS = {"1": {"runs": 1}, "10": {"runs": 10}, "default": {"runs": None}}
 
 
 def single_layout(docs, vectors, seed: int) -> list[int]:
@@ -68,6 +69,7 @@ def main(names: list[str]) -> None:
                     parts.append([found.assignment[i][0] for i in ids])
                 seconds.append(time.perf_counter() - start)
             rows[config] = {
+                "layouts": settings["runs"] or DiscoveryParams().layout_count(len(ids)),
                 "ari_between_seeds": [round(float(ari(a, b)), 3) for a, b in combinations(parts, 2)],
                 "nmi": [round(float(nmi(labels, p)), 3) for p in parts],
                 "ari_labels": [round(float(ari(labels, p)), 3) for p in parts],

@@ -53,7 +53,8 @@ def test_the_run_is_recorded(discovered_sample):
     assert run.seed == 42 and len(run.input_sha256) == 64 and run.backend == "onnx-int8"
     assert {"bertopic", "umap-learn", "hdbscan", "onnxruntime"} <= set(run.versions)
     assert {"embedding", "neighbours", "layouts", "consensus", "keywords", "assign"} <= set(run.timings)
-    assert run.params["runs"] == 10 and run.params["min_samples"] == 4  # 1,024 segments: min size 16, root 4
+    # 1,024 segments: 30 layouts (auto_runs), min size 16, HDBSCAN's min_samples its root 4
+    assert run.params["runs"] == 30 and run.params["min_samples"] == 4
     assert run.merge_suggestions and all(-1 <= s <= 1 for _, _, s in run.merge_suggestions)
     sims = [s for _, _, s in run.merge_suggestions]
     assert sims == sorted(sims, reverse=True)
@@ -167,8 +168,18 @@ def test_runs_are_checked_and_their_seeds_do_not_overlap():
 
     with pytest.raises(WorkbenchError, match="runs must be at least 2"):
         DiscoveryParams(runs=1)
-    assert DiscoveryParams(seed=42).run_seeds() == DiscoveryParams(seed=42).run_seeds()
-    assert not set(DiscoveryParams(seed=42).run_seeds()) & set(DiscoveryParams(seed=43).run_seeds())
+    assert DiscoveryParams(seed=42).run_seeds(1000) == DiscoveryParams(seed=42).run_seeds(1000)
+    assert not set(DiscoveryParams(seed=42).run_seeds(1000)) & set(DiscoveryParams(seed=43).run_seeds(1000))
+    assert DiscoveryParams(seed=42, runs=4).run_seeds(1000) == DiscoveryParams(seed=42).run_seeds(1000)[:4], \
+        "more layouts add to fewer"
+
+
+def test_layout_count_falls_with_the_study_size_unless_given():
+    from workbench.discover import auto_runs
+
+    counts = [auto_runs(n) for n in (50, 1024, 2000, 5000, 10_000, 20_000, 55_000, 100_000, 10**7)]
+    assert counts == [30, 30, 30, 20, 14, 10, 6, 6, 6]
+    assert DiscoveryParams().layout_count(1024) == 30 and DiscoveryParams(runs=4).layout_count(1024) == 4
 
 
 def test_min_samples_is_the_root_of_the_minimum_size_unless_given():

@@ -32,8 +32,8 @@ from .errors import WorkbenchError
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["FILLERS", "Candidate", "Discovery", "DiscoveryParams", "Doc", "ProposedPart", "auto_min_size", "discover",
-           "project_2d", "propose_split"]
+__all__ = ["FILLERS", "Candidate", "Discovery", "DiscoveryParams", "Doc", "ProposedPart", "auto_min_size", "auto_runs",
+           "discover", "project_2d", "propose_split"]
 
 Progress = Callable[[int, int, str], None]
 WordEmbedder = Callable[[Sequence[str]], "np.ndarray"]
@@ -59,6 +59,22 @@ def auto_min_size(n: int) -> int:
     return max(5, round(math.sqrt(max(n, 1)) / 2))
 
 
+def auto_runs(n: int) -> int:
+    """How many seeded layouts vote for ``n`` segments: 30 for small studies, falling to 6 for very large ones.
+
+    The vote's noise is largest where layouts are cheapest. A small study has few segments
+    per theme, so each layout's clusters move a lot with the seed (one layout alone: ARI
+    0.68-0.84 between seeds on the 1,024-segment sample corpus, 0.83-0.88 on 10,334 NHS
+    answers: benchmarks/bench_seed_consensus.py), and a layout takes about a second. So the
+    count falls with the square root of the corpus: 30 up to about 2,000 segments, 20 at
+    5,000, 14 at 10,000, 10 at 20,000 and 6 (the floor) from 55,000, where a layout costs
+    a minute or more and its clusters hold thousands of segments each. Measured by number of
+    layouts in benchmarks/bench_seed_consensus.py; time at 2,000-100,000 segments in
+    benchmarks/bench_speed.py.
+    """
+    return max(6, min(30, round(math.sqrt(2_000_000 / max(n, 1)))))
+
+
 @dataclass(frozen=True)
 class DiscoveryParams:
     seed: int = 42
@@ -67,12 +83,12 @@ class DiscoveryParams:
     min_similarity: float = 0.25  # under this, and far out among its candidate's members: unassigned
     n_neighbors: int = 15
     n_components: int = 5
-    runs: int = 10  # seeded UMAP layouts that vote on the candidates (at least 2)
+    runs: int | None = None  # seeded UMAP layouts that vote (at least 2); None: auto_runs(number of segments)
     same_theme: float = 0.1  # cosine distance under which two runs' clusters are one theme
     min_samples: int | None = None  # HDBSCAN's smoothing; None: the square root of the minimum size
 
     def __post_init__(self) -> None:
-        if self.runs < 2:
+        if self.runs is not None and self.runs < 2:
             raise WorkbenchError(f"runs must be at least 2 (got {self.runs}): candidates are what a majority of "
                                  "seeded layouts agree on, and stability is measured across them")
         if self.min_samples is not None and self.min_samples < 1:
@@ -87,11 +103,17 @@ class DiscoveryParams:
         """HDBSCAN's ``min_samples`` for a minimum candidate size (see ``_cluster`` for why the root)."""
         return self.min_samples or max(2, round(math.sqrt(min_size)))
 
-    def run_seeds(self) -> list[int]:
-        """The layouts' seeds, drawn from ``seed``: runs with nearby seeds share no layout."""
+    def layout_count(self, n: int) -> int:
+        return self.runs or auto_runs(n)
+
+    def run_seeds(self, n: int) -> list[int]:
+        """The seeds of the layouts for ``n`` segments, drawn from ``seed``: runs with nearby seeds share no layout.
+
+        The first seeds are the same whatever the count, so more layouts add to fewer.
+        """
         import numpy as np
 
-        return [int(s) for s in np.random.SeedSequence(self.seed).generate_state(self.runs)]
+        return [int(s) for s in np.random.SeedSequence(self.seed).generate_state(self.layout_count(n))]
 
 
 @dataclass(frozen=True)
@@ -253,8 +275,10 @@ def _cluster(points: np.ndarray, min_size: int, min_samples: int) -> np.ndarray:
 
 
 # Below this many segments the layouts run in this process: starting a worker (a fresh
-# interpreter importing UMAP and HDBSCAN) costs more than a small layout.
-PARALLEL_FROM = 5000
+# interpreter importing UMAP and HDBSCAN, a few seconds) costs more than a few small layouts.
+# From here a study gets 30 layouts of about a second each (auto_runs), which two workers
+# halve.
+PARALLEL_FROM = 1000
 
 
 def _one_layout(unit: np.ndarray, knn: tuple[np.ndarray, np.ndarray], components: int, seed: int, min_size: int,
@@ -544,7 +568,7 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
         assignment = {d.id: (-1, 0.0) for d in docs}
         return Discovery([], assignment, dict(assignment), [], [], timings, min_size)
 
-    seeds = params.run_seeds()
+    seeds = params.run_seeds(n)
     steps = len(seeds) + 4
 
     def stage(name: str, step: int) -> float:

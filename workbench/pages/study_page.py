@@ -68,15 +68,16 @@ with st.form("discover"):
     a, b, c = st.columns(3)
     seed = a.number_input("Seed", 0, 2**31 - 1, 42, help="The same seed and segments give the same candidates.")
     min_size = b.number_input("Smallest candidate (0: grows with the study)", 0, 10_000, 0)
-    runs = c.number_input("Layouts that vote", 2, 50, 10, help="Candidates are the themes most of these seeded "
-                          "layouts find; more is steadier and slower.")
+    runs = c.number_input("Layouts that vote (0: chosen by study size)", 0, 50, 0,
+                          help="Candidates are the themes most of these seeded layouts find; more is steadier and "
+                          "slower. By default 30 for a small study, falling to 6 for a very large one.")
     a, b = st.columns(2)
     min_similarity = a.slider("Leave unassigned below this similarity", 0.0, 1.0, 0.25, 0.05,
                               help="...and far out among the nearest candidate's members: those go to triage.")
     interviewer = b.checkbox("Cluster interviewer turns too")
     if st.form_submit_button("Run discovery", disabled=not view.segments):
         params = DiscoveryParams(seed=int(seed), min_size=int(min_size) or None, include_interviewer=interviewer,
-                                 min_similarity=float(min_similarity), runs=int(runs))
+                                 min_similarity=float(min_similarity), runs=int(runs) or None)
         try:
             run = study.discover(params, by=common.researcher(), progress=common.progress_bar("Discovering"))
         except WorkbenchError as exc:
