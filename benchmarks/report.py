@@ -103,15 +103,18 @@ def seed_consensus(data: dict) -> list[str]:
         if not isinstance(v, dict):
             continue
         for runs, r in v["layouts"].items():
-            rows.append(f"| {name} | {runs} | {', '.join(map(str, r['ari_between_seeds']))} | "
+            count = r.get("layouts", runs)
+            label = f"{count} (default)" if runs == "default" else str(count)
+            rows.append(f"| {name} | {label} | {', '.join(map(str, r['ari_between_seeds']))} | "
                         f"{', '.join(map(str, r['nmi']))} | {', '.join(map(str, r['ari_labels']))} | "
                         f"{', '.join(map(str, r['candidates']))} | {r['seconds']} |")
     return ["## Agreement between seeds, by number of layouts", "",
             "Command: `cd benchmarks && ../.venv/bin/python bench_seed_consensus.py`; runs with seeds "
             f"{', '.join(map(str, data['seeds']))} (pairs 42-7, 42-1, 7-1). 1 layout is HDBSCAN's clusters on one "
-            "layout (discovery before the consensus); 10 is the default, with HDBSCAN's min_samples the square root "
-            "of the minimum size; \"10, min_samples 2\" is the former fixed setting. Seconds: one run, embeddings "
-            "given, layouts in one process per core from 5,000 segments.", "",
+            "layout (discovery before the consensus); 10 was the default until the count followed the study's size; "
+            "\"default\" is `auto_runs` (30 up to about 2,000 segments, falling with the square root of the size to "
+            "6). HDBSCAN's min_samples is the square root of the minimum size throughout. Seconds: one run, embeddings "
+            "given, layouts in one process per core from 1,000 segments.", "",
             "| set | layouts | ARI between seeds | NMI | ARI to labels | candidates | seconds |",
             "|---|---:|---|---|---|---|---:|", *rows, ""]
 
