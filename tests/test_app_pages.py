@@ -223,3 +223,19 @@ def test_logic_model_page_load_map_and_edit(small):
     at.text_input(key="remove-why").input("mapped by mistake")
     button(at, "Remove node").click().run()
     assert "unmap first" in at.error[0].value, "a node with evidence cannot be removed"
+
+
+def test_study_page_runs_discovery_with_the_layout_count_chosen_by_size(small):
+    at = ok(page("study_page", small, "ana"))
+    layouts = next(n for n in at.number_input if n.label.startswith("Layouts that vote"))
+    assert layouts.value == 0, "by default the study's size chooses the number of layouts"
+    button(at, "Run discovery").click().run()
+    ok(at)
+    study = Study.open(small)
+    run = study.latest_run()
+    assert run.id == 2 and run.by == "ana"
+    assert run.params["runs"] == DiscoveryParams().layout_count(run.segments) == 30
+    next(n for n in at.number_input if n.label.startswith("Layouts that vote")).set_value(3)
+    button(at, "Run discovery").click().run()
+    ok(at)
+    assert Study.open(small).latest_run().params["runs"] == 3

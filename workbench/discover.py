@@ -64,8 +64,9 @@ def auto_runs(n: int) -> int:
 
     The vote's noise is largest where layouts are cheapest. A small study has few segments
     per theme, so each layout's clusters move a lot with the seed (one layout alone: ARI
-    0.68-0.84 between seeds on the 1,024-segment sample corpus, 0.83-0.88 on 10,334 NHS
-    answers: benchmarks/bench_seed_consensus.py), and a layout takes about a second. So the
+    0.62-0.71 between seeds on the 1,024-segment sample corpus, 0.83-0.86 on 10,334 NHS
+    answers; ten layouts 0.90-0.92 and 0.92-0.94, thirty and fourteen 0.92-0.95 and
+    0.91-0.94: benchmarks/bench_seed_consensus.py), and a layout takes about a second. So the
     count falls with the square root of the corpus: 30 up to about 2,000 segments, 20 at
     5,000, 14 at 10,000, 10 at 20,000 and 6 (the floor) from 55,000, where a layout costs
     a minute or more and its clusters hold thousands of segments each. Measured by number of
