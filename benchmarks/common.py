@@ -147,7 +147,31 @@ class PeakMemory:
         return max(self._peak / 2**20, peak_rss_mb())
 
 
+def machine() -> dict[str, Any]:
+    """The processor a result was measured on: speed, and int8's above all, depends on it.
+
+    Embedding with int8 weights is about twice as fast as fp32 on a processor with VNNI
+    instructions and only a little faster on one without (benchmarks/RESULTS.md), and the
+    vectors' last digits differ between the two kernels.
+    """
+    flags: set[str] = set()
+    model = "unknown"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                key, _, value = line.partition(":")
+                if key.strip() == "model name" and model == "unknown":
+                    model = value.strip()
+                elif key.strip() == "flags" and not flags:
+                    flags = set(value.split())
+    except OSError:
+        pass
+    return {"cpu": model, "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+            "avx512": "avx512f" in flags, "vnni": bool({"avx512_vnni", "avx_vnni"} & flags)}
+
+
 def save(name: str, data: dict[str, Any]) -> Path:
+    data = {**data, "machine": machine()}
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(data, indent=1), encoding="utf-8")

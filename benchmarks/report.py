@@ -24,7 +24,8 @@ def quality(data: dict) -> list[str]:
         "(sets from `../shared/data/` are skipped when absent).",
         "Same embeddings (ONNX int8) for both; plain BERTopic is its quick start with a UMAP of the same seed (42).",
         "NMI and ARI over all rows, unassigned (-1) counted as one cluster; k = candidates; stability = mean",
-        "best-match Jaccard with the clusters of each of a run's 10 seeded layouts; seeds = ARI between the",
+        "best-match Jaccard with the clusters of each of a run's seeded layouts (30 on the sample corpus, 14 on",
+        "NHS feedback, 10 on StackOverflow: the count follows the set's size); seeds = ARI between the",
         "workbench's runs with seeds 42 and 7 (whose layouts share no seed).", "",
         "| set | rows | labels | plain NMI | plain ARI | plain coverage | plain k "
         "| workbench NMI | workbench ARI | workbench coverage | workbench k | stability | seeds ARI |",
@@ -147,9 +148,19 @@ def app(data: dict) -> list[str]:
             f"of {data['segments']:,}.", ""]
 
 
+def where(machine: dict | None) -> str:
+    """The processor a section was measured on (speed, int8's above all, depends on it)."""
+    if not machine:
+        return "Machine: not recorded (an earlier session's; its processor had AVX-512 VNNI, see the notes below)."
+    isa = "AVX-512 with VNNI" if machine["vnni"] and machine["avx512"] else (
+        "VNNI" if machine["vnni"] else "AVX-512, no VNNI" if machine["avx512"] else "no AVX-512, no VNNI")
+    return f"Machine: {machine['cpu']}, {machine['cores']} cores, {isa}."
+
+
 def main() -> None:
     out = ["# Benchmark results", "",
-           f"Measured on this project's 2-core machines ({platform.machine()}, no GPU), uncontended.",
+           f"Measured on this project's 2-core machines ({platform.machine()}, no GPU), uncontended unless a "
+           "note says otherwise. The machines differ in processor between sessions: each section names its own.",
            "Regenerate this file with `.venv/bin/python benchmarks/report.py` after running the benchmarks.", ""]
     for name, render in (("quality", quality), ("embedding", embedding), ("speed", speed),
                          ("speed_feedback", speed), ("startup", startup),
@@ -157,7 +168,9 @@ def main() -> None:
                          ("app", app)):
         data = load(name)
         if data:
-            out += render(data)
+            lines = render({k: v for k, v in data.items() if k != "machine"})
+            lines[2:2] = [where(data.get("machine")), ""]
+            out += lines
     notes = HERE / "NOTES.md"
     if notes.is_file():
         out += [notes.read_text(encoding="utf-8").strip(), ""]
