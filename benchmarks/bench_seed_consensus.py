@@ -1,17 +1,17 @@
 """How many seeded layouts discovery needs: agreement between seeds.
 
 Discovery keeps the themes most of its seeded UMAP layouts find (``--runs``; by default
-``auto_runs``: 30 for a small study, falling with the square root of its size to 6), each
+``auto_runs``: an odd count, 31 for a small study, falling with the square root of its size to 5), each
 clustered by HDBSCAN with ``min_samples`` the square root of the minimum size. For 1 (a
 single layout, HDBSCAN's clusters as they are: what discovery did before the consensus),
 10 layouts (the former default) and the default count, this measures, on the sample corpus
-and on the NHS feedback set when ../shared/data has it: the
+and on the NHS feedback and StackOverflow sets when ../shared/data has them: the
 ARI between runs with seeds 42, 7 and 1 (their layouts share no seed), NMI and ARI against
 the human labels, the number of candidates and the seconds per run (embeddings given;
 neighbours, layouts, clustering and consensus only; layouts in one process per core from
 1,000 segments).
 
-    cd benchmarks && ../.venv/bin/python bench_seed_consensus.py [answer_key nhs_feedback_subcategory]
+    cd benchmarks && ../.venv/bin/python bench_seed_consensus.py [answer_key nhs_feedback_subcategory stc_stackoverflow]
 """
 
 from __future__ import annotations
@@ -82,4 +82,4 @@ def main(names: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or ["answer_key", "nhs_feedback_subcategory"])
+    main(sys.argv[1:] or ["answer_key", "nhs_feedback_subcategory", "stc_stackoverflow"])

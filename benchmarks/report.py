@@ -24,8 +24,8 @@ def quality(data: dict) -> list[str]:
         "(sets from `../shared/data/` are skipped when absent).",
         "Same embeddings (ONNX int8) for both; plain BERTopic is its quick start with a UMAP of the same seed (42).",
         "NMI and ARI over all rows, unassigned (-1) counted as one cluster; k = candidates; stability = mean",
-        "best-match Jaccard with the clusters of each of a run's seeded layouts (30 on the sample corpus, 14 on",
-        "NHS feedback, 10 on StackOverflow: the count follows the set's size); seeds = ARI between the",
+        "best-match Jaccard with the clusters of each of a run's seeded layouts (31 on the sample corpus, 13 on",
+        "NHS feedback, 11 on StackOverflow: the count follows the set's size); seeds = ARI between the",
         "workbench's runs with seeds 42 and 7 (whose layouts share no seed).", "",
         "| set | rows | labels | plain NMI | plain ARI | plain coverage | plain k "
         "| workbench NMI | workbench ARI | workbench coverage | workbench k | stability | seeds ARI |",
@@ -113,8 +113,8 @@ def seed_consensus(data: dict) -> list[str]:
             "Command: `cd benchmarks && ../.venv/bin/python bench_seed_consensus.py`; runs with seeds "
             f"{', '.join(map(str, data['seeds']))} (pairs 42-7, 42-1, 7-1). 1 layout is HDBSCAN's clusters on one "
             "layout (discovery before the consensus); 10 was the default until the count followed the study's size; "
-            "\"default\" is `auto_runs` (30 up to about 2,000 segments, falling with the square root of the size to "
-            "6). HDBSCAN's min_samples is the square root of the minimum size throughout. Seconds: one run, embeddings "
+            "\"default\" is `auto_runs` (an odd count: 31 up to about 2,000 segments, falling with the square root of "
+            "the size to 5). HDBSCAN's min_samples is the square root of the minimum size throughout. Seconds: one run, embeddings "
             "given, layouts in one process per core from 1,000 segments.", "",
             "| set | layouts | ARI between seeds | NMI | ARI to labels | candidates | seconds |",
             "|---|---:|---|---|---|---|---:|", *rows, ""]

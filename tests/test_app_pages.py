@@ -234,7 +234,7 @@ def test_study_page_runs_discovery_with_the_layout_count_chosen_by_size(small):
     study = Study.open(small)
     run = study.latest_run()
     assert run.id == 2 and run.by == "ana"
-    assert run.params["runs"] == DiscoveryParams().layout_count(run.segments) == 30
+    assert run.params["runs"] == DiscoveryParams().layout_count(run.segments) == 31
     next(n for n in at.number_input if n.label.startswith("Layouts that vote")).set_value(3)
     button(at, "Run discovery").click().run()
     ok(at)

@@ -53,8 +53,8 @@ def test_the_run_is_recorded(discovered_sample):
     assert run.seed == 42 and len(run.input_sha256) == 64 and run.backend == "onnx-int8"
     assert {"bertopic", "umap-learn", "hdbscan", "onnxruntime"} <= set(run.versions)
     assert {"embedding", "neighbours", "layouts", "consensus", "keywords", "assign"} <= set(run.timings)
-    # 1,024 segments: 30 layouts (auto_runs), min size 16, HDBSCAN's min_samples its root 4
-    assert run.params["runs"] == 30 and run.params["min_samples"] == 4
+    # 1,024 segments: 31 layouts (auto_runs), min size 16, HDBSCAN's min_samples its root 4
+    assert run.params["runs"] == 31 and run.params["min_samples"] == 4
     assert run.merge_suggestions and all(-1 <= s <= 1 for _, _, s in run.merge_suggestions)
     sims = [s for _, _, s in run.merge_suggestions]
     assert sims == sorted(sims, reverse=True)
@@ -163,6 +163,24 @@ def test_consensus_keeps_the_themes_most_layouts_find():
     assert len(set(only_two.tolist()) - {-1}) == 4, "with no majority anywhere, the best-supported themes stay"
 
 
+def test_an_odd_number_of_layouts_settles_lumping_against_splitting():
+    """Layouts that lump two themes and layouts that split them: the majority decides, both ways."""
+    from workbench.discover import _consensus
+
+    rng = np.random.default_rng(1)
+    unit = np.repeat(np.eye(3, 32, dtype=np.float32), 30, axis=0) + rng.normal(0, 0.05, (90, 32)).astype(np.float32)
+    unit /= np.linalg.norm(unit, axis=1, keepdims=True)
+    truth = np.repeat(np.arange(3), 30)
+    split, lumped = truth.copy(), np.where(truth == 2, 1, truth)  # lumped: themes 1 and 2 as one cluster
+    most_split, _ = _consensus(unit, [split, split, split, lumped, lumped], same_theme=0.1)
+    assert len(set(most_split.tolist())) == 3 and (most_split >= 0).all()
+    most_lumped, _ = _consensus(unit, [split, split, lumped, lumped, lumped], same_theme=0.1)
+    assert len(set(most_lumped.tolist())) == 2 and (most_lumped >= 0).all()
+    assert len(set(most_lumped[truth >= 1].tolist())) == 1
+    tied, _ = _consensus(unit, [split, split, lumped, lumped], same_theme=0.1)
+    assert (tied[truth >= 1] == -1).all(), "the reason for an odd count: a tie leaves neither with a majority"
+
+
 def test_runs_are_checked_and_their_seeds_do_not_overlap():
     from workbench.errors import WorkbenchError
 
@@ -177,9 +195,10 @@ def test_runs_are_checked_and_their_seeds_do_not_overlap():
 def test_layout_count_falls_with_the_study_size_unless_given():
     from workbench.discover import auto_runs
 
-    counts = [auto_runs(n) for n in (50, 1024, 2000, 5000, 10_000, 20_000, 55_000, 100_000, 10**7)]
-    assert counts == [30, 30, 30, 20, 14, 10, 6, 6, 6]
-    assert DiscoveryParams().layout_count(1024) == 30 and DiscoveryParams(runs=4).layout_count(1024) == 4
+    counts = [auto_runs(n) for n in (50, 1024, 2000, 5000, 10_000, 20_000, 50_000, 56_000, 100_000, 10**7)]
+    assert counts == [31, 31, 31, 21, 15, 11, 7, 5, 5, 5]
+    assert all(auto_runs(n) % 2 == 1 for n in range(1, 200_000, 997)), "an odd count: lumping and splitting never tie"
+    assert DiscoveryParams().layout_count(1024) == 31 and DiscoveryParams(runs=4).layout_count(1024) == 4
 
 
 def test_min_samples_is_the_root_of_the_minimum_size_unless_given():

@@ -60,20 +60,26 @@ def auto_min_size(n: int) -> int:
 
 
 def auto_runs(n: int) -> int:
-    """How many seeded layouts vote for ``n`` segments: 30 for small studies, falling to 6 for very large ones.
+    """How many seeded layouts vote for ``n`` segments: 31 for small studies, falling to 5 for very large ones.
 
-    The vote's noise is largest where layouts are cheapest. A small study has few segments
-    per theme, so each layout's clusters move a lot with the seed (one layout alone: ARI
-    0.62-0.71 between seeds on the 1,024-segment sample corpus, 0.83-0.86 on 10,334 NHS
-    answers; ten layouts 0.90-0.92 and 0.92-0.94, thirty and fourteen 0.92-0.95 and
-    0.91-0.94: benchmarks/bench_seed_consensus.py), and a layout takes about a second. So the
-    count falls with the square root of the corpus: 30 up to about 2,000 segments, 20 at
-    5,000, 14 at 10,000, 10 at 20,000 and 6 (the floor) from 55,000, where a layout costs
-    a minute or more and its clusters hold thousands of segments each. Measured by number of
-    layouts in benchmarks/bench_seed_consensus.py; time at 2,000-100,000 segments in
-    benchmarks/bench_speed.py.
+    Always an odd number. Where neighbouring themes are weakly separated, some layouts lump
+    them into one cluster and others split them in two; with an even count the two choices
+    can tie, and a tie left none of the three themes with a majority, so a whole region of
+    the corpus lost its candidates. On StackOverflow titles, ten layouts with seed 7 tied
+    five to five over the Scala and Haskell questions (ARI 0.835 to seed 42's run); nine or
+    eleven layouts cannot tie that way (0.93 and 0.97). Measured in
+    benchmarks/bench_seed_consensus.py.
+
+    The count falls with the square root of the corpus because the vote's noise is largest
+    where layouts are cheapest: a small study has few segments per theme, so each layout's
+    clusters move a lot with the seed (one layout alone: ARI 0.62-0.71 between seeds on the
+    1,024-segment sample corpus, 0.83-0.86 on 10,334 NHS answers), and a layout takes
+    about a second. So: 31 up to about 2,000 segments, 21 at 5,000, 15 at 10,000, 11 at
+    20,000, 7 at 50,000 and 5 (the floor) from about 56,000, where a layout costs a minute
+    or more and its clusters hold thousands of segments each.
     """
-    return max(6, min(30, round(math.sqrt(2_000_000 / max(n, 1)))))
+    root = math.sqrt(2_000_000 / max(n, 1))
+    return max(5, min(31, 2 * math.floor(root / 2) + 1))
 
 
 @dataclass(frozen=True)
@@ -84,7 +90,7 @@ class DiscoveryParams:
     min_similarity: float = 0.25  # under this, and far out among its candidate's members: unassigned
     n_neighbors: int = 15
     n_components: int = 5
-    runs: int | None = None  # seeded UMAP layouts that vote (at least 2); None: auto_runs(number of segments)
+    runs: int | None = None  # seeded UMAP layouts that vote (at least 2; odd avoids ties); None: auto_runs(n)
     same_theme: float = 0.1  # cosine distance under which two runs' clusters are one theme
     min_samples: int | None = None  # HDBSCAN's smoothing; None: the square root of the minimum size
 
@@ -277,7 +283,7 @@ def _cluster(points: np.ndarray, min_size: int, min_samples: int) -> np.ndarray:
 
 # Below this many segments the layouts run in this process: starting a worker (a fresh
 # interpreter importing UMAP and HDBSCAN, a few seconds) costs more than a few small layouts.
-# From here a study gets 30 layouts of about a second each (auto_runs), which two workers
+# From here a study gets 31 layouts of about a second each (auto_runs), which two workers
 # halve.
 PARALLEL_FROM = 1000
 
