@@ -114,8 +114,8 @@ def seed_consensus(data: dict) -> list[str]:
             f"{', '.join(map(str, data['seeds']))} (pairs 42-7, 42-1, 7-1). 1 layout is HDBSCAN's clusters on one "
             "layout (discovery before the consensus); 10 was the default until the count followed the study's size; "
             "\"default\" is `auto_runs` (an odd count: 31 up to about 2,000 segments, falling with the square root of "
-            "the size to 5). HDBSCAN's min_samples is the square root of the minimum size throughout. Seconds: one run, embeddings "
-            "given, layouts in one process per core from 1,000 segments.", "",
+            "the size to 5). HDBSCAN's min_samples is the square root of the minimum size throughout. "
+            "Seconds: one run, embeddings given, layouts in one process per core from 1,000 segments.", "",
             "| set | layouts | ARI between seeds | NMI | ARI to labels | candidates | seconds |",
             "|---|---:|---|---|---|---|---:|", *rows, ""]
 
