@@ -239,3 +239,7 @@ def test_study_page_runs_discovery_with_the_layout_count_chosen_by_size(small):
     button(at, "Run discovery").click().run()
     ok(at)
     assert Study.open(small).latest_run().params["runs"] == 3
+    next(n for n in at.number_input if n.label.startswith("Layouts that vote")).set_value(1)
+    button(at, "Run discovery").click().run()
+    assert not at.exception and "runs must be at least 2" in at.error[0].value
+    assert len(Study.open(small).runs()) == 3, "nothing recorded"

@@ -77,9 +77,9 @@ with st.form("discover"):
                               help="...and far out among the nearest candidate's members: those go to triage.")
     interviewer = b.checkbox("Cluster interviewer turns too")
     if st.form_submit_button("Run discovery", disabled=not view.segments):
-        params = DiscoveryParams(seed=int(seed), min_size=int(min_size) or None, include_interviewer=interviewer,
-                                 min_similarity=float(min_similarity), runs=int(runs) or None)
-        try:
+        try:  # one layout is refused with a message: there is no vote with one
+            params = DiscoveryParams(seed=int(seed), min_size=int(min_size) or None, include_interviewer=interviewer,
+                                     min_similarity=float(min_similarity), runs=int(runs) or None)
             run = study.discover(params, by=common.researcher(), progress=common.progress_bar("Discovering"))
         except WorkbenchError as exc:
             st.error(str(exc))
