@@ -75,6 +75,9 @@ def test_a_review_session_in_the_browser(chromium, tmp_path):
     with serve(study, tmp_path / "app.log") as (url, _), browser() as page:
         start(page, url, "Ana")
         page.locator("input[type=file]").first.set_input_files(str(transcript))
+        # The uploader lists the file once the server has it; clicking Import before then
+        # imports nothing (seen once in a full run: the message never came).
+        page.get_by_text("upload.txt").first.wait_for()
         page.get_by_role("button", name="Import").click()
         page.get_by_text("Imported 1 transcript(s)").wait_for()
 
