@@ -151,7 +151,7 @@ def machine() -> dict[str, Any]:
     """The processor a result was measured on: speed, and int8's above all, depends on it.
 
     Embedding with int8 weights is about twice as fast as fp32 on a processor with VNNI
-    instructions and only a little faster on one without (benchmarks/RESULTS.md), and the
+    instructions and about 1.6 times on one without (benchmarks/RESULTS.md), and the
     vectors' last digits differ between the two kernels.
     """
     flags: set[str] = set()

@@ -65,10 +65,10 @@ def auto_runs(n: int) -> int:
     Always an odd number. Where neighbouring themes are weakly separated, some layouts lump
     them into one cluster and others split them in two; with an even count the two choices
     can tie, and a tie left none of the three themes with a majority, so a whole region of
-    the corpus lost its candidates. On StackOverflow titles, ten layouts with seed 7 tied
-    five to five over the Scala and Haskell questions (ARI 0.835 to seed 42's run); nine or
-    eleven layouts cannot tie that way (0.93 and 0.97). Measured in
-    benchmarks/bench_seed_consensus.py.
+    the corpus lost its candidates. On StackOverflow titles, ten layouts with seed 7 gave
+    an ARI of 0.835 to seed 42's run and eleven 0.973 (benchmarks/bench_seed_consensus.py);
+    a session diagnosis, not scripted, found the ten tied five to five over the Scala and
+    Haskell questions.
 
     The count falls with the square root of the corpus because the vote's noise is largest
     where layouts are cheapest: a small study has few segments per theme, so each layout's
@@ -283,8 +283,8 @@ def _cluster(points: np.ndarray, min_size: int, min_samples: int) -> np.ndarray:
 
 # Below this many segments the layouts run in this process: starting a worker (a fresh
 # interpreter importing UMAP and HDBSCAN, a few seconds) costs more than a few small layouts.
-# From here a study gets 31 layouts of about a second each (auto_runs), which two workers
-# halve.
+# From here a study gets 31 layouts of about a second each (auto_runs), drawn side by side
+# by one worker per core.
 PARALLEL_FROM = 1000
 
 
