@@ -22,8 +22,8 @@ def main(names: list[str]) -> None:
     from workbench.discover import DiscoveryParams, Doc, discover
     from workbench.embed import Encoder, load_model
 
-    encoder = Encoder(load_model())
-    results = {}
+    encoder = Encoder(load_model())  # the default backend: what a researcher's run uses
+    results: dict[str, object] = {"backend": encoder.backend}
     cache: dict[str, object] = {}
     for name, data in labelled_sets(names):
         ids, texts, labels, people, sites = data

@@ -52,7 +52,7 @@ def main(names: list[str]) -> None:
     from workbench.embed import Encoder, load_model
 
     encoder = Encoder(load_model())
-    results: dict[str, object] = {"seeds": list(SEEDS)}
+    results: dict[str, object] = {"seeds": list(SEEDS), "backend": encoder.backend}
     for name, data in labelled_sets(names):
         ids, texts, labels, people, sites = data
         vectors = encoder.encode(texts)

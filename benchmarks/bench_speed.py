@@ -7,7 +7,8 @@ Each measurement runs in a fresh process, so imports, model loading and compilat
 
 - plain: sentence-transformers (torch) embeds, then BERTopic's quick start clusters (UMAP
   with the same seed as the workbench's);
-- cold: a fresh study with the texts imported, ``Study.discover`` (embedding included);
+- cold: a fresh study with the texts imported, ``Study.discover`` (embedding included, with
+  the default backend, which each row records);
 - warm: the same study again, ``Study.discover`` (embeddings cached).
 
     .venv/bin/python benchmarks/bench_speed.py 2000 20000
@@ -91,7 +92,7 @@ def child(kind: str, n: int, folder: Path) -> dict[str, float]:
     start = time.perf_counter()
     run = study.discover(DiscoveryParams(seed=SEED), by="bench")
     return {"seconds": time.perf_counter() - start, "peak_mb": memory.stop_mb(), "candidates": run.candidates,
-            "coverage": run.coverage, "timings": run.timings}
+            "coverage": run.coverage, "timings": run.timings, "backend": run.backend}
 
 
 def main(sizes: list[int], data: str) -> None:

@@ -17,12 +17,22 @@ def load(name: str) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
+BACKENDS = {"onnx": "ONNX full precision, the default", "onnx-int8": "ONNX int8",
+            "torch": "sentence-transformers' torch"}
+
+
+def backend_of(data: dict) -> str:
+    """The embedding backend a result used; results from before it was recorded used int8, then the default."""
+    return BACKENDS.get(data.get("backend", "onnx-int8"), data.get("backend", ""))
+
+
 def quality(data: dict) -> list[str]:
     lines = [
         "## Theme recovery (quality)", "",
         "Command: `.venv/bin/python benchmarks/bench_quality.py`",
         "(sets from `../shared/data/` are skipped when absent).",
-        "Same embeddings (ONNX int8) for both; plain BERTopic is its quick start with a UMAP of the same seed (42).",
+        f"Same embeddings ({backend_of(data)}) for both; plain BERTopic is its quick start with a UMAP of the "
+        "same seed (42).",
         "NMI and ARI over all rows, unassigned (-1) counted as one cluster; k = candidates; stability = mean",
         "best-match Jaccard with the clusters of each of a run's seeded layouts (31 on the sample corpus, 13 on",
         "NHS feedback, 11 on StackOverflow: the count follows the set's size); seeds = ARI between the",
@@ -32,6 +42,8 @@ def quality(data: dict) -> list[str]:
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, v in data.items():
+        if not isinstance(v, dict):
+            continue
         p, w = v["plain_bertopic"], v["workbench"]
         lines.append(f"| {name} | {v['rows']:,} | {v['labels']} | {p['nmi']} | {p['ari']} | {p['coverage']} | "
                      f"{p['candidates']} | {w['nmi']} | {w['ari']} | {w['coverage']} | {w['candidates']} | "
@@ -75,7 +87,8 @@ def speed(data: dict) -> list[str]:
         "## Speed and memory" + (" (short texts)" if feedback else " (interview-length segments)"), "",
         f"Command: `.venv/bin/python benchmarks/{what[1:]}.",
         "Each measurement in a fresh process. Plain: torch embedding plus BERTopic's quick start.",
-        "Cold: `Study.discover` on a fresh study (embedding included).",
+        "Cold: `Study.discover` on a fresh study (embedding included; embeddings: "
+        f"{backend_of(next(iter(data.values()))['cold'])}).",
         "Warm: the same again, embeddings cached. Ratios are to plain BERTopic's cold time; memory is peak RSS.", "",
         "| segments | plain s | plain MB | cold s | cold ratio | cold MB | warm s | warm ratio | warm MB | k |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -115,7 +128,8 @@ def seed_consensus(data: dict) -> list[str]:
             "layout (discovery before the consensus); 10 was the default until the count followed the study's size; "
             "\"default\" is `auto_runs` (an odd count: 31 up to about 2,000 segments, falling with the square root of "
             "the size to 5). HDBSCAN's min_samples is the square root of the minimum size throughout. "
-            "Seconds: one run, embeddings given, layouts in one process per core from 1,000 segments.", "",
+            "Seconds: one run, embeddings given, layouts in one process per core from 1,000 segments. "
+            f"Embeddings: {backend_of(data)}.", "",
             "| set | layouts | ARI between seeds | NMI | ARI to labels | candidates | seconds |",
             "|---|---:|---|---|---|---|---:|", *rows, ""]
 

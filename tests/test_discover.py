@@ -50,7 +50,7 @@ def test_candidates_carry_what_researchers_review(discovered_sample):
 def test_the_run_is_recorded(discovered_sample):
     run = discovered_sample.latest_run()
     assert run.model_name == "sentence-transformers/all-MiniLM-L6-v2" and len(run.model_sha256) == 64
-    assert run.seed == 42 and len(run.input_sha256) == 64 and run.backend == "onnx-int8"
+    assert run.seed == 42 and len(run.input_sha256) == 64 and run.backend == "onnx"
     assert {"bertopic", "umap-learn", "hdbscan", "onnxruntime"} <= set(run.versions)
     assert {"embedding", "neighbours", "layouts", "consensus", "keywords", "assign"} <= set(run.timings)
     # 1,024 segments: 31 layouts (auto_runs), min size 16, HDBSCAN's min_samples its root 4

@@ -93,7 +93,7 @@ def theme_suggestions(vectors: np.ndarray, segment_ids: Sequence[str], theme_vec
 
 
 def run_discovery(store: Store, by: str, params: DiscoveryParams, segments: list[SegmentRow],
-                  backend: str = "onnx-int8", progress: Progress | None = None,
+                  backend: str = "onnx", progress: Progress | None = None,
                   themes: Mapping[str, set[str]] | None = None,
                   described: Mapping[str, str] | None = None) -> tuple[int, Discovery]:
     """Embed, cluster and record one run in a single write; returns (run id, discovery).

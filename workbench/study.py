@@ -226,7 +226,7 @@ class Study:
 
     # --- discovery -------------------------------------------------------------------
     def discover(self, params: DiscoveryParams = DiscoveryParams(), by: str | None = None,
-                 backend: str = "onnx-int8", progress: Progress | None = None) -> RunRecord:
+                 backend: str = "onnx", progress: Progress | None = None) -> RunRecord:
         """Propose candidate themes among the segments no accepted theme holds, and record the run.
 
         Accepted themes are the researchers' and are never touched by a run: their segments
