@@ -134,6 +134,26 @@ def seed_consensus(data: dict) -> list[str]:
             "|---|---:|---|---|---|---|---:|", *rows, ""]
 
 
+def layout_scan(data: dict) -> list[str]:
+    rows = []
+    for name, v in data.items():
+        if not isinstance(v, dict):
+            continue
+        for count, r in v["scan"].items():
+            label = f"{count} (default)" if int(count) == v["default_layouts"] else count
+            rows.append(f"| {name} | {label} | {', '.join(map(str, r['ari_between_seeds']))} | "
+                        f"{min(r['ari_between_seeds'])} | {', '.join(map(str, r['nmi']))} |")
+    seconds = "; ".join(f"{name} {v['most']} layouts {v['seconds_for_most']} s" for name, v in data.items()
+                        if isinstance(v, dict))
+    return ["## Agreement between seeds, layout by layout", "",
+            "Command: `cd benchmarks && ../.venv/bin/python bench_layout_scan.py`: for seeds "
+            f"{', '.join(map(str, data['seeds']))}, one draw of N layouts each, then the candidates of every odd "
+            "prefix (a run's layout seeds are prefix-consistent, so the first k are what `--runs k` draws). "
+            f"Embeddings: {backend_of(data)}. Seconds to draw the N layouts of one seed: {seconds}.", "",
+            "| set | layouts | ARI between seeds (42-7, 42-1, 7-1) | worst | NMI |",
+            "|---|---:|---|---:|---|", *rows, ""]
+
+
 def replay(data: dict) -> list[str]:
     kinds = ", ".join(f"{k} {v}" for k, v in data["kinds"].items())
     rows = [("replay of the whole log (pure, one pass)", data["replay_seconds"]),
@@ -178,7 +198,7 @@ def main() -> None:
            "Regenerate this file with `.venv/bin/python benchmarks/report.py` after running the benchmarks.", ""]
     for name, render in (("quality", quality), ("embedding", embedding), ("speed", speed),
                          ("speed_feedback", speed), ("startup", startup),
-                         ("seed_consensus", seed_consensus), ("replay", replay),
+                         ("seed_consensus", seed_consensus), ("layout_scan", layout_scan), ("replay", replay),
                          ("app", app)):
         data = load(name)
         if data:
