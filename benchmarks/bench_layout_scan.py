@@ -25,15 +25,10 @@ DEFAULT = ["nhs_feedback_subcategory:31", "stc_stackoverflow:15"]
 
 def placed(unit, layouts, same_theme: float, min_similarity: float) -> list[int]:
     """The candidates of these layouts: discovery's consensus, then its placement of the rest."""
-    import numpy as np
-
-    from workbench.discover import _consensus, _place
+    from workbench.discover import _consensus, _placed
 
     labels, _ = _consensus(unit, layouts, same_theme)
-    k = int(labels.max()) + 1
-    centroids = np.stack([unit[labels == c].mean(axis=0) for c in range(k)])
-    centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
-    return _place(labels, unit @ centroids.T, min_similarity).tolist()
+    return _placed(unit, labels, min_similarity)[2].tolist()
 
 
 def main(specs: list[str]) -> None:

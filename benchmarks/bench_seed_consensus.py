@@ -32,16 +32,14 @@ def single_layout(docs, vectors, seed: int) -> list[int]:
     """One layout, HDBSCAN's clusters, every other segment placed as discovery places them."""
     import numpy as np
 
-    from workbench.discover import DiscoveryParams, _cluster, _layout, _neighbours, _place, _renumber
+    from workbench.discover import DiscoveryParams, _cluster, _layout, _neighbours, _placed, _renumber
 
     params = DiscoveryParams(seed=seed)
     unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
     min_size = params.min_cluster_size(len(docs))
     layout = _layout(unit, _neighbours(unit, params.n_neighbors), params.n_components, seed)
     labels = _renumber(_cluster(layout, min_size, params.cluster_min_samples(min_size)))
-    centroids = np.stack([unit[labels == c].mean(0) for c in range(int(labels.max()) + 1)])
-    sims = unit @ (centroids / np.linalg.norm(centroids, axis=1, keepdims=True)).T
-    return _place(labels, sims, params.min_similarity).tolist()
+    return _placed(unit, labels, params.min_similarity)[2].tolist()
 
 
 def main(names: list[str]) -> None:

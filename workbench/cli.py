@@ -19,6 +19,7 @@ from . import __version__
 from .cli_decide import decide_app, log_app, propose_split, suggestions, themes
 from .cli_model import model_app
 from .cli_support import ByOpt, FormatOpt, StudyOpt, emit, err, handled, open_study, progress
+from .embed import DEFAULT_BACKEND
 from .errors import WorkbenchError
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -181,7 +182,7 @@ def discover(
     include_interviewer: Annotated[bool, typer.Option("--include-interviewer", help="Cluster interviewer turns too.")] = False,
     min_similarity: Annotated[float, typer.Option(help="Segments less similar than this to their nearest candidate, and far out among its members, stay unassigned, for triage.")] = 0.25,
     runs: Annotated[int | None, typer.Option(min=2, max=50, help="Seeded layouts that vote on the candidates; more is steadier and slower; an odd number avoids ties (default: 31 for a small study, falling to 5 for a very large one).")] = None,
-    backend: Annotated[str, typer.Option(help="Embedding backend: onnx (full precision, the default), torch (the same vectors, slower) or onnx-int8 (about 1.4-2x faster; its candidates differ from full precision's).")] = "onnx",
+    backend: Annotated[str, typer.Option(help="Embedding backend: onnx (full precision, the default), torch (the same vectors, slower) or onnx-int8 (about 1.4-2x faster; its candidates differ from full precision's).")] = DEFAULT_BACKEND,
     by: ByOpt = None,
 ) -> None:
     """Propose candidate themes: embed the segments, cluster them, record the run."""

@@ -479,6 +479,24 @@ def _place(labels: np.ndarray, sims: np.ndarray, threshold: float) -> np.ndarray
     return np.where(kept, labels, placed)
 
 
+def _placed(unit: np.ndarray, labels: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every segment's candidate from the consensus labels: (centroids, similarities, placement).
+
+    The candidates' centroids are their members' mean direction; ``_place`` then keeps
+    members and places the rest. One function, so benchmarks that replay the consensus
+    place segments exactly as discovery does.
+    """
+    import numpy as np
+
+    k = int(labels.max()) + 1 if len(labels) and labels.max() >= 0 else 0
+    centroids = np.zeros((k, unit.shape[1]), dtype=np.float32)
+    for c in range(k):
+        mean = unit[labels == c].mean(axis=0)
+        centroids[c] = mean / max(float(np.linalg.norm(mean)), 1e-12)
+    sims = unit @ centroids.T if k else np.zeros((len(unit), 0), dtype=np.float32)
+    return centroids, sims, _place(labels, sims, threshold)
+
+
 def _representatives(members: list[tuple[str, float]], docs: dict[str, Doc], limit: int = 5) -> list[str]:
     """Up to ``limit`` quotes near the centre, each from a new participant and, if possible, a new site."""
     chosen: list[str] = []
@@ -610,13 +628,8 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
     timings["keywords"] = time.perf_counter() - start
 
     start = stage("assigning every segment", len(seeds) + 3)
-    centroids = np.zeros((k, embeddings.shape[1]), dtype=np.float32)
-    for c in range(k):
-        mean = unit[labels == c].mean(axis=0)
-        centroids[c] = mean / max(float(np.linalg.norm(mean)), 1e-12)
-    sims = unit @ centroids.T if k else np.zeros((n, 0), dtype=np.float32)
+    centroids, sims, placed = _placed(unit, labels, params.min_similarity)
     nearest_c = sims.argmax(axis=1) if k else np.full(n, -1)
-    placed = _place(labels, sims, params.min_similarity)
     assignment: dict[str, tuple[int, float]] = {}
     nearest: dict[str, tuple[int, float]] = {}
     for i, doc in enumerate(docs):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .discover import Discovery, DiscoveryParams, Doc, discover
-from .embed import Encoder, load_model
+from .embed import DEFAULT_BACKEND, Encoder, load_model
 from .errors import WorkbenchError
 from .overview import SegmentFilter, site_of
 from .runs import AssignmentRecord, CandidateRecord, RunRecord
@@ -93,7 +93,7 @@ def theme_suggestions(vectors: np.ndarray, segment_ids: Sequence[str], theme_vec
 
 
 def run_discovery(store: Store, by: str, params: DiscoveryParams, segments: list[SegmentRow],
-                  backend: str = "onnx", progress: Progress | None = None,
+                  backend: str = DEFAULT_BACKEND, progress: Progress | None = None,
                   themes: Mapping[str, set[str]] | None = None,
                   described: Mapping[str, str] | None = None) -> tuple[int, Discovery]:
     """Embed, cluster and record one run in a single write; returns (run id, discovery).

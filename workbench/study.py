@@ -16,6 +16,7 @@ from typing import Any
 
 from .decisions import Codebook, DecisionError, Draft, Event, Log, chain_problems, is_theme_id, seal
 from .discover import DiscoveryParams, ProposedPart
+from .embed import DEFAULT_BACKEND
 from .errors import ConflictError, StudyError
 from .ingest import IngestOptions, Progress, describe_difference, parse_files
 from .logic_model import Coverage, LogicModel, coverage, dump_yaml, load_yaml
@@ -226,7 +227,7 @@ class Study:
 
     # --- discovery -------------------------------------------------------------------
     def discover(self, params: DiscoveryParams = DiscoveryParams(), by: str | None = None,
-                 backend: str = "onnx", progress: Progress | None = None) -> RunRecord:
+                 backend: str = DEFAULT_BACKEND, progress: Progress | None = None) -> RunRecord:
         """Propose candidate themes among the segments no accepted theme holds, and record the run.
 
         Accepted themes are the researchers' and are never touched by a run: their segments
