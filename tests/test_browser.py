@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from workbench.discover import DiscoveryParams
@@ -74,12 +75,21 @@ def test_a_review_session_in_the_browser(chromium, tmp_path):
     transcript.write_text("Interviewer: How was it?\nP40: The police desk helped a lot.\n", encoding="utf-8")
     with serve(study, tmp_path / "app.log") as (url, _), browser() as page:
         start(page, url, "Ana")
-        page.locator("input[type=file]").first.set_input_files(str(transcript))
-        # The uploader lists the file once the server has it; clicking Import before then
-        # imports nothing (seen once in a full run: the message never came).
-        page.get_by_text("upload.txt").first.wait_for()
+        # By label, not "the first file input": while the page renders, the participants
+        # uploader's input is sometimes first in the document, and the transcript went there
+        # (1 run in 4 here; an Import then had no transcript). The uploader gives the form its
+        # value only once the upload has answered, so wait for that answer too.
+        uploader = page.get_by_test_id("stFileUploader").filter(has_text="Transcripts (.txt")
+        with page.expect_response(lambda r: "/_stcore/upload_file" in r.url and r.request.method == "PUT"):
+            uploader.locator("input[type=file]").set_input_files(str(transcript))
+        uploader.get_by_text("upload.txt").wait_for()
+        settle(page)
         page.get_by_role("button", name="Import").click()
-        page.get_by_text("Imported 1 transcript(s)").wait_for()
+        try:
+            page.get_by_text("Imported 1 transcript(s)").wait_for()
+        except PlaywrightTimeout:
+            alerts = page.get_by_test_id("stAlert").all_inner_texts()
+            pytest.fail(f"no import message; the page's messages were {alerts}")
 
         go(page, "Candidates")
         visible(page, "Theme name").fill("Slow referrals")
