@@ -45,6 +45,7 @@ def main(names: list[str]) -> None:
             "plain_bertopic": {**scores(labels, plain), "seconds": round(plain_time, 1)},
             "workbench": {**scores(labels, ours), "seconds": round(runs[42][1], 1),
                           "min_cluster_size": runs[42][2].min_cluster_size,
+                          "layouts": DiscoveryParams().layout_count(len(docs)),
                           "mean_stability": round(sum(c.stability for c in runs[42][2].candidates)
                                                   / max(1, len(runs[42][2].candidates)), 3)},
             "workbench_seed_7": scores(labels, runs[7][0]),

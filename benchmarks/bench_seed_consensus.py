@@ -1,7 +1,7 @@
 """How many seeded layouts discovery needs: agreement between seeds.
 
 Discovery keeps the themes most of its seeded UMAP layouts find (``--runs``; by default
-``auto_runs``: an odd count, 31 for a small study, falling with the square root of its size to 5), each
+``auto_runs``: an odd count, 31 up to 10,000 segments, then a fixed budget of layout work, at least 5), each
 clustered by HDBSCAN with ``min_samples`` the square root of the minimum size. For 1 (a
 single layout, HDBSCAN's clusters as they are: what discovery did before the consensus),
 10 layouts (the former default) and the default count, this measures, on the sample corpus

@@ -34,12 +34,12 @@ def quality(data: dict) -> list[str]:
         f"Same embeddings ({backend_of(data)}) for both; plain BERTopic is its quick start with a UMAP of the "
         "same seed (42).",
         "NMI and ARI over all rows, unassigned (-1) counted as one cluster; k = candidates; stability = mean",
-        "best-match Jaccard with the clusters of each of a run's seeded layouts (31 on the sample corpus, 13 on",
-        "NHS feedback, 11 on StackOverflow: the count follows the set's size); seeds = ARI between the",
+        "best-match Jaccard with the clusters of each of a run's seeded layouts (their number, which follows",
+        "the set's size, is the layouts column); seeds = ARI between the",
         "workbench's runs with seeds 42 and 7 (whose layouts share no seed).", "",
         "| set | rows | labels | plain NMI | plain ARI | plain coverage | plain k "
-        "| workbench NMI | workbench ARI | workbench coverage | workbench k | stability | seeds ARI |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| workbench NMI | workbench ARI | workbench coverage | workbench k | layouts | stability | seeds ARI |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, v in data.items():
         if not isinstance(v, dict):
@@ -47,7 +47,7 @@ def quality(data: dict) -> list[str]:
         p, w = v["plain_bertopic"], v["workbench"]
         lines.append(f"| {name} | {v['rows']:,} | {v['labels']} | {p['nmi']} | {p['ari']} | {p['coverage']} | "
                      f"{p['candidates']} | {w['nmi']} | {w['ari']} | {w['coverage']} | {w['candidates']} | "
-                     f"{w['mean_stability']} | {v['ari_between_seeds']} |")
+                     f"{w.get('layouts', '')} | {w['mean_stability']} | {v['ari_between_seeds']} |")
     return [*lines, ""]
 
 
@@ -126,8 +126,8 @@ def seed_consensus(data: dict) -> list[str]:
             "Command: `cd benchmarks && ../.venv/bin/python bench_seed_consensus.py`; runs with seeds "
             f"{', '.join(map(str, data['seeds']))} (pairs 42-7, 42-1, 7-1). 1 layout is HDBSCAN's clusters on one "
             "layout (discovery before the consensus); 10 was the default until the count followed the study's size; "
-            "\"default\" is `auto_runs` (an odd count: 31 up to about 2,000 segments, falling with the square root of "
-            "the size to 5). HDBSCAN's min_samples is the square root of the minimum size throughout. "
+            "\"default\" is `auto_runs` (an odd count: 31 up to 10,000 segments, then a fixed budget of layout work, "
+            "at least 5). HDBSCAN's min_samples is the square root of the minimum size throughout. "
             "Seconds: one run, embeddings given, layouts in one process per core from 1,000 segments. "
             f"Embeddings: {backend_of(data)}.", "",
             "| set | layouts | ARI between seeds | NMI | ARI to labels | candidates | seconds |",

@@ -195,8 +195,10 @@ def test_runs_are_checked_and_their_seeds_do_not_overlap():
 def test_layout_count_falls_with_the_study_size_unless_given():
     from workbench.discover import auto_runs
 
-    counts = [auto_runs(n) for n in (50, 1024, 2000, 5000, 10_000, 20_000, 50_000, 56_000, 100_000, 10**7)]
-    assert counts == [31, 31, 31, 21, 15, 11, 7, 5, 5, 5]
+    counts = [auto_runs(n) for n in (50, 1024, 5000, 10_000, 10_334, 15_000, 20_000, 50_000, 50_001, 100_000, 10**7)]
+    assert counts == [31, 31, 31, 31, 29, 21, 15, 7, 5, 5, 5]
+    spent = [auto_runs(n) * n for n in range(10_500, 50_000, 499)]
+    assert all(250_000 <= work <= 350_000 for work in spent), "a fixed budget of layout work from 10,000 segments"
     assert all(auto_runs(n) % 2 == 1 for n in range(1, 200_000, 997)), "an odd count: lumping and splitting never tie"
     assert DiscoveryParams().layout_count(1024) == 31 and DiscoveryParams(runs=4).layout_count(1024) == 4
 

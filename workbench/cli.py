@@ -181,7 +181,7 @@ def discover(
     min_size: Annotated[int | None, typer.Option(help="Smallest candidate, in segments (default: grows with the study).")] = None,
     include_interviewer: Annotated[bool, typer.Option("--include-interviewer", help="Cluster interviewer turns too.")] = False,
     min_similarity: Annotated[float, typer.Option(help="Segments less similar than this to their nearest candidate, and far out among its members, stay unassigned, for triage.")] = 0.25,
-    runs: Annotated[int | None, typer.Option(min=2, max=50, help="Seeded layouts that vote on the candidates; more is steadier and slower; an odd number avoids ties (default: 31 for a small study, falling to 5 for a very large one).")] = None,
+    runs: Annotated[int | None, typer.Option(min=2, max=50, help="Seeded layouts that vote on the candidates; more is steadier and slower; an odd number avoids ties (default: 31 up to 10,000 segments, fewer above as each layout costs more, 5 from 50,000).")] = None,
     backend: Annotated[str, typer.Option(help="Embedding backend: onnx (full precision, the default), torch (the same vectors, slower) or onnx-int8 (about 1.4-2x faster; its candidates differ from full precision's).")] = DEFAULT_BACKEND,
     by: ByOpt = None,
 ) -> None:

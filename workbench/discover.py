@@ -59,8 +59,12 @@ def auto_min_size(n: int) -> int:
     return max(5, round(math.sqrt(max(n, 1)) / 2))
 
 
+# Segment-layouts one run may spend on its vote: see auto_runs.
+LAYOUT_BUDGET = 300_000
+
+
 def auto_runs(n: int) -> int:
-    """How many seeded layouts vote for ``n`` segments: 31 for small studies, falling to 5 for very large ones.
+    """How many seeded layouts vote for ``n`` segments: 31 up to about 10,000, then a fixed budget, at least 5.
 
     Always an odd number. Where neighbouring themes are weakly separated, some layouts lump
     them into one cluster and others split them in two; with an even count the two choices
@@ -70,16 +74,20 @@ def auto_runs(n: int) -> int:
     a session diagnosis, not scripted, found the ten tied five to five over the Scala and
     Haskell questions.
 
-    The count falls with the square root of the corpus because the vote's noise is largest
-    where layouts are cheapest: a small study has few segments per theme, so each layout's
-    clusters move a lot with the seed (one layout alone: ARI 0.62-0.71 between seeds on the
-    1,024-segment sample corpus, 0.83-0.86 on 10,334 NHS answers), and a layout takes
-    about a second. So: 31 up to about 2,000 segments, 21 at 5,000, 15 at 10,000, 11 at
-    20,000, 7 at 50,000 and 5 (the floor) from about 56,000, where a layout costs a minute
-    or more and its clusters hold thousands of segments each.
+    A layout's cost grows in proportion to the number of segments, so the count is a fixed
+    budget of LAYOUT_BUDGET segment-layouts (about two minutes of layouts on two cores
+    whatever the size), capped at 31 and floored at 5. The cap is where small studies
+    settle: one layout alone agrees with another seed's at an ARI of 0.62-0.71 on the
+    1,024-segment sample corpus, 31 layouts at 0.935-0.958. The budget is set by the layout
+    scan (benchmarks/bench_layout_scan.py): on 10,334 NHS answers two seeds' worst pair
+    stays at 0.84-0.91 up to 25 layouts and reaches 0.93-0.94 from 27, while on 20,000
+    StackOverflow titles 5 layouts already give 0.957 or more. So: 31 up to 10,000
+    segments (29 for those NHS answers), 21 at 15,000, 15 at 20,000, 7 at 50,000 and 5
+    from just over 50,000, where a layout costs a minute or more and its clusters hold
+    thousands of segments each.
     """
-    root = math.sqrt(2_000_000 / max(n, 1))
-    return max(5, min(31, 2 * math.floor(root / 2) + 1))
+    share = LAYOUT_BUDGET / max(n, 1)
+    return max(5, min(31, 2 * math.floor(share / 2) + 1))
 
 
 @dataclass(frozen=True)
@@ -283,8 +291,8 @@ def _cluster(points: np.ndarray, min_size: int, min_samples: int) -> np.ndarray:
 
 # Below this many segments the layouts run in this process: starting a worker (a fresh
 # interpreter importing UMAP and HDBSCAN, a few seconds) costs more than a few small layouts.
-# From here a study gets 31 layouts of about a second each (auto_runs), drawn side by side
-# by one worker per core.
+# From here a study's layouts (31 of about a second each at this size: auto_runs) are drawn
+# side by side by one worker per core.
 PARALLEL_FROM = 1000
 
 

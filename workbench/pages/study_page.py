@@ -70,8 +70,8 @@ with st.form("discover"):
     min_size = b.number_input("Smallest candidate (0: grows with the study)", 0, 10_000, 0)
     runs = c.number_input("Layouts that vote (0: chosen by study size)", 0, 50, 0,
                           help="Candidates are the themes most of these seeded layouts find; more is steadier and "
-                          "slower; an odd number avoids ties. By default 31 for a small study, falling to 5 "
-                          "for a very large one.")
+                          "slower; an odd number avoids ties. By default 31 up to 10,000 segments, fewer "
+                          "above as each layout costs more (5 from 50,000).")
     a, b = st.columns(2)
     min_similarity = a.slider("Leave unassigned below this similarity", 0.0, 1.0, 0.25, 0.05,
                               help="...and far out among the nearest candidate's members: those go to triage.")
