@@ -235,10 +235,13 @@ def test_study_page_runs_discovery_with_the_layout_count_chosen_by_size(small):
     run = study.latest_run()
     assert run.id == 2 and run.by == "ana"
     assert run.params["runs"] == DiscoveryParams().layout_count(run.segments) == 31
+    assert run.backend == "onnx", "full precision unless the researcher asks for the quick look"
     next(n for n in at.number_input if n.label.startswith("Layouts that vote")).set_value(3)
+    next(r for r in at.radio if r.label == "Embeddings").set_value("Quick look (int8)")
     button(at, "Run discovery").click().run()
     ok(at)
-    assert Study.open(small).latest_run().params["runs"] == 3
+    run = Study.open(small).latest_run()
+    assert run.params["runs"] == 3 and run.backend == "onnx-int8"
     next(n for n in at.number_input if n.label.startswith("Layouts that vote")).set_value(1)
     button(at, "Run discovery").click().run()
     assert not at.exception and "runs must be at least 2" in at.error[0].value

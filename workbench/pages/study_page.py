@@ -9,8 +9,12 @@ import pandas as pd
 import streamlit as st
 
 from workbench.discover import DiscoveryParams
+from workbench.embed import DEFAULT_BACKEND
 from workbench.errors import WorkbenchError
 from workbench.pages import common
+
+# The embedding backends a researcher chooses between here (the CLI's --backend also has torch).
+PRECISIONS = {"Full precision": DEFAULT_BACKEND, "Quick look (int8)": "onnx-int8"}
 
 study = common.study()
 st.title("Study")
@@ -73,6 +77,12 @@ with st.form("discover"):
                           "slower; an odd number avoids ties. By default 31 up to 10,000 segments, fewer "
                           "above as each layout costs more (5 from 50,000).")
     a, b = st.columns(2)
+    precision = a.radio("Embeddings", list(PRECISIONS), horizontal=True,
+                        help="Full precision gives sentence-transformers' own vectors: use it for the run you "
+                        "report. The quick look (int8) embeds 1.4-2 times as fast, but its candidates "
+                        "differ from full precision's by more than two seeds' do, and its vectors differ "
+                        "between processors.")
+    a, b = st.columns(2)
     min_similarity = a.slider("Leave unassigned below this similarity", 0.0, 1.0, 0.25, 0.05,
                               help="...and far out among the nearest candidate's members: those go to triage.")
     interviewer = b.checkbox("Cluster interviewer turns too")
@@ -80,7 +90,8 @@ with st.form("discover"):
         try:  # one layout is refused with a message: there is no vote with one
             params = DiscoveryParams(seed=int(seed), min_size=int(min_size) or None, include_interviewer=interviewer,
                                      min_similarity=float(min_similarity), runs=int(runs) or None)
-            run = study.discover(params, by=common.researcher(), progress=common.progress_bar("Discovering"))
+            run = study.discover(params, by=common.researcher(), backend=PRECISIONS[precision],
+                                 progress=common.progress_bar("Discovering"))
         except WorkbenchError as exc:
             st.error(str(exc))
         else:
