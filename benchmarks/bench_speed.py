@@ -11,7 +11,7 @@ Each measurement runs in a fresh process, so imports, model loading and compilat
   the default backend, which each row records);
 - warm: the same study again, ``Study.discover`` (embeddings cached).
 
-    .venv/bin/python benchmarks/bench_speed.py 2000 20000
+    .venv/bin/python benchmarks/bench_speed.py 2000 20000   (earlier rows of other sizes, same machine, are kept)
     .venv/bin/python benchmarks/bench_speed.py --feedback 100000   (short texts: NHS answers, two joined)
 """
 
@@ -92,11 +92,26 @@ def child(kind: str, n: int, folder: Path) -> dict[str, float]:
     start = time.perf_counter()
     run = study.discover(DiscoveryParams(seed=SEED), by="bench")
     return {"seconds": time.perf_counter() - start, "peak_mb": memory.stop_mb(), "candidates": run.candidates,
-            "coverage": run.coverage, "timings": run.timings, "backend": run.backend}
+            "coverage": run.coverage, "timings": run.timings, "backend": run.backend, "layouts": run.params["runs"]}
 
 
 def main(sizes: list[int], data: str) -> None:
+    """Measure each size and save after each, keeping earlier rows of other sizes from the same machine.
+
+    A 20,000-segment row takes about 40 minutes here, so sizes are re-measured one at a
+    time when only one is affected by a change; each row records the day it was measured.
+    """
+    import datetime
+
+    from common import RESULTS, machine
+
+    name = "speed" if data == "interviews" else f"speed_{data}"
+    earlier = RESULTS / f"{name}.json"
     results = {}
+    if earlier.is_file():
+        previous = json.loads(earlier.read_text(encoding="utf-8"))
+        if previous.get("machine") == machine():
+            results = {k: v for k, v in previous.items() if k != "machine"}
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
@@ -116,9 +131,10 @@ def main(sizes: list[int], data: str) -> None:
             row["cold_ratio"] = round(row["cold"]["seconds"] / plain, 3)
             row["warm_ratio"] = round(row["warm"]["seconds"] / plain, 3)
             row["data"] = data
+            row["measured"] = datetime.date.today().isoformat()
             results[str(n)] = row
             print(n, "cold", row["cold_ratio"], "warm", row["warm_ratio"], flush=True)
-    print("saved", save("speed" if data == "interviews" else f"speed_{data}", results))
+            print("saved", save(name, dict(sorted(results.items(), key=lambda item: int(item[0])))), flush=True)
 
 
 if __name__ == "__main__":

@@ -90,14 +90,16 @@ def speed(data: dict) -> list[str]:
         "Cold: `Study.discover` on a fresh study (embedding included; embeddings: "
         f"{backend_of(next(iter(data.values()))['cold'])}).",
         "Warm: the same again, embeddings cached. Ratios are to plain BERTopic's cold time; memory is peak RSS.", "",
-        "| segments | plain s | plain MB | cold s | cold ratio | cold MB | warm s | warm ratio | warm MB | k |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| segments | plain s | plain MB | cold s | cold ratio | cold MB | warm s | warm ratio | warm MB | k "
+        "| layouts | measured |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for n, v in data.items():
         p, c, w = v["plain"], v["cold"], v["warm"]
         lines.append(f"| {int(n):,} | {p['seconds']:.0f} | {p['peak_mb']:.0f} | {c['seconds']:.0f} | "
                      f"{v['cold_ratio']} | {c['peak_mb']:.0f} | {w['seconds']:.0f} | {v['warm_ratio']} | "
-                     f"{w['peak_mb']:.0f} | {c['candidates']} |")
+                     f"{w['peak_mb']:.0f} | {c['candidates']} | {c.get('layouts', '')} | "
+                     f"{v.get('measured', 'earlier')} |")
     lines.append("")
     for n, v in data.items():
         lines.append(f"- stages at {int(n):,} (cold, seconds): " + ", ".join(
