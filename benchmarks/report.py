@@ -137,12 +137,16 @@ def seed_consensus(data: dict) -> list[str]:
 
 
 def layout_scan(data: dict) -> list[str]:
+    # The scan does not depend on the default count, so the row marked is today's default
+    # (auto_runs), not the one recorded when the scan ran.
+    from workbench.discover import auto_runs
+
     rows = []
     for name, v in data.items():
         if not isinstance(v, dict):
             continue
         for count, r in v["scan"].items():
-            label = f"{count} (default)" if int(count) == v["default_layouts"] else count
+            label = f"{count} (default)" if int(count) == auto_runs(v["rows"]) else count
             rows.append(f"| {name} | {label} | {', '.join(map(str, r['ari_between_seeds']))} | "
                         f"{min(r['ari_between_seeds'])} | {', '.join(map(str, r['nmi']))} |")
     seconds = "; ".join(f"{name} {v['most']} layouts {v['seconds_for_most']} s" for name, v in data.items()
@@ -150,7 +154,8 @@ def layout_scan(data: dict) -> list[str]:
     return ["## Agreement between seeds, layout by layout", "",
             "Command: `cd benchmarks && ../.venv/bin/python bench_layout_scan.py`: for seeds "
             f"{', '.join(map(str, data['seeds']))}, one draw of N layouts each, then the candidates of every odd "
-            "prefix (a run's layout seeds are prefix-consistent, so the first k are what `--runs k` draws). "
+            "prefix (a run's layout seeds are prefix-consistent, so the first k are what `--runs k` draws); "
+            "\"default\" marks today's `auto_runs` count, whose row equals the seed table's default row. "
             f"Embeddings: {backend_of(data)}. Seconds to draw the N layouts of one seed: {seconds}.", "",
             "| set | layouts | ARI between seeds (42-7, 42-1, 7-1) | worst | NMI |",
             "|---|---:|---|---:|---|", *rows, ""]
