@@ -3,6 +3,11 @@
 Also scores both sets of candidates against the answer key, and gives the ARI between two
 fp32 runs that differ only in their seed, to put the int8-vs-fp32 agreement in scale.
 
+And a compute floor: the arithmetic a forward pass needs (from the model's shape and each
+segment's word pieces) set against this processor's measured single-precision matrix
+multiply (numpy's BLAS at the feed-forward layer's shape). Their ratio says how much
+faster full precision could possibly get here, whatever the runtime.
+
 Speed of sentence-transformers' torch backend, ONNX fp32 and ONNX int8 (per-channel) on
 the sample corpus's participant segments; mean and minimum cosine similarity of int8 to
 fp32 embeddings; and the agreement (ARI) of candidates discovered from each.
@@ -12,8 +17,39 @@ fp32 embeddings; and the agreement (ARI) of candidates discovered from each.
 
 from __future__ import annotations
 
+import json
+import time
+
 import numpy as np
 from common import load_answer_key, save, scores, timed
+
+
+def forward_flops(config: dict, tokens: np.ndarray) -> np.ndarray:
+    """Floating-point operations of one forward pass for sequences of ``tokens`` pieces.
+
+    Per layer, a sequence of L tokens costs its four attention projections and two
+    feed-forward matrices, 2·L·(4h² + 2hi), and the attention scores and mix, 2·2·L²·h.
+    Embedding lookups, layer norms, softmax and activations are left out: they are small
+    beside the matrix products, so the figure is a floor on the work, not an estimate of it.
+    """
+    h, i, layers = config["hidden_size"], config["intermediate_size"], config["num_hidden_layers"]
+    length = tokens.astype(np.float64)
+    return layers * (2 * length * (4 * h * h + 2 * h * i) + 4 * length * length * h)
+
+
+def sgemm_gflops(rows: int, inner: int, cols: int, seconds: float = 2.0) -> float:
+    """Single-precision matrix-multiply rate of this processor, all cores, best of three."""
+    a = np.random.default_rng(0).random((rows, inner), dtype=np.float32)
+    b = np.random.default_rng(1).random((inner, cols), dtype=np.float32)
+    a @ b
+    best = 0.0
+    for _ in range(3):
+        count, start = 0, time.perf_counter()
+        while (took := time.perf_counter() - start) < seconds / 3:
+            a @ b
+            count += 1
+        best = max(best, 2 * rows * inner * cols * count / took / 1e9)
+    return best
 
 
 def main() -> None:
@@ -28,12 +64,19 @@ def main() -> None:
     pieces = token_counter()(texts)
     results: dict[str, object] = {"segments": len(texts), "mean_word_pieces": round(float(np.mean(pieces)), 1)}
     vectors = {}
-    for backend, batch in [("torch", 32), ("onnx", 32), ("onnx-int8", 16), ("onnx-int8", 32), ("onnx-int8", 64)]:
+    config = json.loads((info.path / "config.json").read_text(encoding="utf-8"))
+    work = float(forward_flops(config, np.asarray(pieces) + 2).sum())  # with the two special tokens
+    results["sgemm_gflops"] = round(sgemm_gflops(16 * 144, config["hidden_size"], config["intermediate_size"]), 1)
+    results["forward_gflop_per_segment"] = round(work / len(texts) / 1e9, 3)
+    plan = [("torch", 32), ("onnx", 8), ("onnx", 16), ("onnx", 32), ("onnx-int8", 16), ("onnx-int8", 32),
+            ("onnx-int8", 64)]
+    for backend, batch in plan:
         encoder = Encoder(info, backend, batch_size=batch)  # type: ignore[arg-type]
         encoder.encode(texts[:64])  # load, export if needed, warm up
         vecs, took = timed(lambda encoder=encoder: encoder.encode(texts))
         vectors[backend] = vecs
         results[f"{backend}_batch{batch}_segments_per_s"] = round(len(texts) / took, 1)
+        results[f"{backend}_batch{batch}_gflops"] = round(work / took / 1e9, 1)
         print(backend, batch, results[f"{backend}_batch{batch}_segments_per_s"], flush=True)
     cosine = np.sum(vectors["onnx"] * vectors["onnx-int8"], axis=1)
     results["int8_vs_fp32_cosine_mean"] = round(float(cosine.mean()), 4)

@@ -57,8 +57,17 @@ def embedding(data: dict) -> list[str]:
         "## Embedding backends", "",
         "Command: `.venv/bin/python benchmarks/bench_embedding.py`: the sample corpus's "
         f"{data['segments']:,} participant segments, {data['mean_word_pieces']} word pieces on average.", "",
-        "| backend and batch | segments/s |", "|---|---:|",
-        *[f"| {k.removesuffix('_segments_per_s').replace('_batch', ', batch ')} | {v} |" for k, v in rows], "",
+        "| backend and batch | segments/s | GFLOP/s of model arithmetic |", "|---|---:|---:|",
+        *[f"| {k.removesuffix('_segments_per_s').replace('_batch', ', batch ')} | {v} "
+          f"| {data.get(k.replace('_segments_per_s', '_gflops'), '')} |" for k, v in rows], "",
+    ]
+    if "sgemm_gflops" in data:
+        lines += [
+            f"- compute floor: a forward pass needs at least {data['forward_gflop_per_segment']} GFLOP per segment "
+            f"here; this processor multiplies single-precision matrices at {data['sgemm_gflops']} GFLOP/s "
+            "(numpy's BLAS, the feed-forward layer's shape, all cores): a practical ceiling for any fp32 runtime here.",
+        ]
+    lines += [
         f"- int8 vs fp32 embeddings: mean cosine {data['int8_vs_fp32_cosine_mean']}, "
         f"minimum {data['int8_vs_fp32_cosine_min']}; ONNX fp32 vs torch: minimum cosine "
         f"{data['onnx_fp32_vs_torch_cosine_min']}.",

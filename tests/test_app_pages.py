@@ -84,6 +84,7 @@ def test_the_entry_page_asks_the_researchers_name_once(small):
 
 def test_candidates_accept_reject_merge_split_and_triage(small):
     at = ok(page("candidates_page", small, "ana"))
+    assert at.get("plotly_chart"), "the candidates' family tree is drawn"
     first = at.selectbox(key="candidate").value
     at.text_input(key=f"accept-name-R1-C{first.number:02d}").input("Slow referrals")
     button(at, "Accept as a theme").click().run()

@@ -98,3 +98,22 @@ def test_version_and_help_list_every_command():
     out = wb("--help").stdout
     for command in ("init", "ingest", "segments", "info", "demo"):
         assert command in out
+
+
+def test_progress_in_a_log_is_a_line_per_stage_and_per_tenth(capsys):
+    from workbench.cli_support import progress
+
+    report = progress("discovering", quiet_for=0)
+    for done in range(101):
+        report(done, 100, "embedding")
+    report(1, 3, "layout 1 of 2 drawn")
+    report(2, 3, "layout 2 of 2 drawn")
+    report(3, 3, "done")
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "discovering: embedding (0/100)" and lines[-1] == "discovering: done (3/3)"
+    assert sum("embedding" in line for line in lines) == 11 and len(lines) == 14
+    assert not any("\r" in line for line in lines)
+    quick = progress("reading")
+    quick(0, 1, "a.txt")
+    quick(1, 1, "done")
+    assert capsys.readouterr().err == "", "work done within a second prints nothing to a log"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
 
@@ -57,15 +58,53 @@ def test_no_run_yet_is_a_clear_error(tmp_path):
     assert result.returncode == 1 and "no discovery run yet" in result.stderr
 
 
-def test_commands_that_do_not_cluster_do_not_load_the_clustering_stack(discovered):
-    code = ("import sys; from workbench.cli import app; "
-            "sys.argv=['workbench','info','--study',sys.argv[1]]; "
+@pytest.mark.parametrize("command", [
+    ["info"], ["segments", "--format", "json"], ["candidates", "--format", "json"], ["log", "show"], ["themes"],
+    ["export", "assignments", "--out", "{tmp}/a.csv"], ["export", "log", "--out", "{tmp}/log.csv"],
+    ["ingest", "{tmp}/more.csv"], ["decide", "reject", "R1-C02", "--by", "ana", "--why", "not a theme"]])
+def test_commands_that_do_not_cluster_do_not_load_the_clustering_stack(discovered, tmp_path, command):
+    study = tmp_path / "study"
+    shutil.copytree(discovered, study)
+    (tmp_path / "more.csv").write_text("id,text\nm1,One more answer about the referral.\n", encoding="utf-8")
+    args = [a.replace("{tmp}", str(tmp_path)) for a in command] + ["--study", str(study)]
+    code = ("import sys, json; from workbench.cli import app; "
+            "sys.argv=['workbench', *json.loads(sys.argv[1])]; "
             "import contextlib\n"
             "with contextlib.suppress(SystemExit): app()\n"
             "heavy=[m for m in ('torch','umap','hdbscan','bertopic','onnxruntime','sentence_transformers','numba') "
             "if m in sys.modules]; print('HEAVY', heavy)")
-    result = subprocess.run([sys.executable, "-c", code, discovered], capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-c", code, json.dumps(args)], capture_output=True, text=True,
+                            timeout=60)
     assert "HEAVY []" in result.stdout, result.stdout + result.stderr
+    assert "error" not in result.stderr.lower(), result.stderr
+
+
+def test_interviewer_turns_and_the_seed_from_the_command_line(tmp_path):
+    folder = tmp_path / "transcripts"
+    folder.mkdir()
+    for n in range(3):
+        lines = []
+        for i in range(16):
+            lines += ["Interviewer: And what happened then?", f"P0{n}: {TOPICS[i % 3]}, as it was in week {i}."]
+        (folder / f"int{n}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    study = str(tmp_path / "study")
+    wb("init", study)
+    wb("ingest", *sorted(str(f) for f in folder.iterdir()), "--study", study)
+    default = wb("discover", "--study", study, "--min-size", "5", "--runs", "3")
+    assert "candidate themes from 48 segments" in default.stdout
+    assert "discovering: drawing 3 layouts" in default.stderr and "discovering: done (" in default.stderr, \
+        "progress reaches a log as lines, not a redrawn bar"
+    assert default.stderr.count("\r") == 0
+    both = wb("discover", "--study", study, "--min-size", "5", "--runs", "3", "--include-interviewer", "--seed", "7")
+    assert "candidate themes from 96 segments" in both.stdout
+    from workbench.study import Study
+
+    opened = Study.open(study)
+    runs = opened.runs()
+    assert [r.seed for r in runs] == [42, 7] and [r.segments for r in runs] == [48, 96]
+    # Only the interviewer's turns were new, and all 48 say the same: one text, embedded once.
+    assert runs[1].params["include_interviewer"] is True and runs[1].params["embedded_now"] == 1
+    opened.close()
 
 
 def test_demo_builds_discovers_and_lists(tmp_path):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from workbench.discover import FILLERS, DiscoveryParams, Doc, auto_min_size, discover
+from workbench.discover import FILLERS, DiscoveryParams, Doc, _merge_pairs, _vectorizer_docs, auto_min_size, discover
 from workbench.embed import Encoder, load_model
 from workbench.overview import SegmentFilter
 from workbench.runs import candidate_id, parse_candidate_id
@@ -41,9 +42,16 @@ def test_candidates_carry_what_researchers_review(discovered_sample):
         assert not words & FILLERS, f"fillers among keywords of {c.label}: {words & FILLERS}"
         assert 3 <= len(c.representatives) <= 5
         assert set(c.representatives) <= {a.segment_id for a in members}
+        assert not words & ENGLISH_STOP_WORDS, f"stop words among keywords of {c.label}"
+        assert all(w > 0 for _, w in c.keywords) and [w for _, w in c.keywords] == sorted(
+            (w for _, w in c.keywords), reverse=True), "keywords carry their c-TF-IDF weights, highest first"
+        assert c.participants == len({rows[a.segment_id].participant_id for a in members} - {None, ""})
+        assert c.sites == len({rows[a.segment_id].site for a in members} - {None, ""})
         people = [rows[s].participant_id for s in c.representatives]
         if c.participants >= len(c.representatives):
             assert len(set(people)) == len(people), "quotes should come from different participants"
+        places = {rows[s].site for s in c.representatives}
+        assert len(places) >= min(c.sites, len(c.representatives)), "quotes should come from different sites"
         assert len(np.frombuffer(c.centroid, dtype=np.float32)) == 384
 
 
@@ -58,6 +66,13 @@ def test_the_run_is_recorded(discovered_sample):
     assert run.merge_suggestions and all(-1 <= s <= 1 for _, _, s in run.merge_suggestions)
     sims = [s for _, _, s in run.merge_suggestions]
     assert sims == sorted(sims, reverse=True)
+    _, found = discovered_sample.candidates()
+    centres = np.stack([np.frombuffer(c.centroid, dtype=np.float32) for c in found])
+    closeness = centres @ centres.T
+    np.fill_diagonal(closeness, -2)
+    for a, b, _ in run.merge_suggestions:
+        assert closeness[a].argmax() == b and closeness[b].argmax() == a, "each is the other's closest"
+    assert {"numba", "scipy", "pynndescent", "transformers"} <= set(run.versions), "what can change the result"
     assert len(run.hierarchy) == run.candidates - 1
 
 
@@ -299,3 +314,80 @@ def test_each_layout_runs_in_one_thread_and_restores_the_thread_count(small, mon
     discover(docs, vectors, DiscoveryParams(min_size=5, runs=2), workers=1)
     assert seen == [(1, {1})] * 2, "threads change UMAP's rounding, and with it the layout"
     assert numba.get_num_threads() == before
+
+
+def test_merge_suggestions_are_pairs_closest_to_each_other():
+    angle = np.radians([0, 10, 60, 68, 150])  # A-B close, C-D close, E nearest to D but D has C
+    centres = np.stack([np.cos(angle), np.sin(angle), np.zeros(5)], axis=1).astype(np.float32)
+    pairs = _merge_pairs(centres)
+    assert [(a, b) for a, b, _ in pairs] == [(2, 3), (0, 1)]  # 8 degrees apart before 10
+    assert pairs[0][2] == pytest.approx(np.cos(np.radians(8)), abs=1e-4)
+    spread = np.eye(3, dtype=np.float32) + np.float32(0.05) * np.array([[0, 1, 0], [1, 0, 0], [0, 0, 0]])
+    assert [(a, b) for a, b, _ in _merge_pairs(spread)] == [(0, 1)], "not every pair of a small run"
+
+
+def test_filler_phrases_go_but_their_words_stay_where_they_mean_something():
+    [text] = _vectorizer_docs(["You know, the staff were kind of rushed but kind. Right, I mean the right "
+                               "support [laughs] of course, sort of a sort-out. Isn't that right? It's right."])
+    lowered = text.lower()
+    for gone in ("you know", "kind of", "i mean", "of course", "sort of", "[laughs]", "right,", "right?"):
+        assert gone not in lowered, gone
+    assert "but kind." in lowered and "the right support" in lowered and "sort-out" in lowered
+    assert "it's right." in lowered
+
+
+def test_keywords_keep_words_that_mean_something_and_whole_compounds(small):
+    texts = (["The nurses on the ward were kind and the reception staff were kind to my mum, you know."] * 12
+             + ["The multi-agency meeting, I mean the strategy discussion, was kind of slow to convene."] * 12
+             + ["Our school found the threshold document confusing, sort of, and the forms long."] * 12)
+    texts = [f"{t} ({i})" for i, t in enumerate(texts)]
+    docs = [Doc(f"k{i}", t, f"P{i % 7}", f"site{i % 3}") for i, t in enumerate(texts)]
+    encoder = small[2]
+    found = discover(docs, encoder.encode(texts), DiscoveryParams(min_size=5), word_embedder=encoder.encode)
+    words = {c.number: {w for k, _ in c.keywords for w in k.split()} for c in found.candidates}
+    kind = [c for c, w in words.items() if "kind" in w]
+    agency = [c for c, w in words.items() if "multi-agency" in w]
+    assert kind and agency and kind != agency, words
+    assert not any(w & {"sort", "mean", "know", "multi"} for w in words.values()), words
+
+
+def test_labels_come_from_maximal_marginal_relevance():
+    """MMR picks a candidate's label words from its c-TF-IDF words by their embeddings: words
+    a (stand-in) embedder puts far from the candidate's words together must not name it."""
+    from workbench.discover import _keywords
+
+    topics = [["referral", "threshold", "duty", "desk", "screening", "triage", "backlog", "consent", "strategy"],
+              ["school", "teacher", "pupil", "classroom", "governor", "curriculum", "timetable", "uniform", "exam"]]
+    texts, labels = [], []
+    for label, words in enumerate(topics):
+        for i in range(12):
+            texts.append(f"The {words[i % 9]} and the {words[(i + 2) % 9]} came up with the {words[(i + 5) % 9]}.")
+            labels.append(label)
+    vectors = np.random.default_rng(1).normal(size=(len(texts), 8)).astype(np.float32)
+    keywords, plain = _keywords(texts, np.asarray(labels), vectors, None, 42)
+    top = [w for w, _ in keywords[0][:2]]
+    assert plain[0][:2] == top, "without an embedder the label follows c-TF-IDF"
+    rng = np.random.default_rng(0)
+    toward = np.eye(8, dtype=np.float32)[0]
+
+    def embedder(words):
+        return np.stack([toward if w.count(" ") >= 3 else -toward if w in top
+                         else toward + 0.3 * rng.normal(size=8).astype(np.float32) for w in words])
+
+    again, chosen = _keywords(texts, np.asarray(labels), vectors, embedder, 42)
+    assert again == keywords, "the keywords themselves stay c-TF-IDF's"
+    assert len(chosen[0]) == 10 and not set(top) & set(chosen[0]), chosen[0]
+
+
+def test_compiled_clustering_code_is_cached_between_processes(tmp_path):
+    """UMAP's kernels are compiled once and kept in NUMBA_CACHE_DIR, not rebuilt in each process."""
+    import subprocess
+    import sys
+
+    code = ("import numpy as np; from workbench.discover import _clustering_stack; _clustering_stack(); "
+            "from umap import UMAP; UMAP(n_neighbors=5, random_state=1, n_epochs=20)"
+            ".fit(np.random.default_rng(0).random((60, 8), dtype=np.float32))")
+    env = {**__import__("os").environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=300, capture_output=True)
+    kept = [p.relative_to(tmp_path).parts[0] for p in tmp_path.rglob("*.nbi")]
+    assert any(part.startswith("umap") for part in kept), sorted(set(kept))

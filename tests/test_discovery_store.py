@@ -27,3 +27,8 @@ def test_runs_round_trip_and_the_cache_is_reused(study, tmp_path):
     assert second.id == 2 and second.params["embedded_now"] == 0
     assert study.store.assignments(1) == study.store.assignments(2)
     assert [r.id for r in study.runs()] == [1, 2]
+    more = ["id,text,participant,site", "b01,A new answer about the waiting list.,P1,S1",
+            f"b02,\"{TOPICS[0]}, in case 0.\",P2,S2"]  # the second says what a00 said: no new text
+    study.ingest([write(tmp_path / "more.csv", "\n".join(more) + "\n")])
+    third = study.discover(DiscoveryParams(min_size=5, runs=3), by="ana")
+    assert third.segments == 47 and third.params["embedded_now"] == 1, "only text not seen before is embedded"

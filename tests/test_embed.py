@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -22,6 +24,12 @@ def info():
 
 def test_offline_and_verified(info):
     assert os.environ["HF_HUB_OFFLINE"] == "1"
+    # The tests set it too (conftest), so ask a process that starts without it.
+    for module in ("workbench.embed", "workbench.cli"):
+        env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
+        out = subprocess.run([sys.executable, "-c", f"import os, {module}; print(os.environ.get('HF_HUB_OFFLINE'))"],
+                             env=env, capture_output=True, text=True, timeout=60, check=True).stdout
+        assert out.strip() == "1", f"{module} leaves the hub online"
     assert info.name == BUNDLED_NAME and info.weights_sha256 == embed.BUNDLED_SHA256
     assert info.max_seq_length == 256
 

@@ -8,6 +8,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -64,9 +65,17 @@ def handled(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def progress(label: str) -> Callable[[int, int, str], None]:
-    """A progress line on stderr for long work (silent when stderr is not a terminal)."""
+def progress(label: str, quiet_for: float = 1.0) -> Callable[[int, int, str], None]:
+    """Progress of long work on stderr: a bar on a terminal, plain lines in a log.
+
+    Redirected to a file (a batch job, a CI log), a redrawn bar would be one long line of
+    carriage returns, so there each new stage gets a line, and a long stage one more at
+    every tenth of the way; work done within ``quiet_for`` seconds prints nothing there,
+    so a quick command, or one refused at once for bad input, says only what matters.
+    """
     interactive = sys.stderr.isatty()
+    last: dict[str, object] = {"item": None, "tenth": -1}
+    started = time.monotonic()
 
     def report(done: int, total: int, item: str) -> None:
         if interactive:
@@ -75,7 +84,15 @@ def progress(label: str) -> Callable[[int, int, str], None]:
             sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {item[:30]:<30}")
             if done == total:
                 sys.stderr.write("\n")
-            sys.stderr.flush()
+        else:
+            if time.monotonic() - started < quiet_for:
+                return
+            tenth = 10 * done // total if total else 10
+            if item == last["item"] and tenth == last["tenth"]:
+                return
+            last.update(item=item, tenth=tenth)
+            sys.stderr.write(f"{label}: {item} ({done}/{total})\n")
+        sys.stderr.flush()
 
     return report
 

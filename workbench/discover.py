@@ -32,22 +32,34 @@ from .errors import WorkbenchError
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["FILLERS", "Candidate", "Discovery", "DiscoveryParams", "Doc", "ProposedPart", "auto_min_size", "auto_runs",
-           "discover", "project_2d", "propose_split"]
+__all__ = ["FILLERS", "FILLER_PHRASES", "Candidate", "Discovery", "DiscoveryParams", "Doc", "ProposedPart",
+           "auto_min_size", "auto_runs", "discover", "project_2d", "propose_split"]
 
 Progress = Callable[[int, int, str], None]
 WordEmbedder = Callable[[Sequence[str]], "np.ndarray"]
 
-# Conversational fillers and transcript furniture that c-TF-IDF would otherwise rank high.
+# Conversational fillers and transcript furniture that c-TF-IDF would otherwise rank high:
+# words that carry no topic in talk. Words that are fillers only in some phrases ("kind
+# of", "I mean", "of course") are not here: "kind staff", "a good start" and "the right
+# support" are what a theme can be about, so those phrases are removed instead.
 FILLERS = frozenset("""
-yeah yes yep yup no nope um umm uh uhm er erm ah eh oh ooh mm mmm mhm hmm huh okay ok alright right
+yeah yes yep yup no nope um umm uh uhm er erm ah eh oh ooh mm mmm mhm hmm huh okay ok alright
 like just really actually basically literally honestly obviously probably maybe quite pretty know
-mean sort kind think thought thing things stuff lot lots bit got gonna wanna gotta get gets getting
-go goes going went said say says saying tell told well sure fine good great course guess suppose
-dunno want wanted lot laughs laughter inaudible crosstalk pause interviewer facilitator
+think thought thing things stuff lot lots bit got gonna wanna gotta get gets getting kinda sorta
+go goes going went said say says saying tell told well sure guess suppose
+dunno want wanted laughs laughter inaudible crosstalk pause interviewer facilitator
 don didn doesn isn wasn weren aren couldn wouldn shouldn haven hasn hadn won ve ll re im ive youre
 """.split())
+# Filler phrases, removed whole before counting words (see FILLERS).
+FILLER_PHRASES = re.compile(
+    r"\b(?:you know|you see|i mean|kind of|sort of|of course|i think|i guess|i suppose|to be honest"
+    r"|if that makes sense|at the end of the day|or something|and stuff|and things like that|pretty much"
+    r"|all right|that'?s right)\b|\bright\s*[?,]",
+    re.IGNORECASE)
 _BRACKETED = re.compile(r"\[[^\]]{0,60}\]")
+# A word for keywords: letters, and hyphenated compounds kept whole ("multi-agency",
+# "well-being", "follow-up"), which split apart would lose their sense or their first half.
+WORD_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z]+(?:-[a-zA-Z]+)*\b"
 
 
 def auto_min_size(n: int) -> int:
@@ -215,8 +227,8 @@ def _clustering_stack() -> None:
 
 
 def _vectorizer_docs(texts: Sequence[str]) -> list[str]:
-    """Text for keywords: pseudonyms and annotations in [brackets] are not topic words."""
-    return [_BRACKETED.sub(" ", t) for t in texts]
+    """Text for keywords: pseudonyms and annotations in [brackets], and filler phrases, are not topic words."""
+    return [FILLER_PHRASES.sub(" ", _BRACKETED.sub(" ", t)) for t in texts]
 
 
 def _neighbours(unit: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -555,10 +567,11 @@ def _keywords(texts: list[str], labels: np.ndarray, embeddings: np.ndarray, word
 
     stop = sorted(ENGLISH_STOP_WORDS | FILLERS)
     vectorizer = CountVectorizer(stop_words=stop, ngram_range=(1, 2), min_df=2 if len(texts) >= 50 else 1,
-                                 token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b")
-    # MaximalMarginalRelevance ranks c-TF-IDF words by closeness to the candidate's own
-    # embedding (from the segments' vectors, already computed) with some diversity; unlike
-    # KeyBERTInspired it re-embeds no documents, the slowest part of naming candidates.
+                                 token_pattern=WORD_PATTERN)
+    # MaximalMarginalRelevance re-ranks each candidate's c-TF-IDF words by how close each
+    # word's embedding is to that of the words together, with some diversity. It embeds
+    # only those short texts (a word each, plus one per candidate); KeyBERTInspired would
+    # also embed representative documents again, the slowest part of naming candidates.
     representation = {"Label": MaximalMarginalRelevance(diversity=0.3)} if word_embedder else None
     model = BERTopic(embedding_model=Words() if word_embedder else None, umap_model=BaseDimensionalityReduction(),
                      hdbscan_model=BaseCluster(), vectorizer_model=vectorizer,
@@ -582,6 +595,24 @@ def _label(words: list[str], fallback: list[tuple[str, float]]) -> str:
         if len(picked) == 4:
             break
     return " / ".join(picked) or "(no distinctive words)"
+
+
+def _merge_pairs(centroids: np.ndarray) -> list[tuple[int, int, float]]:
+    """Pairs of candidates each of which is the other's closest, most similar first.
+
+    A fixed number of the most similar pairs would offer every pair of a run with few
+    candidates, however far apart, and would offer a small candidate beside a central one
+    that has closer partners. Mutual nearest neighbours need no threshold and say the same
+    thing on any model's scale: of all candidates, these two are closest to each other.
+    """
+    import numpy as np
+
+    unit = centroids / np.clip(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12, None)
+    pair = unit @ unit.T
+    np.fill_diagonal(pair, -np.inf)
+    closest = pair.argmax(axis=1)
+    mutual = [(a, int(b), round(float(pair[a, b]), 4)) for a, b in enumerate(closest) if a < b and closest[b] == a]
+    return sorted(mutual, key=lambda t: (-t[2], t[0]))
 
 
 def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParams = DiscoveryParams(),
@@ -666,9 +697,7 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
     suggestions: list[tuple[int, int, float]] = []
     hierarchy: list[dict[str, object]] = []
     if k >= 2:
-        pair = centroids @ centroids.T
-        upper = [(a, b, round(float(pair[a, b]), 4)) for a in range(k) for b in range(a + 1, k)]
-        suggestions = sorted(upper, key=lambda t: -t[2])[: max(5, k // 2)]
+        suggestions = _merge_pairs(centroids)
         from scipy.cluster.hierarchy import linkage
 
         tree = linkage(centroids.astype(np.float64), method="average", metric="cosine")

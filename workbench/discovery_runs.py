@@ -29,8 +29,10 @@ if TYPE_CHECKING:
 __all__ = ["embed_segments", "input_hash", "projection", "projection_key", "run_discovery", "theme_suggestions"]
 
 Progress = Callable[[int, int, str], None]
-_PACKAGES = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "numpy", "onnxruntime", "tokenizers",
-             "sentence-transformers", "torch")
+# Everything whose version can change a run's candidates: the clustering stack with the
+# compiled kernels and linear algebra under it, and what turns text into vectors.
+_PACKAGES = ("bertopic", "umap-learn", "hdbscan", "pynndescent", "numba", "scikit-learn", "scipy", "numpy",
+             "onnxruntime", "tokenizers", "transformers", "sentence-transformers", "torch")
 
 
 def _versions() -> dict[str, str]:

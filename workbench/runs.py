@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["AssignmentRecord", "CandidateRecord", "RunRecord", "candidate_id", "parse_candidate_id"]
+__all__ = ["AssignmentRecord", "CandidateRecord", "RunRecord", "candidate_id", "linkage_matrix", "parse_candidate_id"]
 
 
 def candidate_id(run_id: int, number: int) -> str:
@@ -64,3 +64,13 @@ class RunRecord:
     coverage: float
     merge_suggestions: list[tuple[int, int, float]]
     hierarchy: list[dict[str, Any]]
+
+
+def linkage_matrix(hierarchy: list[dict[str, Any]]) -> list[list[float]]:
+    """A run's candidate tree as SciPy's linkage rows: two children, their distance, the size.
+
+    The run keeps its tree (average linkage of the candidates' centres, cosine distance) as
+    named fields so that it reads in the database; drawing it needs SciPy's row form back.
+    """
+    return [[float(h["children"][0]), float(h["children"][1]), float(h["distance"]), float(h["size"])]
+            for h in hierarchy]

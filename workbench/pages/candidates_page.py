@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import html
+
+import numpy as np
 import pandas as pd
+import plotly.figure_factory as ff
 import streamlit as st
 
 from workbench.errors import WorkbenchError
 from workbench.pages import common
-from workbench.runs import candidate_id
+from workbench.runs import candidate_id, linkage_matrix
 
 study = common.study()
 me = common.researcher()
@@ -116,6 +120,20 @@ with review:
         st.dataframe(pd.DataFrame([{"candidate": a, "label": label[a], "with": b, "its label": label[b],
                                     "similarity": round(s, 3)} for a, b, s in pairs]), hide_index=True,
                      width="stretch")
+
+    if len(found) >= 3 and run.hierarchy:
+        with st.expander("Families of candidates (a tree of how they group)"):
+            st.caption("Candidates that join near the left say similar things; moving right, they gather into "
+                       "broader families (the distance is between the candidates' centres). To look for finer "
+                       "distinctions inside one candidate, use its Split tab.")
+            tree = np.asarray(linkage_matrix(run.hierarchy))
+            # Plotly reads a little HTML in tick labels: escaped, a label is shown as written.
+            names = [html.escape(f"{cid[c.number]} · {c.label[:40]}") for c in found]
+            figure = ff.create_dendrogram(np.zeros((len(found), 1)), orientation="left", labels=names,
+                                          linkagefun=lambda _: tree)
+            figure.update_layout(height=160 + 22 * len(found), margin={"l": 10, "r": 10, "t": 10, "b": 30},
+                                 showlegend=False, xaxis_title="distance between centres (1 - cosine)")
+            st.plotly_chart(figure, key="families")
 
 with triage:
     queue_rows = study.triage(run.id)
