@@ -13,6 +13,7 @@ Each measurement runs in a fresh process, so imports, model loading and compilat
 
     .venv/bin/python benchmarks/bench_speed.py 2000 20000   (earlier rows of other sizes, same machine, are kept)
     .venv/bin/python benchmarks/bench_speed.py --feedback 100000   (short texts: NHS answers, two joined)
+    .venv/bin/python benchmarks/bench_speed.py --feedback --no-warm 100000   (cold only: no warm target there)
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def child(kind: str, n: int, folder: Path) -> dict[str, float]:
             "coverage": run.coverage, "timings": run.timings, "backend": run.backend, "layouts": run.params["runs"]}
 
 
-def main(sizes: list[int], data: str) -> None:
+def main(sizes: list[int], data: str, warm: bool = True) -> None:
     """Measure each size and save after each, keeping earlier rows of other sizes from the same machine.
 
     A 20,000-segment row takes about 40 minutes here, so sizes are re-measured one at a
@@ -122,18 +123,19 @@ def main(sizes: list[int], data: str) -> None:
                 writer.writerow(["id", "text"])
                 writer.writerows((f"v{i:06d}", t) for i, t in enumerate(texts))
             row = {}
-            for kind in ("plain", "cold", "warm"):
+            for kind in ("plain", "cold", "warm") if warm else ("plain", "cold"):
                 out = subprocess.run([sys.executable, __file__, "--child", kind, str(n), str(folder)],
                                      capture_output=True, text=True, cwd=ROOT / "benchmarks", check=True)
                 row[kind] = json.loads(out.stdout.strip().splitlines()[-1])
                 print(n, kind, row[kind], flush=True)
             plain = row["plain"]["seconds"]
             row["cold_ratio"] = round(row["cold"]["seconds"] / plain, 3)
-            row["warm_ratio"] = round(row["warm"]["seconds"] / plain, 3)
+            if warm:
+                row["warm_ratio"] = round(row["warm"]["seconds"] / plain, 3)
             row["data"] = data
             row["measured"] = datetime.date.today().isoformat()
             results[str(n)] = row
-            print(n, "cold", row["cold_ratio"], "warm", row["warm_ratio"], flush=True)
+            print(n, "cold", row["cold_ratio"], "warm", row.get("warm_ratio", "not measured"), flush=True)
             print("saved", save(name, dict(sorted(results.items(), key=lambda item: int(item[0])))), flush=True)
 
 
@@ -142,4 +144,5 @@ if __name__ == "__main__":
         print(json.dumps(child(sys.argv[2], int(sys.argv[3]), Path(sys.argv[4]))))
     else:
         args = [a for a in sys.argv[1:] if not a.startswith("--")]
-        main([int(a) for a in args] or [2000, 20000], "feedback" if "--feedback" in sys.argv else "interviews")
+        main([int(a) for a in args] or [2000, 20000], "feedback" if "--feedback" in sys.argv else "interviews",
+             warm="--no-warm" not in sys.argv)

@@ -85,7 +85,7 @@ def embedding(data: dict) -> list[str]:
 
 def speed(data: dict) -> list[str]:
     feedback = next(iter(data.values())).get("data") == "feedback"
-    sizes = " ".join(data)
+    sizes = ("--no-warm " if any("warm" not in v for v in data.values()) else "") + " ".join(data)
     if feedback:
         what = (f"`bench_speed.py --feedback {sizes}`: short real texts (two NHS feedback answers joined, "
                 "repeated and varied)")
@@ -104,10 +104,11 @@ def speed(data: dict) -> list[str]:
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for n, v in data.items():
-        p, c, w = v["plain"], v["cold"], v["warm"]
+        p, c = v["plain"], v["cold"]
+        w = (f"{v['warm']['seconds']:.0f} | {v['warm_ratio']} | {v['warm']['peak_mb']:.0f}" if "warm" in v
+             else "not measured | | ")
         lines.append(f"| {int(n):,} | {p['seconds']:.0f} | {p['peak_mb']:.0f} | {c['seconds']:.0f} | "
-                     f"{v['cold_ratio']} | {c['peak_mb']:.0f} | {w['seconds']:.0f} | {v['warm_ratio']} | "
-                     f"{w['peak_mb']:.0f} | {c['candidates']} | {c.get('layouts', '')} | "
+                     f"{v['cold_ratio']} | {c['peak_mb']:.0f} | {w} | {c['candidates']} | {c.get('layouts', '')} | "
                      f"{v.get('measured', 'earlier')} |")
     lines.append("")
     for n, v in data.items():

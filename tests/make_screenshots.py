@@ -61,6 +61,13 @@ def main() -> None:
                 name = title.lower().replace(" ", "-")
                 page.screenshot(path=str(OUT / f"{name}.png"), full_page=False)
                 print("wrote", OUT / f"{name}.png")
+                if title == "Candidates":
+                    families = page.get_by_test_id("stExpander").filter(has_text="Families of candidates")
+                    families.get_by_text("Families of candidates").click()
+                    settle(page)
+                    page.wait_for_timeout(1500)
+                    families.screenshot(path=str(OUT / "candidate-families.png"))
+                    print("wrote", OUT / "candidate-families.png")
 
 
 if __name__ == "__main__":

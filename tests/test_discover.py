@@ -107,8 +107,10 @@ def test_small_clear_data_finds_its_groups(small):
 
 def test_too_few_segments_leaves_everything_for_triage(small):
     docs, vectors, _encoder = small
-    found = discover(docs[:4], vectors[:4], DiscoveryParams(min_size=5))
+    seen: list[str] = []
+    found = discover(docs[:4], vectors[:4], DiscoveryParams(min_size=5), progress=lambda d, t, what: seen.append(what))
     assert found.candidates == [] and all(c == -1 for c, _ in found.assignment.values())
+    assert seen and "too few segments" in seen[-1], "the researcher is told why nothing was found"
 
 
 def test_candidate_ids():
@@ -328,9 +330,10 @@ def test_merge_suggestions_are_pairs_closest_to_each_other():
 
 def test_filler_phrases_go_but_their_words_stay_where_they_mean_something():
     [text] = _vectorizer_docs(["You know, the staff were kind of rushed but kind. Right, I mean the right "
-                               "support [laughs] of course, sort of a sort-out. Isn't that right? It's right."])
+                               "support [laughs] of course, sort of a sort-out. Isn't that right? It's right. "
+                               "Right now we wait."])
     lowered = text.lower()
-    for gone in ("you know", "kind of", "i mean", "of course", "sort of", "[laughs]", "right,", "right?"):
+    for gone in ("you know", "kind of", "i mean", "of course", "sort of", "[laughs]", "right,", "right?", "right now"):
         assert gone not in lowered, gone
     assert "but kind." in lowered and "the right support" in lowered and "sort-out" in lowered
     assert "it's right." in lowered

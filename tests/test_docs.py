@@ -66,3 +66,10 @@ def test_readme_transcript_examples_parse_as_described(tmp_path, counter):
     rows = parse_files([tmp_path / "example.csv"], counter).transcripts[0].segments
     assert [(s.id, s.is_interviewer, s.participant_id) for s in rows] == [("FG1-001", True, None),
                                                                           ("FG1-002", False, "F03")]
+
+
+def test_every_picture_the_readme_shows_is_there():
+    pictures = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README)
+    assert len(pictures) >= 8, "a screenshot of every page"
+    missing = [p for p in pictures if not (ROOT / p).is_file()]
+    assert not missing, f"README shows pictures that do not exist: {missing}"

@@ -46,7 +46,7 @@ FILLERS = frozenset("""
 yeah yes yep yup no nope um umm uh uhm er erm ah eh oh ooh mm mmm mhm hmm huh okay ok alright
 like just really actually basically literally honestly obviously probably maybe quite pretty know
 think thought thing things stuff lot lots bit got gonna wanna gotta get gets getting kinda sorta
-go goes going went said say says saying tell told well sure guess suppose
+go goes going went said say says saying tell told well sure fine guess suppose cos coz cuz
 dunno want wanted laughs laughter inaudible crosstalk pause interviewer facilitator
 don didn doesn isn wasn weren aren couldn wouldn shouldn haven hasn hadn won ve ll re im ive youre
 """.split())
@@ -54,7 +54,7 @@ don didn doesn isn wasn weren aren couldn wouldn shouldn haven hasn hadn won ve 
 FILLER_PHRASES = re.compile(
     r"\b(?:you know|you see|i mean|kind of|sort of|of course|i think|i guess|i suppose|to be honest"
     r"|if that makes sense|at the end of the day|or something|and stuff|and things like that|pretty much"
-    r"|all right|that'?s right)\b|\bright\s*[?,]",
+    r"|all right|right now|that'?s right)\b|\bright\s*[?,]",
     re.IGNORECASE)
 _BRACKETED = re.compile(r"\[[^\]]{0,60}\]")
 # A word for keywords: letters, and hyphenated compounds kept whole ("multi-agency",
@@ -631,6 +631,8 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
     min_size = params.min_cluster_size(n)
     by_id = {d.id: d for d in docs}
     if n < max(2 * min_size, 6):
+        if progress:
+            progress(1, 1, "too few segments to cluster: all left for triage")
         assignment = {d.id: (-1, 0.0) for d in docs}
         return Discovery([], assignment, dict(assignment), [], [], timings, min_size)
 
