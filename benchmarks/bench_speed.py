@@ -122,7 +122,10 @@ def main(sizes: list[int], data: str, warm: bool = True) -> None:
                 writer = csv.writer(handle)
                 writer.writerow(["id", "text"])
                 writer.writerows((f"v{i:06d}", t) for i, t in enumerate(texts))
-            row = {}
+            from workbench.model_files import token_counter
+
+            pieces = token_counter()(texts)  # special tokens not counted, as in bench_embedding
+            row: dict[str, object] = {"mean_word_pieces": round(sum(pieces) / len(pieces), 1)}
             for kind in ("plain", "cold", "warm") if warm else ("plain", "cold"):
                 out = subprocess.run([sys.executable, __file__, "--child", kind, str(n), str(folder)],
                                      capture_output=True, text=True, cwd=ROOT / "benchmarks", check=True)

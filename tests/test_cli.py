@@ -100,20 +100,33 @@ def test_version_and_help_list_every_command():
         assert command in out
 
 
-def test_progress_in_a_log_is_a_line_per_stage_and_per_tenth(capsys):
+def test_progress_in_a_log_is_a_line_at_most_every_few_seconds(capsys):
+    import time
+
     from workbench.cli_support import progress
 
-    report = progress("discovering", quiet_for=0)
-    for done in range(101):
-        report(done, 100, "embedding")
-    report(1, 3, "layout 1 of 2 drawn")
-    report(2, 3, "layout 2 of 2 drawn")
+    report = progress("discovering", quiet_for=0, every=0)
+    for done in range(3):
+        report(done, 3, "embedding")
     report(3, 3, "done")
     lines = capsys.readouterr().err.splitlines()
-    assert lines[0] == "discovering: embedding (0/100)" and lines[-1] == "discovering: done (3/3)"
-    assert sum("embedding" in line for line in lines) == 11 and len(lines) == 14
-    assert not any("\r" in line for line in lines)
-    quick = progress("reading")
-    quick(0, 1, "a.txt")
-    quick(1, 1, "done")
-    assert capsys.readouterr().err == "", "work done within a second prints nothing to a log"
+    assert lines == [f"discovering: embedding ({n}/3)" for n in range(3)] + ["discovering: done (3/3)"]
+
+    quick = progress("reading")  # finished within a second: nothing in the log
+    quick(0, 2, "a.txt")
+    quick(1, 2, "b.txt")
+    quick(2, 2, "done")
+    time.sleep(1.3)
+    assert capsys.readouterr().err == ""
+
+    slow = progress("discovering", quiet_for=0.2, every=60)
+    slow(0, 5, "finding each segment's neighbours")
+    slow(1, 5, "drawing 3 layouts")  # held back, then written when the quiet second is over
+    time.sleep(1.0)
+    assert capsys.readouterr().err.splitlines() == ["discovering: drawing 3 layouts (1/5)"]
+    for step in range(2, 5):
+        slow(step, 5, f"layout {step - 1} of 3 drawn")  # within the minute: held, and replaced
+    slow(5, 5, "done")  # the end is said at once
+    assert capsys.readouterr().err.splitlines() == ["discovering: done (5/5)"]
+    time.sleep(0.3)
+    assert capsys.readouterr().err == "", "nothing held is written after the end"

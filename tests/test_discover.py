@@ -337,6 +337,9 @@ def test_filler_phrases_go_but_their_words_stay_where_they_mean_something():
         assert gone not in lowered, gone
     assert "but kind." in lowered and "the right support" in lowered and "sort-out" in lowered
     assert "it's right." in lowered
+    [talk] = _vectorizer_docs(["Mm-hmm, we-we did the follow-up. That\u2019s right."],
+                              frozenset(ENGLISH_STOP_WORDS | FILLERS))
+    assert "mm hmm" in talk.lower() and "we we" in talk and "follow-up" in talk and "right" not in talk
 
 
 def test_keywords_keep_words_that_mean_something_and_whole_compounds(small):

@@ -194,6 +194,13 @@ def discover(
     timings = ", ".join(f"{k} {v:.1f}s" for k, v in run.timings.items())
     typer.echo(f"run {run.id}: {run.candidates} candidate themes from {run.segments} segments; "
                f"coverage {run.coverage:.1%} (the rest await triage)")
+    smallest = run.params["min_cluster_size"]
+    if run.candidates == 0 and run.segments < max(2 * smallest, 6):
+        typer.echo(f"too few segments to cluster: a candidate needs at least {smallest} segments and there must "
+                   "be room for two; import more, or lower --min-size")
+    elif run.candidates == 0:
+        typer.echo(f"no group of at least {smallest} similar segments was found; lower --min-size to look for "
+                   "smaller ones")
     typer.echo(f"model {run.model_name} ({run.backend}, weights {run.model_sha256[:12]}); {timings}")
     typer.echo(f"next: workbench candidates --study {study}")
 

@@ -65,34 +65,64 @@ def handled(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def progress(label: str, quiet_for: float = 1.0) -> Callable[[int, int, str], None]:
+def progress(label: str, quiet_for: float = 1.0, every: float = 5.0) -> Callable[[int, int, str], None]:
     """Progress of long work on stderr: a bar on a terminal, plain lines in a log.
 
     Redirected to a file (a batch job, a CI log), a redrawn bar would be one long line of
-    carriage returns, so there each new stage gets a line, and a long stage one more at
-    every tenth of the way; work done within ``quiet_for`` seconds prints nothing there,
-    so a quick command, or one refused at once for bad input, says only what matters.
+    carriage returns, so there the latest state is written as a line at most every
+    ``every`` seconds: a line that has to wait is held and written when its turn comes,
+    so a stage that starts and then runs for minutes is in the log while it runs, and
+    thousands of files read in a minute are a dozen lines, not thousands. Work finished
+    within ``quiet_for`` seconds writes nothing there, so a quick command, or one refused
+    at once for bad input, says only what matters.
     """
-    interactive = sys.stderr.isatty()
-    last: dict[str, object] = {"item": None, "tenth": -1}
-    started = time.monotonic()
-
-    def report(done: int, total: int, item: str) -> None:
-        if interactive:
+    if sys.stderr.isatty():
+        def bar(done: int, total: int, item: str) -> None:
             width = 30
             filled = int(width * done / total) if total else width
             sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {item[:30]:<30}")
             if done == total:
                 sys.stderr.write("\n")
-        else:
-            if time.monotonic() - started < quiet_for:
-                return
-            tenth = 10 * done // total if total else 10
-            if item == last["item"] and tenth == last["tenth"]:
-                return
-            last.update(item=item, tenth=tenth)
-            sys.stderr.write(f"{label}: {item} ({done}/{total})\n")
+            sys.stderr.flush()
+
+        return bar
+
+    import threading
+
+    lock = threading.Lock()
+    started = time.monotonic()
+    state: dict[str, Any] = {"held": None, "last": float("-inf"), "timer": None}
+
+    def write(line: str) -> None:
+        sys.stderr.write(line + "\n")
         sys.stderr.flush()
+        state["last"], state["held"] = time.monotonic(), None
+
+    def release() -> None:
+        with lock:
+            if state["held"] is not None:
+                write(state["held"])
+
+    def report(done: int, total: int, item: str) -> None:
+        line, now = f"{label}: {item} ({done}/{total})", time.monotonic()
+        with lock:
+            if state["timer"] is not None:
+                state["timer"].cancel()
+                state["timer"] = None
+            if total and done >= total:  # the end of a stage: said at once, unless it was quick
+                state["held"] = None
+                if now - started >= quiet_for:
+                    write(line)
+                return
+            due = max(started + quiet_for, state["last"] + every)
+            if now >= due:
+                write(line)
+                return
+            state["held"] = line
+            timer = threading.Timer(due - now, release)
+            timer.daemon = True
+            timer.start()
+            state["timer"] = timer
 
     return report
 

@@ -54,12 +54,13 @@ don didn doesn isn wasn weren aren couldn wouldn shouldn haven hasn hadn won ve 
 FILLER_PHRASES = re.compile(
     r"\b(?:you know|you see|i mean|kind of|sort of|of course|i think|i guess|i suppose|to be honest"
     r"|if that makes sense|at the end of the day|or something|and stuff|and things like that|pretty much"
-    r"|all right|right now|that'?s right)\b|\bright\s*[?,]",
+    r"|all right|right now|that['\u2019]?s right)\b|\bright\s*[?,]",
     re.IGNORECASE)
 _BRACKETED = re.compile(r"\[[^\]]{0,60}\]")
 # A word for keywords: letters, and hyphenated compounds kept whole ("multi-agency",
 # "well-being", "follow-up"), which split apart would lose their sense or their first half.
 WORD_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z]+(?:-[a-zA-Z]+)*\b"
+_COMPOUND = re.compile(r"\b[a-zA-Z]+(?:-[a-zA-Z]+)+\b")
 
 
 def auto_min_size(n: int) -> int:
@@ -226,9 +227,18 @@ def _clustering_stack() -> None:
     warnings.filterwarnings("ignore", message=".*cannot cache.*")
 
 
-def _vectorizer_docs(texts: Sequence[str]) -> list[str]:
-    """Text for keywords: pseudonyms and annotations in [brackets], and filler phrases, are not topic words."""
-    return [FILLER_PHRASES.sub(" ", _BRACKETED.sub(" ", t)) for t in texts]
+def _vectorizer_docs(texts: Sequence[str], stop: frozenset[str] = FILLERS) -> list[str]:
+    """Text for keywords: pseudonyms and annotations in [brackets], and filler phrases, are not topic words.
+
+    A hyphenated word is kept whole (WORD_PATTERN) unless every part of it is in ``stop``:
+    "mm-hmm", "uh-huh" and stutters such as "we-we" are taken apart, so the stop list
+    removes their parts as it would have removed them written apart.
+    """
+    def unless_empty(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return word.replace("-", " ") if all(part.lower() in stop for part in word.split("-")) else word
+
+    return [_COMPOUND.sub(unless_empty, FILLER_PHRASES.sub(" ", _BRACKETED.sub(" ", t))) for t in texts]
 
 
 def _neighbours(unit: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -577,7 +587,7 @@ def _keywords(texts: list[str], labels: np.ndarray, embeddings: np.ndarray, word
                      hdbscan_model=BaseCluster(), vectorizer_model=vectorizer,
                      ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
                      representation_model=representation, top_n_words=10)
-    model.fit(_vectorizer_docs(texts), embeddings=embeddings, y=labels)
+    model.fit(_vectorizer_docs(texts, frozenset(stop)), embeddings=embeddings, y=labels)
     keywords, label_words = {}, {}
     for topic in sorted(set(labels.tolist()) - {-1}):
         words = model.get_topic(topic) or []
@@ -604,6 +614,8 @@ def _merge_pairs(centroids: np.ndarray) -> list[tuple[int, int, float]]:
     candidates, however far apart, and would offer a small candidate beside a central one
     that has closer partners. Mutual nearest neighbours need no threshold and say the same
     thing on any model's scale: of all candidates, these two are closest to each other.
+    The run's closest pair is always one of them, however far apart: each comes with its
+    similarity for the researcher to judge.
     """
     import numpy as np
 
@@ -632,7 +644,7 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
     by_id = {d.id: d for d in docs}
     if n < max(2 * min_size, 6):
         if progress:
-            progress(1, 1, "too few segments to cluster: all left for triage")
+            progress(1, 1, "too few segments to cluster")
         assignment = {d.id: (-1, 0.0) for d in docs}
         return Discovery([], assignment, dict(assignment), [], [], timings, min_size)
 

@@ -128,8 +128,8 @@ with review:
                        "distinctions inside one candidate, use its Split tab.")
             tree = np.asarray(linkage_matrix(run.hierarchy))
             # Plotly reads a little HTML in tick labels: escaped, a label is shown as written.
-            names = [html.escape(f"{cid[c.number]} · {c.label if len(c.label) <= 40 else c.label[:39] + '…'}")
-                     for c in found]
+            short = {c.number: c.label if len(c.label) <= 40 else c.label[:39] + "…" for c in found}
+            names = [html.escape(f"{cid[c.number]} · {short[c.number]}", quote=False) for c in found]
             figure = ff.create_dendrogram(np.zeros((len(found), 1)), orientation="left", labels=names,
                                           linkagefun=lambda _: tree)
             figure.update_layout(height=160 + 22 * len(found), margin={"l": 10, "r": 10, "t": 10, "b": 30},
