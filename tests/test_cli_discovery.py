@@ -123,3 +123,14 @@ def test_demo_builds_discovers_and_lists(tmp_path):
     again = wb("demo", "--study", str(study), "--corpus", str(corpus), "--no-app").stdout
     assert "0 already there" not in again and "3 already there" in again
     assert again.count("candidate themes from") == 0, "a second demo reuses the first run"
+
+
+def test_a_run_without_candidates_says_why(tmp_path):
+    study = str(tmp_path / "study")
+    wb("init", study)
+    table = tmp_path / "few.csv"
+    table.write_text("id,text\n" + "".join(f"f{i},{TOPICS[i % 3]}.\n" for i in range(4)), encoding="utf-8")
+    wb("ingest", str(table), "--study", study)
+    out = wb("discover", "--study", study, "--min-size", "5").stdout
+    assert "0 candidate themes from 4 segments" in out
+    assert "too few segments to cluster: a candidate needs at least 5 segments" in out

@@ -74,6 +74,15 @@ def test_the_run_is_recorded(discovered_sample):
         assert closeness[a].argmax() == b and closeness[b].argmax() == a, "each is the other's closest"
     assert {"numba", "scipy", "pynndescent", "transformers"} <= set(run.versions), "what can change the result"
     assert len(run.hierarchy) == run.candidates - 1
+    # The stored tree reads back as the linkage of the candidates' centres the page draws.
+    from scipy.cluster.hierarchy import linkage
+
+    from workbench.runs import linkage_matrix
+
+    _, found = discovered_sample.candidates()
+    centres = np.stack([np.frombuffer(c.centroid, dtype=np.float32) for c in found]).astype(np.float64)
+    expected = linkage(centres, method="average", metric="cosine")
+    assert np.allclose(np.asarray(linkage_matrix(run.hierarchy)), expected, atol=1e-4)
 
 
 def test_same_input_and_seed_give_identical_output(discovered_sample):

@@ -186,7 +186,7 @@ def discover(
     by: ByOpt = None,
 ) -> None:
     """Propose candidate themes: embed the segments, cluster them, record the run."""
-    from .discover import DiscoveryParams
+    from .discover import DiscoveryParams, clusterable
 
     params = DiscoveryParams(seed=seed, min_size=min_size, include_interviewer=include_interviewer,
                              min_similarity=min_similarity, runs=runs)
@@ -195,7 +195,7 @@ def discover(
     typer.echo(f"run {run.id}: {run.candidates} candidate themes from {run.segments} segments; "
                f"coverage {run.coverage:.1%} (the rest await triage)")
     smallest = run.params["min_cluster_size"]
-    if run.candidates == 0 and run.segments < max(2 * smallest, 6):
+    if run.candidates == 0 and not clusterable(run.segments, smallest):
         typer.echo(f"too few segments to cluster: a candidate needs at least {smallest} segments and there must "
                    "be room for two; import more, or lower --min-size")
     elif run.candidates == 0:

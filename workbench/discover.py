@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 __all__ = ["FILLERS", "FILLER_PHRASES", "Candidate", "Discovery", "DiscoveryParams", "Doc", "ProposedPart",
-           "auto_min_size", "auto_runs", "discover", "project_2d", "propose_split"]
+           "auto_min_size", "auto_runs", "clusterable", "discover", "project_2d", "propose_split"]
 
 Progress = Callable[[int, int, str], None]
 WordEmbedder = Callable[[Sequence[str]], "np.ndarray"]
@@ -607,6 +607,11 @@ def _label(words: list[str], fallback: list[tuple[str, float]]) -> str:
     return " / ".join(picked) or "(no distinctive words)"
 
 
+def clusterable(n: int, min_size: int) -> bool:
+    """Whether ``n`` segments leave room for two candidates of ``min_size`` (and at least six in all)."""
+    return n >= max(2 * min_size, 6)
+
+
 def _merge_pairs(centroids: np.ndarray) -> list[tuple[int, int, float]]:
     """Pairs of candidates each of which is the other's closest, most similar first.
 
@@ -642,7 +647,7 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
     n = len(docs)
     min_size = params.min_cluster_size(n)
     by_id = {d.id: d for d in docs}
-    if n < max(2 * min_size, 6):
+    if not clusterable(n, min_size):
         if progress:
             progress(1, 1, "too few segments to cluster")
         assignment = {d.id: (-1, 0.0) for d in docs}
