@@ -3,6 +3,10 @@
 Also scores both sets of candidates against the answer key, and gives the ARI between two
 fp32 runs that differ only in their seed, to put the int8-vs-fp32 agreement in scale.
 
+Padding: the share of computed word pieces that are padding in batches of 16, with texts
+ordered by characters (as before) and by word pieces (as now), on the sample corpus and on
+the short NHS answers.
+
 And a compute floor: the arithmetic a forward pass needs (from the model's shape and each
 segment's word pieces) set against this processor's measured single-precision matrix
 multiply (numpy's BLAS at the feed-forward layer's shape). Their ratio says how much
@@ -21,7 +25,7 @@ import json
 import time
 
 import numpy as np
-from common import load_answer_key, save, scores, timed
+from common import load_answer_key, load_shared, save, scores, timed
 
 
 def forward_flops(config: dict, tokens: np.ndarray) -> np.ndarray:
@@ -52,6 +56,23 @@ def sgemm_gflops(rows: int, inner: int, cols: int, seconds: float = 2.0) -> floa
     return best
 
 
+def padding_share(pieces: np.ndarray, order: np.ndarray, batch: int = 16) -> float:
+    """Share of the word pieces computed that are padding, for batches taken in ``order``."""
+    padded = sum(int(pieces[order[s:s + batch]].max()) * len(order[s:s + batch]) for s in range(0, len(order), batch))
+    return round(1 - float(pieces.sum()) / padded, 4)
+
+
+def padding(texts: list[str]) -> dict[str, float]:
+    """Padding in batches of 16 when texts are ordered by characters (before) and by word pieces (now)."""
+    from workbench.embed import _by_length, _tokenizer, load_model
+
+    tokenizer = _tokenizer(load_model())
+    tokenizer.no_padding()
+    pieces = np.asarray([len(e.ids) for e in tokenizer.encode_batch(texts)])
+    return {"by_characters": padding_share(pieces, np.argsort([len(t) for t in texts], kind="stable")),
+            "by_word_pieces": padding_share(pieces, _by_length(_tokenizer(load_model()), texts))}
+
+
 def main() -> None:
     from sklearn.metrics import adjusted_rand_score
 
@@ -68,6 +89,11 @@ def main() -> None:
     work = float(forward_flops(config, np.asarray(pieces) + 2).sum())  # with the two special tokens
     results["sgemm_gflops"] = round(sgemm_gflops(16 * 144, config["hidden_size"], config["intermediate_size"]), 1)
     results["forward_gflop_per_segment"] = round(work / len(texts) / 1e9, 3)
+    results["padding_interview"] = padding(texts)
+    short = load_shared("nhs_feedback_category")
+    if short is not None:
+        results["padding_short_answers"] = padding(short[1])
+    print(results, flush=True)
     plan = [("torch", 32), ("onnx", 8), ("onnx", 16), ("onnx", 32), ("onnx-int8", 16), ("onnx-int8", 32),
             ("onnx-int8", 64)]
     for backend, batch in plan:

@@ -108,3 +108,18 @@ def test_other_architectures_keep_the_plain_graph(tmp_path, info):
     other = embed.ModelInfo(name="local:other", path=tmp_path, weights_sha256="0" * 64, max_seq_length=128)
     assert embed._fuse(other, tmp_path / "plain.onnx", tmp_path / "fused.onnx") is False
     assert not (tmp_path / "fused.onnx").exists()
+
+
+def test_batches_are_formed_by_word_pieces_and_padding_changes_no_vector(info):
+    """Characters misjudge length ("I.I.I." is short, "referral" one piece): word pieces do not."""
+    texts = ["I. I. I. I. I. I. I. I.", "Thoroughgoing", "We met.", "A referral came in on Monday morning.", "Ok"]
+    tokenizer = embed._tokenizer(info)
+    tokenizer.no_padding()
+    pieces = [len(e.ids) for e in tokenizer.encode_batch(texts)]
+    order = embed._by_length(embed._tokenizer(info), texts, chunk=2)
+    assert sorted(order.tolist()) == list(range(len(texts)))
+    assert [pieces[i] for i in order] == sorted(pieces)
+    assert order.tolist() != np.argsort([len(t) for t in texts], kind="stable").tolist()
+    together = Encoder(info, "onnx", batch_size=len(texts)).encode(texts)
+    alone = np.concatenate([Encoder(info, "onnx").encode([t]) for t in texts])
+    assert np.allclose(together, alone, atol=1e-5)
