@@ -93,8 +93,7 @@ def child(kind: str, n: int, folder: Path) -> dict[str, float]:
     start = time.perf_counter()
     run = study.discover(DiscoveryParams(seed=SEED), by="bench")
     return {"seconds": time.perf_counter() - start, "peak_mb": memory.stop_mb(), "candidates": run.candidates,
-            "coverage": run.coverage, "timings": run.timings, "backend": run.backend, "layouts": run.params["runs"],
-            "layout_segments": run.params.get("layout_segments")}
+            "coverage": run.coverage, "timings": run.timings, "backend": run.backend, "layouts": run.params["runs"]}
 
 
 def main(sizes: list[int], data: str, warm: bool = True) -> None:

@@ -6,19 +6,8 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from workbench.discover import (
-    FILLERS,
-    LAYOUT_SAMPLE,
-    DiscoveryParams,
-    Doc,
-    _merge_pairs,
-    _vectorizer_docs,
-    auto_min_size,
-    discover,
-    sample_min_size,
-)
+from workbench.discover import FILLERS, DiscoveryParams, Doc, _merge_pairs, _vectorizer_docs, auto_min_size, discover
 from workbench.embed import Encoder, load_model
-from workbench.errors import WorkbenchError
 from workbench.overview import SegmentFilter
 from workbench.runs import candidate_id, parse_candidate_id
 
@@ -74,7 +63,6 @@ def test_the_run_is_recorded(discovered_sample):
     assert {"embedding", "neighbours", "layouts", "consensus", "keywords", "assign"} <= set(run.timings)
     # 1,024 segments: 31 layouts (auto_runs), min size 16, HDBSCAN's min_samples its root 4
     assert run.params["runs"] == 31 and run.params["min_samples"] == 4
-    assert run.params["layout_segments"] == run.segments, "under LAYOUT_SAMPLE segments, layouts hold them all"
     assert run.merge_suggestions and all(-1 <= s <= 1 for _, _, s in run.merge_suggestions)
     sims = [s for _, _, s in run.merge_suggestions]
     assert sims == sorted(sims, reverse=True)
@@ -418,41 +406,3 @@ def test_compiled_clustering_code_is_cached_between_processes(tmp_path):
     subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=300, capture_output=True)
     kept = [p.relative_to(tmp_path).parts[0] for p in tmp_path.rglob("*.nbi")]
     assert any(part.startswith("umap") for part in kept), sorted(set(kept))
-
-
-def test_a_large_study_draws_its_layouts_on_a_seeded_sample():
-    params = DiscoveryParams()
-    assert params.layout_sample(LAYOUT_SAMPLE, min_size=70) is None
-    drawn = params.layout_sample(100_000, min_size=158)
-    assert len(drawn) == LAYOUT_SAMPLE and len(set(drawn.tolist())) == LAYOUT_SAMPLE
-    assert drawn.tolist() == sorted(drawn.tolist()) and drawn.min() >= 0 and drawn.max() < 100_000
-    assert np.array_equal(drawn, params.layout_sample(100_000, min_size=158)), "the same seed, the same sample"
-    assert not np.array_equal(drawn, DiscoveryParams(seed=7).layout_sample(100_000, min_size=158))
-    # A small minimum size needs a larger sample: five segments of each candidate in it.
-    assert len(params.layout_sample(100_000, min_size=10)) == 50_000
-    assert DiscoveryParams(sample=30_000).layout_sample(25_000, min_size=79) is None
-    assert sample_min_size(158, 100_000, 20_000) == 32 and sample_min_size(10, 100_000, 50_000) == 5
-    with pytest.raises(WorkbenchError, match="at least 10 segments"):
-        DiscoveryParams(sample=3)
-
-
-def test_segments_outside_the_sample_are_placed_like_the_rest():
-    """Three topics of 40; layouts on 60 of the 120: every segment still gets its topic's candidate."""
-    texts = [f"{t} ({i})" for i in range(40) for t in (
-        "The referral waited for weeks before anyone rang the family back",
-        "Information sharing with the police desk improved once we sat together",
-        "The school found the threshold document confusing and inconsistent")]
-    docs = [Doc(f"s{i}", t, f"P{i % 9}", f"site{i % 3}") for i, t in enumerate(texts)]
-    vectors = Encoder(load_model()).encode(texts)
-    steps: list[str] = []
-    params = DiscoveryParams(min_size=10, sample=60, runs=3)
-    found = discover(docs, vectors, params, progress=lambda i, total, what: steps.append(what))
-    assert found.layout_segments == 60 and found.layouts == 3 and found.min_cluster_size == 10
-    assert any("a sample of 60 of the 120 segments" in s for s in steps), "the researcher is told"
-    assert len(found.candidates) == 3 and found.coverage == 1.0
-    drawn = set(params.layout_sample(len(docs), 10).tolist())
-    for topic in range(3):
-        own = [d.id for i, d in enumerate(docs) if i % 3 == topic]
-        assert len({found.assignment[s][0] for s in own}) == 1
-        assert any(i not in drawn for i, d in enumerate(docs) if i % 3 == topic)
-    assert discover(docs, vectors, params).assignment == found.assignment

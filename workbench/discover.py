@@ -32,9 +32,8 @@ from .errors import WorkbenchError
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["FILLERS", "FILLER_PHRASES", "LAYOUT_SAMPLE", "Candidate", "Discovery", "DiscoveryParams", "Doc",
-           "ProposedPart", "auto_min_size", "auto_runs", "clusterable", "discover", "project_2d", "propose_split",
-           "sample_min_size"]
+__all__ = ["FILLERS", "FILLER_PHRASES", "Candidate", "Discovery", "DiscoveryParams", "Doc", "ProposedPart",
+           "auto_min_size", "auto_runs", "clusterable", "discover", "project_2d", "propose_split"]
 
 Progress = Callable[[int, int, str], None]
 WordEmbedder = Callable[[Sequence[str]], "np.ndarray"]
@@ -106,11 +105,6 @@ def auto_runs(n: int) -> int:
     return max(5, min(31, 2 * math.floor(share / 2) + 1))
 
 
-# From this many segments, layouts are drawn on a seeded random sample of this many: see
-# DiscoveryParams.layout_sample.
-LAYOUT_SAMPLE = 20_000
-
-
 @dataclass(frozen=True)
 class DiscoveryParams:
     seed: int = 42
@@ -122,7 +116,6 @@ class DiscoveryParams:
     runs: int | None = None  # seeded UMAP layouts that vote (at least 2; odd avoids ties); None: auto_runs(n)
     same_theme: float = 0.1  # cosine distance under which two runs' clusters are one theme
     min_samples: int | None = None  # HDBSCAN's smoothing; None: the square root of the minimum size
-    sample: int | None = None  # segments the layouts are drawn on, at most; None: LAYOUT_SAMPLE
 
     def __post_init__(self) -> None:
         if self.runs is not None and self.runs < 2:
@@ -130,8 +123,6 @@ class DiscoveryParams:
                                  "seeded layouts agree on, and stability is measured across them")
         if self.min_samples is not None and self.min_samples < 1:
             raise WorkbenchError(f"min_samples must be at least 1 (got {self.min_samples})")
-        if self.sample is not None and self.sample < 10:
-            raise WorkbenchError(f"sample must be at least 10 segments (got {self.sample})")
         if not 0.0 < self.same_theme < 1.0:
             raise WorkbenchError(f"same_theme must be a cosine distance between 0 and 1 (got {self.same_theme})")
 
@@ -141,29 +132,6 @@ class DiscoveryParams:
     def cluster_min_samples(self, min_size: int) -> int:
         """HDBSCAN's ``min_samples`` for a minimum candidate size (see ``_cluster`` for why the root)."""
         return self.min_samples or max(2, round(math.sqrt(min_size)))
-
-    def layout_sample(self, n: int, min_size: int) -> np.ndarray | None:
-        """The positions the layouts are drawn on when ``n`` segments are too many for all; None: all of them.
-
-        A layout's cost grows with the segments it holds, and from about 50,000 the vote's
-        floor of five layouts no longer fits the budget (``auto_runs``): 100,000 short
-        answers spent 614 s on five full layouts, more than a third of the run
-        (benchmarks/RESULTS.md). So from LAYOUT_SAMPLE segments the themes are found in a
-        seeded random sample of that many, by as many layouts as that size gets, and every
-        segment, in the sample or not, is then placed on its nearest candidate as usual: none
-        is left out. The minimum candidate size is scaled to the sample (``sample_min_size``),
-        and the sample is made larger where that would leave a candidate of the minimum size
-        fewer than five segments in it. What the sample costs in quality, against layouts
-        drawn on every segment: benchmarks/bench_sample.py.
-        """
-        import numpy as np
-
-        limit = self.sample or LAYOUT_SAMPLE
-        size = max(limit, math.ceil(5 * n / max(min_size, 1)))
-        if n <= size:
-            return None
-        rng = np.random.default_rng(np.random.SeedSequence([self.seed, n]))
-        return np.sort(rng.choice(n, size=size, replace=False))
 
     def layout_count(self, n: int) -> int:
         return self.runs or auto_runs(n)
@@ -212,8 +180,6 @@ class Discovery:
     hierarchy: list[dict[str, object]]
     timings: dict[str, float]
     min_cluster_size: int
-    layouts: int = 0  # seeded layouts that voted
-    layout_segments: int = 0  # segments they were drawn on: all, or a sample (DiscoveryParams.layout_sample)
 
     @property
     def coverage(self) -> float:
@@ -641,11 +607,6 @@ def _label(words: list[str], fallback: list[tuple[str, float]]) -> str:
     return " / ".join(picked) or "(no distinctive words)"
 
 
-def sample_min_size(min_size: int, n: int, sampled: int) -> int:
-    """The minimum candidate size among ``sampled`` of ``n`` segments: the same share of the corpus."""
-    return max(5, round(min_size * sampled / max(n, 1)))
-
-
 def clusterable(n: int, min_size: int) -> bool:
     """Whether ``n`` segments leave room for two candidates of ``min_size`` (and at least six in all)."""
     return n >= max(2 * min_size, 6)
@@ -690,15 +651,9 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
         if progress:
             progress(1, 1, "too few segments to cluster")
         assignment = {d.id: (-1, 0.0) for d in docs}
-        return Discovery([], assignment, dict(assignment), [], [], timings, min_size, 0, 0)
+        return Discovery([], assignment, dict(assignment), [], [], timings, min_size)
 
-    unit = np.asarray(embeddings, dtype=np.float32)
-    unit = unit / np.clip(np.linalg.norm(unit, axis=1, keepdims=True), 1e-12, None)
-    sample = params.layout_sample(n, min_size)
-    drawn_on = unit if sample is None else unit[sample]
-    m = len(drawn_on)
-    layout_min = min_size if sample is None else sample_min_size(min_size, n, m)
-    seeds = params.run_seeds(m)
+    seeds = params.run_seeds(n)
     steps = len(seeds) + 4
 
     def stage(name: str, step: int) -> float:
@@ -706,28 +661,24 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
             progress(step, steps, name)
         return time.perf_counter()
 
-    start = stage("finding each segment's neighbours" if sample is None else
-                  f"finding the neighbours of a sample of {m:,} of the {n:,} segments, for the layouts", 0)
-    knn = _neighbours(drawn_on, max(2, min(params.n_neighbors, m - 1)))
+    start = stage("finding each segment's neighbours", 0)
+    unit = np.asarray(embeddings, dtype=np.float32)
+    unit = unit / np.clip(np.linalg.norm(unit, axis=1, keepdims=True), 1e-12, None)
+    knn = _neighbours(unit, max(2, min(params.n_neighbors, n - 1)))
     timings["neighbours"] = time.perf_counter() - start
 
     def drawn(finished: int) -> None:
         if progress:
             progress(1 + finished, steps, f"layout {finished} of {len(seeds)} drawn")
 
-    processes = _workers(m, len(seeds), workers)
+    processes = _workers(n, len(seeds), workers)
     start = stage(f"drawing {len(seeds)} layouts (UMAP, then HDBSCAN; {processes} at a time)", 1)
-    runs = _layouts(drawn_on, knn, seeds, params.n_components, layout_min, params.cluster_min_samples(layout_min),
-                    processes, drawn)
+    runs = _layouts(unit, knn, seeds, params.n_components, min_size, params.cluster_min_samples(min_size), processes,
+                    drawn)
     timings["layouts"] = time.perf_counter() - start
 
     start = stage("keeping what most layouts agree on", len(seeds) + 1)
-    voted, stability = _consensus(drawn_on, runs, params.same_theme)
-    if sample is None:
-        labels = voted
-    else:  # the rest are placed on their nearest candidate below, like any segment outside the vote
-        labels = np.full(n, -1, dtype=int)
-        labels[sample] = voted
+    labels, stability = _consensus(unit, runs, params.same_theme)
     timings["consensus"] = time.perf_counter() - start
     k = int(labels.max()) + 1 if labels.max() >= 0 else 0
 
@@ -774,7 +725,7 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
                               "size": int(size)})
     if progress:
         progress(steps, steps, "done")
-    return Discovery(candidates, assignment, nearest, suggestions, hierarchy, timings, min_size, len(seeds), m)
+    return Discovery(candidates, assignment, nearest, suggestions, hierarchy, timings, min_size)
 
 
 def project_2d(embeddings: np.ndarray, seed: int = 42) -> np.ndarray:

@@ -139,8 +139,7 @@ def run_discovery(store: Store, by: str, params: DiscoveryParams, segments: list
     timings = {"embedding": round(embed_time, 3), **{k: round(v, 3) for k, v in found.timings.items()}}
     record = RunRecord(
         id=None, created_at=utc_now(), by=by,
-        params={**asdict(params), "runs": found.layouts, "layout_segments": found.layout_segments,
-                "min_cluster_size": found.min_cluster_size,
+        params={**asdict(params), "runs": params.layout_count(len(docs)), "min_cluster_size": found.min_cluster_size,
                 "min_samples": params.cluster_min_samples(found.min_cluster_size), "embedded_now": embedded,
                 "held_by_themes": len(held), "themes": len(themes)},
         model_name=info.name, model_sha256=info.weights_sha256, backend=backend, seed=params.seed,
