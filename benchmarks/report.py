@@ -67,6 +67,12 @@ def embedding(data: dict) -> list[str]:
             f"here; this processor multiplies single-precision matrices at {data['sgemm_gflops']} GFLOP/s "
             "(numpy's BLAS, the feed-forward layer's shape, all cores): a practical ceiling for any fp32 runtime here.",
         ]
+    padding = (("padding_interview", "the sample corpus's turns"), ("padding_short_answers", "short NHS answers"))
+    for key, what in padding:
+        if key in data:
+            lines.append(f"- padding in batches of 16, {what}: {data[key]['by_characters']:.1%} of the word pieces "
+                         f"computed with texts ordered by characters, {data[key]['by_word_pieces']:.1%} ordered by "
+                         "word pieces (now)")
     lines += [
         f"- int8 vs fp32 embeddings: mean cosine {data['int8_vs_fp32_cosine_mean']}, "
         f"minimum {data['int8_vs_fp32_cosine_min']}; ONNX fp32 vs torch: minimum cosine "
@@ -81,6 +87,21 @@ def embedding(data: dict) -> list[str]:
             lines.append(f"- {key.replace('_', ' ')}: NMI {s['nmi']}, ARI {s['ari']}, coverage {s['coverage']}, "
                          f"{s['candidates']} candidates")
     return [*lines, ""]
+
+
+def perturbation(data: dict) -> list[str]:
+    lines = [
+        "## Candidates against small changes to the embeddings", "",
+        "Command: `.venv/bin/python benchmarks/bench_perturbation.py`: the sample corpus's "
+        f"{data['segments']:,} segments, full-precision vectors with seeded Gaussian noise of standard deviation "
+        "sigma per coordinate, renormalised; candidates with the same seed (42) compared with the original "
+        "vectors' by ARI.", "",
+        "| change | mean cosine to the original | candidates ARI to the original |", "|---|---:|---:|",
+        *[f"| noise, sigma {r['sigma']:g} | {r['cosine_mean']} | {r['ari']} |" for r in data["noise"]],
+        f"| int8 weights | {data['int8']['cosine_mean']} | {data['int8']['ari']} |",
+        f"| none, seed 7 instead of 42 | 1.0 | {data['fp32_seed_7_ari']} |", "",
+    ]
+    return lines
 
 
 def speed(data: dict) -> list[str]:
@@ -213,7 +234,8 @@ def main() -> None:
            f"Measured on this project's 2-core machines ({platform.machine()}, no GPU), uncontended unless a "
            "note says otherwise. The machines differ in processor between sessions: each section names its own.",
            "Regenerate this file with `.venv/bin/python benchmarks/report.py` after running the benchmarks.", ""]
-    for name, render in (("quality", quality), ("embedding", embedding), ("speed", speed),
+    for name, render in (("quality", quality), ("embedding", embedding), ("perturbation", perturbation),
+                         ("speed", speed),
                          ("speed_feedback", speed), ("startup", startup),
                          ("seed_consensus", seed_consensus), ("layout_scan", layout_scan), ("replay", replay),
                          ("app", app)):

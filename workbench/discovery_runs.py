@@ -35,8 +35,36 @@ _PACKAGES = ("bertopic", "umap-learn", "hdbscan", "pynndescent", "numba", "sciki
              "onnxruntime", "tokenizers", "transformers", "sentence-transformers", "torch")
 
 
+def _processor() -> str:
+    """The processor, with the vector instructions that change how its arithmetic rounds.
+
+    Candidates move with the last digits of the arithmetic (benchmarks/bench_perturbation.py:
+    noise below float32's rounding moves them about as much as a new seed), and processors
+    with and without AVX-512 round differently, so a rerun on another machine can differ.
+    """
+    import platform
+
+    name, flags = platform.processor() or platform.machine(), set()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                key, _, value = line.partition(":")
+                if key.strip() == "model name":
+                    name = value.strip()
+                elif key.strip() in ("flags", "Features"):
+                    flags = set(value.split())
+                    break
+    except OSError:
+        pass
+    isa = [f for f in ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "neon", "asimd") if f in flags]
+    return f"{name} ({platform.machine()}{', ' + ', '.join(isa) if isa else ''})"
+
+
 def _versions() -> dict[str, str]:
-    found = {"theme-workbench": __version__}
+    """Everything that can change a run's result besides its input and parameters."""
+    import platform
+
+    found = {"theme-workbench": __version__, "python": platform.python_version(), "processor": _processor()}
     for name in _PACKAGES:
         try:
             found[name] = metadata.version(name)
