@@ -39,8 +39,9 @@ def _processor() -> str:
     """The processor, with the vector instructions that change how its arithmetic rounds.
 
     Candidates move with the last digits of the arithmetic (benchmarks/bench_perturbation.py:
-    noise below float32's rounding moves them about as much as a new seed), and processors
-    with and without AVX-512 round differently, so a rerun on another machine can differ.
+    noise below float32's rounding moves them about as much as a new seed), and libraries
+    choose their numeric kernels by the processor's instructions, so a rerun on another
+    kind of machine can differ.
     """
     import platform
 
