@@ -83,6 +83,12 @@ def embedding(data: dict) -> list[str]:
         lines.append(f"- the same texts in batches of 16 and of 64: int8 vectors down to a cosine of "
                      f"{data['int8_batch16_vs_batch64_cosine_min']} to themselves; fp32 (batches of 8 and 32) "
                      f"differ by at most {data['fp32_batch8_vs_batch32_max_difference']:g}")
+    if "candidates_ari_int8_batch64_vs_fp32" in data:
+        lines.append(f"- candidates from int8 vectors embedded in batches of 64 vs fp32: ARI "
+                     f"{data['candidates_ari_int8_batch64_vs_fp32']}")
+    if "onnx_fp32_vs_torch_max_difference" in data:
+        lines.append(f"- ONNX fp32 vs torch: largest difference in any coordinate "
+                     f"{data['onnx_fp32_vs_torch_max_difference']:.2g}")
     if "candidates_ari_fp32_seed42_vs_seed7" in data:
         lines.append(f"- for scale, fp32 with seed 42 vs seed 7: ARI {data['candidates_ari_fp32_seed42_vs_seed7']}")
     if "answer_key_fp32" in data:

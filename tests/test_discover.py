@@ -9,6 +9,7 @@ import pytest
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from workbench.discover import FILLERS, DiscoveryParams, Doc, _merge_pairs, _vectorizer_docs, auto_min_size, discover
+from workbench.discovery_runs import _processor
 from workbench.embed import Encoder, load_model
 from workbench.overview import SegmentFilter
 from workbench.runs import candidate_id, parse_candidate_id
@@ -75,7 +76,7 @@ def test_the_run_is_recorded(discovered_sample):
     for a, b, _ in run.merge_suggestions:
         assert closeness[a].argmax() == b and closeness[b].argmax() == a, "each is the other's closest"
     assert {"numba", "scipy", "pynndescent", "transformers", "python"} <= set(run.versions), "what can change it"
-    assert platform.machine() in run.versions["processor"], "processors round differently: the run says which"
+    assert run.versions["processor"] == _processor(), "another kind of processor may give another result"
     assert len(run.hierarchy) == run.candidates - 1
     # The stored tree reads back as the linkage of the candidates' centres the page draws.
     from scipy.cluster.hierarchy import linkage
@@ -409,3 +410,12 @@ def test_compiled_clustering_code_is_cached_between_processes(tmp_path):
     subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=300, capture_output=True)
     kept = [p.relative_to(tmp_path).parts[0] for p in tmp_path.rglob("*.nbi")]
     assert any(part.startswith("umap") for part in kept), sorted(set(kept))
+
+
+def test_the_processor_is_named_with_the_instructions_that_choose_its_kernels():
+    here = platform.machine()
+    intel = "processor\t: 0\nmodel name\t: Some CPU 9000\nflags\t\t: fpu sse2 avx2 avx512f avx512_vnni\n\n" \
+            "processor\t: 1\nmodel name\t: Some CPU 9000\nflags\t\t: fpu\n"
+    assert _processor(intel) == f"Some CPU 9000 ({here}, avx2, avx512f, avx512_vnni)", "the first processor's"
+    assert _processor("processor : 0\nFeatures : fp asimd sve\n") == f"{here} ({here}, asimd, sve)"
+    assert _processor("") == f"{here} ({here})", "no /proc/cpuinfo (not Linux): the architecture alone"

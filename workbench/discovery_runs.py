@@ -8,6 +8,7 @@ only when called, so commands that never cluster start quickly.
 from __future__ import annotations
 
 import hashlib
+import platform
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
@@ -35,36 +36,35 @@ _PACKAGES = ("bertopic", "umap-learn", "hdbscan", "pynndescent", "numba", "sciki
              "onnxruntime", "tokenizers", "transformers", "sentence-transformers", "torch")
 
 
-def _processor() -> str:
-    """The processor, with the vector instructions that change how its arithmetic rounds.
+def _processor(cpuinfo: str | None = None) -> str:
+    """The processor, with the vector instructions that decide which numeric kernels run.
 
-    Candidates move with the last digits of the arithmetic (benchmarks/bench_perturbation.py:
-    noise below float32's rounding moves them about as much as a new seed), and libraries
-    choose their numeric kernels by the processor's instructions, so a rerun on another
-    kind of machine can differ.
+    Candidates move with small changes to the arithmetic (benchmarks/bench_perturbation.py),
+    and numeric libraries choose their kernels by the processor's instructions, so a rerun
+    on another kind of machine can differ. The instructions are read from /proc/cpuinfo,
+    so only on Linux; elsewhere the record names the processor's architecture alone.
+    ``cpuinfo``: that file's text (for tests); None reads it.
     """
-    import platform
-
-    name, flags = platform.processor() or platform.machine(), set()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as handle:
-            for line in handle:
-                key, _, value = line.partition(":")
-                if key.strip() == "model name":
-                    name = value.strip()
-                elif key.strip() in ("flags", "Features"):
-                    flags = set(value.split())
-                    break
-    except OSError:
-        pass
-    isa = [f for f in ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "neon", "asimd") if f in flags]
-    return f"{name} ({platform.machine()}{', ' + ', '.join(isa) if isa else ''})"
+    if cpuinfo is None:
+        try:
+            with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as handle:
+                cpuinfo = handle.read(1 << 16)
+        except OSError:
+            cpuinfo = ""
+    name, flags = "", set()
+    for line in cpuinfo.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() in ("model name", "Model") and not name:
+            name = value.strip()
+        elif key.strip() in ("flags", "Features") and not flags:
+            flags = set(value.split())
+    machine = platform.machine() or "unknown architecture"
+    isa = [f for f in ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "asimd", "sve") if f in flags]
+    return f"{name or machine} ({', '.join([machine, *isa])})"
 
 
 def _versions() -> dict[str, str]:
     """Everything that can change a run's result besides its input and parameters."""
-    import platform
-
     found = {"theme-workbench": __version__, "python": platform.python_version(), "processor": _processor()}
     for name in _PACKAGES:
         try:

@@ -232,22 +232,26 @@ def _session(path: Path):
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
-def _by_length(tokenizer, texts: Sequence[str], chunk: int = 4096) -> np.ndarray:
+def _by_length(info: ModelInfo, texts: Sequence[str], chunk: int = 4096) -> np.ndarray:
     """Positions of ``texts`` from fewest word pieces to most (ties in order).
 
     Every row of a batch is padded to its longest, and the padding is computed like any
     other word piece. Sorted by characters, batches of 16 still carried 11% padding on the
     sample corpus's interview turns and 17% on short NHS answers; sorted by word pieces,
-    about 1% (benchmarks/bench_embedding.py). The vectors do not change: a padded position
-    takes no part in a real one's arithmetic. Lengths are counted a chunk at a time, so a
-    large study never holds every text's encoding at once.
+    about 1% (benchmarks/bench_embedding.py). In full precision the vectors do not change:
+    a padded position takes no part in a real one's arithmetic (a test compares a text
+    alone with the same text in a batch). int8's do, as they change with any batch
+    (module docstring). Counting tokenises every text once more, which costs little beside
+    the model; a chunk at a time, so a large study never holds every encoding at once.
     """
     import numpy as np
 
+    tokenizer = _tokenizer(info)
+    tokenizer.no_padding()
     counts = np.empty(len(texts), dtype=np.int64)
     for start in range(0, len(texts), chunk):
         encoded = tokenizer.encode_batch(list(texts[start:start + chunk]))
-        counts[start:start + len(encoded)] = [sum(e.attention_mask) for e in encoded]
+        counts[start:start + len(encoded)] = [len(e.ids) for e in encoded]
     return np.argsort(counts, kind="stable")
 
 
@@ -284,7 +288,7 @@ class Encoder:
         session = self._onnx_session()
         tokenizer = _tokenizer(self.info)
         pooling, normalise = _pooling_mode(self.info.path), _normalises(self.info.path)
-        order = _by_length(tokenizer, texts)
+        order = _by_length(self.info, texts)
         chunks = []
         for start in range(0, len(texts), self.batch_size):
             batch = [texts[i] for i in order[start:start + self.batch_size]]
