@@ -98,14 +98,14 @@ def main() -> None:
     batch = Encoder(info).batch_size  # discovery's batch size: quality is compared there
     plan = [("torch", 32), *dict.fromkeys([("onnx", 8), ("onnx", batch), ("onnx", 32), ("onnx-int8", batch),
                                            ("onnx-int8", 32), ("onnx-int8", 64)])]
-    for backend, batch in plan:
-        encoder = Encoder(info, backend, batch_size=batch)  # type: ignore[arg-type]
+    for backend, size in plan:
+        encoder = Encoder(info, backend, batch_size=size)  # type: ignore[arg-type]
         encoder.encode(texts[:64])  # load, export if needed, warm up
         vecs, took = timed(lambda encoder=encoder: encoder.encode(texts))
-        vectors[(backend, batch)] = vecs
-        results[f"{backend}_batch{batch}_segments_per_s"] = round(len(texts) / took, 1)
-        results[f"{backend}_batch{batch}_gflops"] = round(work / took / 1e9, 1)
-        print(backend, batch, results[f"{backend}_batch{batch}_segments_per_s"], flush=True)
+        vectors[(backend, size)] = vecs
+        results[f"{backend}_batch{size}_segments_per_s"] = round(len(texts) / took, 1)
+        results[f"{backend}_batch{size}_gflops"] = round(work / took / 1e9, 1)
+        print(backend, size, results[f"{backend}_batch{size}_segments_per_s"], flush=True)
     # Quality at the batch size discovery uses (the Encoder's default); int8's vectors depend on
     # the batch (activations are scaled per batch), fp32's do not.
     results["int8_batch16_vs_batch64_cosine_min"] = round(float(np.sum(
