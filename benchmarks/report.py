@@ -77,7 +77,8 @@ def embedding(data: dict) -> list[str]:
         f"- int8 vs fp32 embeddings: mean cosine {data['int8_vs_fp32_cosine_mean']}, "
         f"minimum {data['int8_vs_fp32_cosine_min']}; ONNX fp32 vs torch: minimum cosine "
         f"{data['onnx_fp32_vs_torch_cosine_min']}.",
-        f"- candidates from int8 vs fp32 embeddings (same seed): ARI {data['candidates_ari_int8_vs_fp32']}",
+        f"- candidates from int8 vs fp32 embeddings (same seed; batches of 16, as discovery embeds): ARI "
+        f"{data['candidates_ari_int8_vs_fp32']}",
     ]
     if "int8_batch16_vs_batch64_cosine_min" in data:
         lines.append(f"- the same texts in batches of 16 and of 64: int8 vectors down to a cosine of "
