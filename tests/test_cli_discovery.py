@@ -134,3 +134,20 @@ def test_a_run_without_candidates_says_why(tmp_path):
     out = wb("discover", "--study", study, "--min-size", "5").stdout
     assert "0 candidate themes from 4 segments" in out
     assert "too few segments to cluster: a candidate needs at least 5 segments" in out
+
+
+def test_a_run_with_room_but_no_group_says_to_lower_the_minimum(monkeypatch):
+    """Enough segments to cluster, yet no candidate: the CLI points at --min-size, not at importing more."""
+    from types import SimpleNamespace
+
+    from typer.testing import CliRunner
+
+    from workbench import cli
+
+    run = SimpleNamespace(id=1, candidates=0, segments=40, coverage=0.0, timings={}, params={"min_cluster_size": 8},
+                          model_name="m", backend="onnx", model_sha256="0" * 64)
+    monkeypatch.setattr(cli, "open_study", lambda study: SimpleNamespace(discover=lambda *a, **k: run))
+    out = CliRunner().invoke(cli.app, ["discover", "--study", "anywhere"]).output
+    assert "0 candidate themes from 40 segments" in out
+    assert "no group of at least 8 similar segments was found; lower --min-size" in out
+    assert "too few segments" not in out
