@@ -67,8 +67,7 @@ def padding(texts: list[str]) -> dict[str, float]:
     from workbench.embed import _by_length, _tokenizer, load_model
 
     info = load_model()
-    tokenizer = _tokenizer(info)
-    tokenizer.no_padding()
+    tokenizer = _tokenizer(info, padded=False)
     pieces = np.asarray([len(e.ids) for e in tokenizer.encode_batch(texts)])
     return {"by_characters": padding_share(pieces, np.argsort([len(t) for t in texts], kind="stable")),
             "by_word_pieces": padding_share(pieces, _by_length(info, texts))}

@@ -242,7 +242,19 @@ def test_min_samples_is_the_root_of_the_minimum_size_unless_given():
         DiscoveryParams(min_samples=0)
 
 
-def test_layouts_drawn_in_worker_processes_give_the_same_result(small):
+def test_layouts_drawn_in_worker_processes_give_the_same_result(small, monkeypatch):
+    import threading
+
+    import workbench.discover as discover_module
+
+    threads: list[str] = []
+    real = discover_module._keyword_texts
+
+    def spy(texts):
+        threads.append(threading.current_thread().name)
+        return real(texts)
+
+    monkeypatch.setattr(discover_module, "_keyword_texts", spy)
     docs, vectors, _encoder = small
     params = DiscoveryParams(min_size=5, runs=3)
     steps: list[str] = []
@@ -250,7 +262,31 @@ def test_layouts_drawn_in_worker_processes_give_the_same_result(small):
     apart = discover(docs, vectors, params, workers=2, progress=lambda i, total, what: steps.append(what))
     assert apart.assignment == here.assignment
     assert [c.stability for c in apart.candidates] == [c.stability for c in here.candidates]
+    assert [(c.label, c.keywords) for c in apart.candidates] == [(c.label, c.keywords) for c in here.candidates]
     assert [s for s in steps if s.startswith("layout ")] == [f"layout {i} of 3 drawn" for i in (1, 2, 3)]
+    # Three layouts in two workers: one finishes its share first, and keyword texts are made
+    # on its idle core; with one process there is no idle core, and they are made in place.
+    assert threads == ["MainThread", "workbench-ahead"]
+
+
+def test_work_done_ahead_returns_or_raises_where_it_is_needed():
+    from workbench.discover import _Ahead
+
+    calls: list[str] = []
+    inline = _Ahead(lambda: calls.append("ran") or "value")
+    assert inline.result() == "value" and inline.result() == "value" and calls == ["ran"]
+    early = _Ahead(lambda: "early")
+    early.start()
+    early.start()
+    assert early.result() == "early"
+
+    def fail():
+        raise ValueError("bad text")
+
+    failing = _Ahead(fail)
+    failing.start()
+    with pytest.raises(ValueError, match="bad text"):
+        failing.result()
 
 
 def test_clear_groups_do_not_depend_on_the_seed(small):

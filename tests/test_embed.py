@@ -113,8 +113,7 @@ def test_other_architectures_keep_the_plain_graph(tmp_path, info):
 def test_batches_are_formed_by_word_pieces_and_padding_changes_no_vector(info):
     """Characters misjudge length ("I. I. I." is long in pieces, "Thoroughgoing" short): word pieces do not."""
     texts = ["I. I. I. I. I. I. I. I.", "Thoroughgoing", "We met.", "A referral came in on Monday morning.", "Ok"]
-    tokenizer = embed._tokenizer(info)
-    tokenizer.no_padding()
+    tokenizer = embed._tokenizer(info, padded=False)
     pieces = [len(e.ids) for e in tokenizer.encode_batch(texts)]
     assert embed._by_length(info, texts, chunk=2).tolist() == np.argsort(pieces, kind="stable").tolist()
     assert np.argsort(pieces, kind="stable").tolist() != np.argsort([len(t) for t in texts], kind="stable").tolist()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -345,7 +346,8 @@ def _one_layout(unit: np.ndarray, knn: tuple[np.ndarray, np.ndarray], components
 
 
 def _layouts(unit: np.ndarray, knn: tuple[np.ndarray, np.ndarray], seeds: list[int], components: int,
-             min_size: int, min_samples: int, workers: int, done: Callable[[int], None]) -> list[np.ndarray]:
+             min_size: int, min_samples: int, workers: int, done: Callable[[int], None],
+             idle: Callable[[], None] | None = None) -> list[np.ndarray]:
     """Every seeded layout's clusters, in seed order, in ``workers`` processes (1: this one).
 
     Each layout depends on its seed alone, so the result is the same however many workers
@@ -353,6 +355,7 @@ def _layouts(unit: np.ndarray, knn: tuple[np.ndarray, np.ndarray], seeds: list[i
     not forks (this process may hold ONNX Runtime's and torch's thread pools, which are not
     safe to fork) and not multiprocessing's spawn (which re-runs the caller's main script,
     so a researcher's unguarded script would start discovery again in every worker).
+    ``idle`` is called once, when a worker has finished its share and the others still draw.
     """
     if workers <= 1:
         found = []
@@ -362,7 +365,7 @@ def _layouts(unit: np.ndarray, knn: tuple[np.ndarray, np.ndarray], seeds: list[i
         return found
     from .layout_worker import draw_apart
 
-    return draw_apart(unit, knn, seeds, (components, min_size, min_samples), workers, done)
+    return draw_apart(unit, knn, seeds, (components, min_size, min_samples), workers, done, idle)
 
 
 def _workers(n: int, runs: int, requested: int | None) -> int:
@@ -553,9 +556,68 @@ def _representatives(members: list[tuple[str, float]], docs: dict[str, Doc], lim
     return chosen
 
 
+def _keyword_stop() -> frozenset[str]:
+    """Words never counted as keywords: scikit-learn's English stop words and conversational fillers."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS | FILLERS)
+
+
+def _keyword_texts(texts: Sequence[str]) -> list[str]:
+    """The texts as keywords count them, with BERTopic imported: the part of naming that needs no candidates.
+
+    Importing BERTopic takes several seconds (it loads sentence-transformers, UMAP and
+    plotting), and cleaning 20,000 texts about two more; ``discover`` starts this on the
+    core the layouts leave idle at their end (see ``_Ahead``), when there is one.
+    """
+    import bertopic.representation
+    import bertopic.vectorizers  # noqa: F401  (imported for its time, not its names)
+
+    return _vectorizer_docs(texts, _keyword_stop())
+
+
+class _Ahead:
+    """Work started early in a thread, when a core falls idle, and waited for where it is needed.
+
+    Never started (no idle core came), it runs in the caller's thread when its result is
+    asked for. A failure is raised there too, as if it had run in place.
+    """
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        self._work = work
+        self._thread: threading.Thread | None = None
+        self._outcome: tuple[bool, object] | None = None
+
+    def start(self) -> None:
+        if self._thread is None and self._outcome is None:
+            self._thread = threading.Thread(target=self._run, name="workbench-ahead", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._outcome = (True, self._work())
+        except BaseException as exc:  # re-raised in the caller's thread by result()
+            self._outcome = (False, exc)
+
+    def result(self) -> object:
+        if self._thread is not None:
+            self._thread.join()
+        elif self._outcome is None:
+            self._run()
+        assert self._outcome is not None
+        done, value = self._outcome
+        if not done:
+            raise value  # type: ignore[misc]
+        return value
+
+
 def _keywords(texts: list[str], labels: np.ndarray, embeddings: np.ndarray, word_embedder: WordEmbedder | None,
-              seed: int) -> tuple[dict[int, list[tuple[str, float]]], dict[int, list[str]]]:
-    """c-TF-IDF keywords with weights, and MMR-ranked words for labels, via BERTopic."""
+              seed: int, cleaned: list[str] | None = None) -> tuple[dict[int, list[tuple[str, float]]],
+                                                                    dict[int, list[str]]]:
+    """c-TF-IDF keywords with weights, and MMR-ranked words for labels, via BERTopic.
+
+    ``cleaned``: ``_keyword_texts(texts)``, when it was computed ahead.
+    """
     import numpy as np
     from bertopic import BERTopic
     from bertopic.backend import BaseEmbedder
@@ -563,7 +625,7 @@ def _keywords(texts: list[str], labels: np.ndarray, embeddings: np.ndarray, word
     from bertopic.dimensionality import BaseDimensionalityReduction
     from bertopic.representation import MaximalMarginalRelevance
     from bertopic.vectorizers import ClassTfidfTransformer
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+    from sklearn.feature_extraction.text import CountVectorizer
 
     class Words(BaseEmbedder):
         """Embeds in a canonical order: BERTopic passes words in set order, which changes
@@ -575,7 +637,7 @@ def _keywords(texts: list[str], labels: np.ndarray, embeddings: np.ndarray, word
             index = {text: i for i, text in enumerate(unique)}
             return vectors[[index[d] for d in documents]]
 
-    stop = sorted(ENGLISH_STOP_WORDS | FILLERS)
+    stop = sorted(_keyword_stop())
     vectorizer = CountVectorizer(stop_words=stop, ngram_range=(1, 2), min_df=2 if len(texts) >= 50 else 1,
                                  token_pattern=WORD_PATTERN)
     # MaximalMarginalRelevance re-ranks each candidate's c-TF-IDF words by how close each
@@ -587,7 +649,7 @@ def _keywords(texts: list[str], labels: np.ndarray, embeddings: np.ndarray, word
                      hdbscan_model=BaseCluster(), vectorizer_model=vectorizer,
                      ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
                      representation_model=representation, top_n_words=10)
-    model.fit(_vectorizer_docs(texts, frozenset(stop)), embeddings=embeddings, y=labels)
+    model.fit(cleaned if cleaned is not None else _keyword_texts(texts), embeddings=embeddings, y=labels)
     keywords, label_words = {}, {}
     for topic in sorted(set(labels.tolist()) - {-1}):
         words = model.get_topic(topic) or []
@@ -672,9 +734,11 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
             progress(1 + finished, steps, f"layout {finished} of {len(seeds)} drawn")
 
     processes = _workers(n, len(seeds), workers)
+    texts = [d.text for d in docs]
+    cleaned = _Ahead(lambda: _keyword_texts(texts))
     start = stage(f"drawing {len(seeds)} layouts (UMAP, then HDBSCAN; {processes} at a time)", 1)
     runs = _layouts(unit, knn, seeds, params.n_components, min_size, params.cluster_min_samples(min_size), processes,
-                    drawn)
+                    drawn, idle=cleaned.start)
     timings["layouts"] = time.perf_counter() - start
 
     start = stage("keeping what most layouts agree on", len(seeds) + 1)
@@ -683,8 +747,9 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
     k = int(labels.max()) + 1 if labels.max() >= 0 else 0
 
     start = stage("naming candidates (c-TF-IDF)", len(seeds) + 2)
-    texts = [d.text for d in docs]
-    keywords, label_words = _keywords(texts, labels, embeddings, word_embedder, params.seed) if k else ({}, {})
+    keywords, label_words = (_keywords(texts, labels, embeddings, word_embedder, params.seed,
+                                       cleaned.result())  # type: ignore[arg-type]
+                             if k else ({}, {}))
     timings["keywords"] = time.perf_counter() - start
 
     start = stage("assigning every segment", len(seeds) + 3)

@@ -30,8 +30,13 @@ WORKERS_ENV = "WORKBENCH_LAYOUT_WORKERS"  # how many processes draw layouts (def
 
 
 def draw_apart(unit: np.ndarray, knn: tuple[np.ndarray, np.ndarray], seeds: list[int],
-               settings: tuple[int, int, int], workers: int, done: Callable[[int], None]) -> list[np.ndarray]:
-    """Each seed's cluster labels, in seed order, drawn by ``workers`` processes."""
+               settings: tuple[int, int, int], workers: int, done: Callable[[int], None],
+               idle: Callable[[], None] | None = None) -> list[np.ndarray]:
+    """Each seed's cluster labels, in seed order, drawn by ``workers`` processes.
+
+    Shares differ by at most one layout, so near the end some workers have finished while
+    another draws its last: ``idle`` is called once, then, for work that can use the core.
+    """
     import numpy as np
 
     with tempfile.TemporaryDirectory(prefix="workbench-layouts-") as tmp:
@@ -57,6 +62,8 @@ def draw_apart(unit: np.ndarray, knn: tuple[np.ndarray, np.ndarray], seeds: list
                 item = finished.get()
                 if item is None:
                     ended += 1
+                    if idle is not None and ended == 1 and len(procs) > 1:
+                        idle()
                 else:
                     count += 1
                     done(count)
