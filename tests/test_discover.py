@@ -275,9 +275,13 @@ def test_work_done_ahead_returns_or_raises_where_it_is_needed():
     calls: list[str] = []
     inline = _Ahead(lambda: calls.append("ran") or "value")
     assert inline.result() == "value" and inline.result() == "value" and calls == ["ran"]
+    never = _Ahead(lambda: calls.append("never"))
+    never.wait()
+    assert calls == ["ran"], "waiting does not run work that was not started"
     early = _Ahead(lambda: "early")
     early.start()
     early.start()
+    early.wait()
     assert early.result() == "early"
 
     def fail():

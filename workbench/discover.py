@@ -599,6 +599,11 @@ class _Ahead:
         except BaseException as exc:  # re-raised in the caller's thread by result()
             self._outcome = (False, exc)
 
+    def wait(self) -> None:
+        """Until the work is done, if it was started; otherwise nothing (``result`` will do it)."""
+        if self._thread is not None:
+            self._thread.join()
+
     def result(self) -> object:
         if self._thread is not None:
             self._thread.join()
@@ -740,6 +745,11 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
     runs = _layouts(unit, knn, seeds, params.n_components, min_size, params.cluster_min_samples(min_size), processes,
                     drawn, idle=cleaned.start)
     timings["layouts"] = time.perf_counter() - start
+    # Imports in two threads at once can meet in a cycle, and Python then hands one of them a
+    # half-imported module: so the work ahead is finished before this thread imports again.
+    start = time.perf_counter()
+    cleaned.wait()
+    waited = time.perf_counter() - start
 
     start = stage("keeping what most layouts agree on", len(seeds) + 1)
     labels, stability = _consensus(unit, runs, params.same_theme)
@@ -750,7 +760,7 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
     keywords, label_words = (_keywords(texts, labels, embeddings, word_embedder, params.seed,
                                        cleaned.result())  # type: ignore[arg-type]
                              if k else ({}, {}))
-    timings["keywords"] = time.perf_counter() - start
+    timings["keywords"] = time.perf_counter() - start + waited
 
     start = stage("assigning every segment", len(seeds) + 3)
     centroids, sims, placed = _placed(unit, labels, params.min_similarity)
