@@ -336,6 +336,10 @@ def _one_layout(unit: np.ndarray, knn: tuple[np.ndarray, np.ndarray], components
     import umap  # noqa: F401
     from threadpoolctl import threadpool_limits
 
+    from . import eigen_memo
+
+    eigen_memo.install()  # the spectral start is the same for every seed: solved once per process
+
     threads = numba.get_num_threads()
     numba.set_num_threads(1)
     try:
