@@ -92,7 +92,7 @@ def auto_runs(n: int) -> int:
     budget of LAYOUT_BUDGET segment-layouts, capped at 31 and floored at 5: from 10,000
     segments up, the layouts take about the same time whatever the size (on two cores, a
     whole run with embeddings given took 158 s with 29 layouts on 10,334 NHS answers, and
-    15 layouts took 200 s on 20,000 interview segments). The cap is where small studies
+    15 layouts took 134 s on 20,000 interview segments). The cap is where small studies
     settle: one layout alone agrees with another seed's at an ARI of 0.62-0.71 on the
     1,024-segment sample corpus, 31 layouts at 0.935-0.958. The budget is set by the layout
     scan (benchmarks/bench_layout_scan.py): on 10,334 NHS answers two seeds' worst pair
