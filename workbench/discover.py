@@ -746,14 +746,17 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
     texts = [d.text for d in docs]
     cleaned = _Ahead(lambda: _keyword_texts(texts))
     start = stage(f"drawing {len(seeds)} layouts (UMAP, then HDBSCAN; {processes} at a time)", 1)
-    runs = _layouts(unit, knn, seeds, params.n_components, min_size, params.cluster_min_samples(min_size), processes,
-                    drawn, idle=cleaned.start)
-    timings["layouts"] = time.perf_counter() - start
     # Imports in two threads at once can meet in a cycle, and Python then hands one of them a
-    # half-imported module: so the work ahead is finished before this thread imports again.
-    start = time.perf_counter()
-    cleaned.wait()
-    waited = time.perf_counter() - start
+    # half-imported module: so the work ahead is finished before this thread imports again,
+    # also when drawing the layouts failed.
+    try:
+        runs = _layouts(unit, knn, seeds, params.n_components, min_size, params.cluster_min_samples(min_size),
+                        processes, drawn, idle=cleaned.start)
+    finally:
+        timings["layouts"] = time.perf_counter() - start
+        start = time.perf_counter()
+        cleaned.wait()
+        waited = time.perf_counter() - start
 
     start = stage("keeping what most layouts agree on", len(seeds) + 1)
     labels, stability = _consensus(unit, runs, params.same_theme)

@@ -67,20 +67,19 @@ def memoised(solve: Callable[..., Any]) -> Callable[..., Any]:
             found = _memo.get(key)
             if found is not None:
                 _memo.move_to_end(key)
-        if found is None:
-            result = solve(A, k, **options)
-            found = tuple(result) if isinstance(result, tuple) else (result,)
-            size = sum(int(getattr(part, "nbytes", 0)) for part in found)
-            found = tuple(part.copy() for part in found)
-            with _lock:
-                if key not in _memo:
-                    _memo[key] = found
-                    _held += size
-                while _held > LIMIT_BYTES and len(_memo) > 1:
-                    _, dropped = _memo.popitem(last=False)
-                    _held -= sum(int(getattr(part, "nbytes", 0)) for part in dropped)
-        parts = tuple(part.copy() for part in found)  # the caller may change what it gets
-        return parts if len(parts) > 1 else parts[0]
+        if found is not None:
+            parts = tuple(part.copy() for part in found)  # the caller may change what it gets
+            return parts if len(parts) > 1 else parts[0]
+        result = solve(A, k, **options)
+        kept = tuple(part.copy() for part in (result if isinstance(result, tuple) else (result,)))
+        with _lock:
+            if key not in _memo:
+                _memo[key] = kept
+                _held += sum(int(part.nbytes) for part in kept)
+            while _held > LIMIT_BYTES and len(_memo) > 1:
+                _, dropped = _memo.popitem(last=False)
+                _held -= sum(int(part.nbytes) for part in dropped)
+        return result
 
     setattr(eigsh, _MARK, True)
     eigsh.__wrapped__ = solve  # type: ignore[attr-defined]
