@@ -249,7 +249,7 @@ def _neighbours(unit: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     search (pynndescent) for two reasons: it is deterministic, and pynndescent's kernels
     cannot be cached by numba, so every new process spent 30-45 s compiling them before its
     first layout of 4,096 or more segments (seen in session experiments, not scripted). torch
-    does the block products and top-k (77 s for 100,000 segments: benchmarks/bench_speed.py);
+    does the block products and top-k (142 s for 100,000 segments on two cores: benchmarks/bench_speed.py);
     a block of rows at a time keeps memory flat.
     """
     import numpy as np
