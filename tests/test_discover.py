@@ -147,9 +147,12 @@ def test_strays_are_far_out_and_under_the_threshold():
     assert not _strays(labels, sims, threshold=0.1).any(), "far out but above the threshold: kept"
 
 
-def test_neighbours_are_exact_and_start_with_the_segment_itself():
+@pytest.mark.parametrize("cells", [1 << 26, 300 * 7], ids=["one block", "43 blocks, the last shorter"])
+def test_neighbours_are_exact_and_start_with_the_segment_itself(monkeypatch, cells):
+    import workbench.discover as discover_module
     from workbench.discover import _neighbours
 
+    monkeypatch.setattr(discover_module, "SIMILARITY_CELLS", cells)
     rng = np.random.default_rng(3)
     unit = rng.normal(size=(300, 16)).astype(np.float32)
     unit[7] = unit[5]  # a duplicate must still list itself first
