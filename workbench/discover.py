@@ -252,14 +252,13 @@ def _neighbours(unit: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     Computed once and shared by every layout of a run. Exact rather than UMAP's approximate
     search (pynndescent) for two reasons: it is deterministic, and pynndescent's kernels
     cannot be cached by numba, so every new process spent 30-45 s compiling them before its
-    first layout of 4,096 or more segments (seen in session experiments, not scripted). torch
-    does the block products and top-k (142 s for 100,000 segments on two cores before the buffer
-    below: benchmarks/bench_speed.py); a block of rows at a time keeps memory flat. The blocks'
-    products are written into one buffer: with a fresh 256 MB result per block, about a
-    tenth of the time went on the
-    operating system handing out and clearing new memory (109-116 s against 99-100 s for
-    100,000 random vectors on two cores, identical neighbours; a session measurement, not
-    scripted).
+    first layout of 4,096 or more segments (seen in session experiments, not scripted).
+    torch does the block products and top-k (142 s for 100,000 segments on two cores before
+    the buffer below: benchmarks/bench_speed.py); a block of rows at a time keeps memory
+    flat. The blocks' products are written into one buffer: with a fresh 256 MB result per
+    block, about a tenth of the time went on the operating system handing out and clearing
+    new memory (109-116 s against 99-100 s for 100,000 random vectors on two cores,
+    identical neighbours; a session measurement, not scripted).
     """
     import numpy as np
     import torch
