@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import json
 import os
+import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -37,13 +40,52 @@ def err(message: str) -> None:
     typer.echo(message, err=True)
 
 
+class Stopped(KeyboardInterrupt):
+    """A request to stop (SIGTERM, SIGHUP) raised like Ctrl+C, so clean-up code runs.
+
+    By default Python dies on these signals at once, skipping every ``finally``: an open
+    transaction is rolled back by the database anyway, but layout workers would run on
+    and the temporary folder holding the study's vectors would stay behind. A batch
+    system's time limit, a closed terminal or ``kill`` all send one of them.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, _frame: object) -> None:
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def _signals_stop() -> Iterator[None]:
+    """Within the block, SIGTERM and SIGHUP raise ``Stopped`` (main thread only: elsewhere Python refuses)."""
+    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = {name: signal.signal(getattr(signal, name), _stop) for name in names}
+    try:
+        yield
+    finally:
+        for name, handler in before.items():
+            signal.signal(getattr(signal, name), handler)
+
+
 def handled(fn: F) -> F:
-    """Turn the project's errors into one line and exit 1; log anything unexpected."""
+    """Turn the project's errors into one line and exit 1; log anything unexpected.
+
+    Ctrl+C and a request to stop (``Stopped``) end the command the same way: what was
+    in progress is rolled back, workers stop, and the exit code is 128 plus the signal's
+    number, as a shell reports a command a signal ended.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            with _signals_stop():
+                return fn(*args, **kwargs)
         except WorkbenchError as exc:
             err(f"error: {exc}")
             raise typer.Exit(1) from None
@@ -51,9 +93,11 @@ def handled(fn: F) -> F:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(1) from None
-        except KeyboardInterrupt:
-            err("interrupted: nothing from the interrupted action was saved")
-            raise typer.Exit(130) from None
+        except KeyboardInterrupt as exc:
+            signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
+            how = "interrupted" if signum == signal.SIGINT else f"stopped ({signal.Signals(signum).name})"
+            err(f"{how}: nothing from the interrupted action was saved")
+            raise typer.Exit(128 + int(signum)) from None
         except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:  # a bug: keep the details, show one line

@@ -5,12 +5,19 @@ large study are drawn side by side. The parent writes the unit vectors and the n
 graph to a private temporary folder; each worker reads them memory-mapped, draws its seeds'
 layouts, clusters each, saves the labels next to them and prints the seed, which the parent
 reads as progress.
+
+The folder holds vectors made from the study's text, so nothing may outlive the run: the
+parent removes it and stops the workers however the run ends (a stop signal included, see
+``cli_support.Stopped``); a worker exits by itself when its parent dies, even by SIGKILL,
+because its end of a pipe from the parent closes; and a folder left by a parent that was
+killed outright is removed by the next run on the machine.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,6 +33,8 @@ if TYPE_CHECKING:
     import numpy as np
 
 _ARRAYS = ("unit", "idx", "dist")
+_PREFIX = "workbench-layouts-"
+_OWNER = "owner.json"  # the parent's process id, for the next run to tell a left-over folder
 WORKERS_ENV = "WORKBENCH_LAYOUT_WORKERS"  # how many processes draw layouts (default: one per core)
 
 
@@ -39,8 +48,10 @@ def draw_apart(unit: np.ndarray, knn: tuple[np.ndarray, np.ndarray], seeds: list
     """
     import numpy as np
 
-    with tempfile.TemporaryDirectory(prefix="workbench-layouts-") as tmp:
+    _remove_left_over(Path(tempfile.gettempdir()))
+    with tempfile.TemporaryDirectory(prefix=_PREFIX) as tmp:
         folder = Path(tmp)
+        (folder / _OWNER).write_text(json.dumps({"pid": os.getpid()}), encoding="utf-8")
         for name, array in zip(_ARRAYS, (unit, *knn), strict=True):
             np.save(folder / f"{name}.npy", array)
         (folder / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
@@ -54,7 +65,8 @@ def draw_apart(unit: np.ndarray, knn: tuple[np.ndarray, np.ndarray], seeds: list
             for w, share in enumerate(shares):
                 log = (folder / f"worker-{w}.log").open("wb")
                 proc = subprocess.Popen([sys.executable, "-m", "workbench.layout_worker", str(folder),
-                                         *map(str, share)], stdout=subprocess.PIPE, stderr=log, env=env, text=True)
+                                         *map(str, share)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=log, env=env, text=True)
                 procs.append((proc, log))
                 threading.Thread(target=_relay, args=(proc, finished), daemon=True).start()
             count, ended = 0, 0
@@ -74,6 +86,7 @@ def draw_apart(unit: np.ndarray, knn: tuple[np.ndarray, np.ndarray], seeds: list
                 if proc.poll() is None:
                     proc.kill()
                     proc.wait()
+                proc.stdin.close()  # type: ignore[union-attr]
                 log.close()  # type: ignore[attr-defined]
         failed = [f"worker {w} (exit {proc.returncode}): "
                   + (folder / f"worker-{w}.log").read_text(encoding="utf-8", errors="replace")[-2000:].strip()
@@ -83,6 +96,41 @@ def draw_apart(unit: np.ndarray, knn: tuple[np.ndarray, np.ndarray], seeds: list
                                  f"was saved. Set {WORKERS_ENV}=1 to draw them in this process instead. What the "
                                  "workers reported:\n" + "\n".join(failed))
         return [np.load(folder / f"labels-{seed}.npy") for seed in seeds]
+
+
+def _remove_left_over(tmp: Path) -> None:
+    """Remove layout folders whose parent process is gone (killed outright: SIGKILL, out of memory, power).
+
+    Only on POSIX, where signal 0 asks whether a process exists (elsewhere ``os.kill``
+    would end it), only this user's folders, and only those that name their parent: a
+    folder whose parent cannot be known is left alone.
+    """
+    if os.name != "posix":
+        return
+    for folder in tmp.glob(f"{_PREFIX}*"):
+        try:
+            if folder.stat().st_uid != os.getuid():
+                continue
+            pid = int(json.loads((folder / _OWNER).read_text(encoding="utf-8"))["pid"])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (OSError, ValueError, KeyError, TypeError):  # not ours to judge, or alive under another user
+            continue
+
+
+def _exit_with_parent() -> None:
+    """End this worker when the parent dies: its end of our stdin closes, and reading it returns."""
+    def watch() -> None:
+        # os.read, not sys.stdin: a daemon thread blocked inside a buffered reader holds its
+        # lock, and the interpreter aborts at exit when it cannot take that lock.
+        while os.read(fd, 4096):
+            continue
+        os._exit(3)
+
+    fd = sys.stdin.fileno()
+
+    threading.Thread(target=watch, name="workbench-parent-watch", daemon=True).start()
 
 
 def _relay(proc: subprocess.Popen, finished: Queue) -> None:
@@ -102,6 +150,7 @@ def main(argv: list[str]) -> None:
     from .discover import _clustering_stack, _one_layout
 
     folder, seeds = Path(argv[0]), [int(s) for s in argv[1:]]
+    _exit_with_parent()
     _clustering_stack()
     unit, idx, dist = (np.load(folder / f"{name}.npy", mmap_mode="c") for name in _ARRAYS)
     components, min_size, min_samples = json.loads((folder / "settings.json").read_text(encoding="utf-8"))
