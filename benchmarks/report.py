@@ -151,7 +151,8 @@ def speed(data: dict) -> list[str]:
 
 def startup(data: dict) -> list[str]:
     return ["## Start-up", "", "Command: `.venv/bin/python benchmarks/bench_startup.py sample-study` "
-            "(after `workbench demo`); seconds, median of 5 for the commands.", "",
+            "(after `workbench demo`); seconds, median of 5 for the commands after one untimed run "
+            "(compiled bytecode written, as on a researcher's machine).", "",
             "| what | seconds |", "|---|---:|", *[f"| {k} | {v} |" for k, v in data.items()], ""]
 
 

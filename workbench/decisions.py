@@ -23,10 +23,12 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, WorkbenchError
-from .logic_model import LogicModel, parse_model
+
+if TYPE_CHECKING:  # loaded when a log holds a logic model: pydantic and YAML cost commands 0.2 s to start
+    from .logic_model import LogicModel
 
 __all__ = [
     "GENESIS", "KINDS", "NEEDS_RATIONALE", "VOTES", "Codebook", "DecisionError", "Draft", "Event", "Log",
@@ -487,6 +489,8 @@ class Codebook:
 
     # --- the logic model ---------------------------------------------------------------
     def _validated(self, data: Any) -> LogicModel:
+        from .logic_model import parse_model
+
         try:
             return parse_model(data, "the logic model")
         except InputError as exc:

@@ -12,20 +12,22 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .decisions import Codebook, DecisionError, Draft, Event, Log, chain_problems, is_theme_id, seal
 from .discover import DiscoveryParams, ProposedPart
 from .embed import DEFAULT_BACKEND
 from .errors import ConflictError, StudyError
 from .ingest import IngestOptions, Progress, describe_difference, parse_files
-from .logic_model import Coverage, LogicModel, coverage, dump_yaml, load_yaml
 from .model_files import TokenCounter, token_counter
 from .overview import Overview, SegmentFilter, overview
 from .participants import Participant
 from .runs import AssignmentRecord, CandidateRecord, RunRecord, candidate_id, parse_candidate_id
 from .segments import SegmentRow, Transcript
 from .store import Store, utc_now
+
+if TYPE_CHECKING:  # imported where used: commands that never touch the logic model start faster
+    from .logic_model import Coverage, LogicModel
 
 __all__ = ["IngestReport", "Study", "default_researcher"]
 
@@ -78,6 +80,8 @@ class Study:
 
         The file is validated before anything is created, so a bad file leaves no study.
         """
+        from .logic_model import load_yaml
+
         model = load_yaml(logic_model) if logic_model is not None else None
         study = cls(Store.create(location, by or default_researcher(), name))
         if model is not None and logic_model is not None:
@@ -586,9 +590,13 @@ class Study:
 
     def load_logic_model(self, path: Path, by: str | None = None, why: str = "") -> Event:
         """Load (or replace) the study's logic model from a YAML file."""
+        from .logic_model import load_yaml
+
         return self._load_model(load_yaml(path), path.name, by, why)
 
     def export_logic_model(self) -> str:
+        from .logic_model import dump_yaml
+
         model = self.logic_model()
         if model is None:
             raise StudyError(f"{self.location}: no logic model yet; load one with 'workbench model load FILE'")
@@ -625,6 +633,8 @@ class Study:
 
     def coverage(self) -> Coverage:
         """For each node, the themes, segments, participants, sites and roles that evidence it."""
+        from .logic_model import coverage
+
         model = self.logic_model()
         if model is None:
             raise StudyError(f"{self.location}: no logic model yet; load one with 'workbench model load FILE'")
