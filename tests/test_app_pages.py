@@ -189,10 +189,45 @@ def test_map_lays_out_once_and_colours(small):
     assert len(Study.open(small).projection(compute=False)) == 46
 
 
-def test_export_offers_the_files(small):
-    Study.open(small).accept("C00", "First", by="ana")
+def test_export_makes_each_file_when_it_is_clicked(small, monkeypatch):
+    import json
+    import zipfile
+    from io import BytesIO
+
+    from workbench.pages import common
+
+    makers = []  # what Streamlit would call on each click, in the buttons' order
+
+    def recorded(where, make):
+        makers.append(real(where, make))
+        return makers[-1]
+
+    real = common.on_click
+    monkeypatch.setattr(common, "on_click", recorded)
+    study = Study.open(small)
+    study.accept("C00", "First", by="ana")
     at = ok(page("export_page", small))
-    assert len(at.get("download_button")) == 9
+    buttons = at.get("download_button")
+    assert len(buttons) == len(makers) == 9
+    assert all(b.proto.deferred_file_id and not b.proto.url for b in buttons), "nothing is made until clicked"
+    study.rename("T-001", "Renamed after the page was shown", by="ana")
+    made = {b.proto.label: make() for b, make in zip(buttons, makers, strict=True)}
+    files = {label: data.encode("utf-8") if isinstance(data, str) else data for label, data in made.items()}
+    assert "Renamed after the page was shown" in files["Codebook (CSV, 1 themes)"].decode("utf-8"), \
+        "a file is the study as it stands at the click"
+    assert files["Codebook (CSV, 1 themes)"] == study.codebook_file("csv")
+    assert files["Codebook document (Markdown)"] == study.codebook_file("md")
+    qdc = files["Codebook for NVivo, ATLAS.ti, MAXQDA, QualCoder (REFI-QDA .qdc)"]
+    assert b"Renamed after the page was shown" in qdc
+    for label in ("Whole project with coded transcripts (REFI-QDA .qdpx)", "Codebook as a spreadsheet (XLSX)",
+                  "Codebook document (Word)"):
+        assert zipfile.ZipFile(BytesIO(files[label])).testzip() is None, label
+    log = [json.loads(line) for line in files["Decision log (JSON lines: exact, re-verifiable)"].splitlines()]
+    assert [e["kind"] for e in log] == ["accept", "rename"]
+    assert files["Decision log (CSV, 1 events)"].decode("utf-8").count("\n") == 3, "header and both events"
+    assignments = files["Assignments of run 1 with current themes (CSV)"].decode("utf-8").splitlines()
+    assert assignments[0] == "segment_id,candidate,probability,theme" and len(assignments) == 47
+    assert any(line.endswith(",T-001") for line in assignments)
 
 
 def test_logic_model_page_load_map_and_edit(small):

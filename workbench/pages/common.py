@@ -131,6 +131,23 @@ def progress_bar(label: str) -> Callable[[int, int, str], None]:
     return report
 
 
+def on_click(where: str, make: Callable[[Study], bytes | str]) -> Callable[[], bytes | str]:
+    """A download's contents, made when the button is clicked, from the study at ``where``.
+
+    Streamlit calls it on a thread of its own while the page reruns, so it opens the study
+    itself instead of sharing the session's facade, whose decision-log cache is not made
+    for two threads at once. The file is the study as it stands at the click.
+    """
+    def made() -> bytes | str:
+        fresh = Study.open(where)
+        try:
+            return make(fresh)
+        finally:
+            fresh.close()
+
+    return made
+
+
 def run_data(target: Study, run_id: int | None = None) -> tuple[Any, list[Any], list[Any]] | None:
     """(run, candidates, assignments) of a run, or None before the first run (the facade caches runs)."""
     if run_id is None and target.store.latest_run_id() is None:
