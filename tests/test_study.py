@@ -112,3 +112,27 @@ def test_named_interviewer_labels_are_marked_and_left_without_participant(study,
     rows = study.segments()
     assert [(r.speaker, r.is_interviewer, r.participant_id) for r in rows[:2]] == [
         ("Sarah", True, None), ("P01", False, "P01")]
+
+
+def test_a_kept_map_layout_is_read_once_until_the_segments_change(study, tmp_path, monkeypatch):
+    import workbench.discovery_runs as discovery_runs
+
+    asked: list[bool] = []
+    kept: dict[str, tuple[float, float]] = {}
+
+    def projection(store, rows, progress=None, compute=True):  # stands in for UMAP and the store's table
+        asked.append(compute)
+        if compute:
+            kept.update({r.id: (0.5, 0.25) for r in rows})
+        return dict(kept)
+
+    monkeypatch.setattr(discovery_runs, "projection", projection)
+    study.ingest([interview(tmp_path, "a.txt")])
+    assert study.projection(compute=False) == {} and study.projection(compute=False) == {}
+    assert asked == [False, False], "'not laid out yet' is asked again: another session may lay it out"
+    laid = study.projection()
+    assert laid and study.projection(compute=False) == laid
+    assert asked == [False, False, True], "a layout found is held, not read again"
+    study.ingest([interview(tmp_path, "b.txt", who="P02")])
+    study.projection(compute=False)
+    assert asked == [False, False, True, False], "new segments: the layout is looked up again"

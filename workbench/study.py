@@ -71,6 +71,7 @@ class Study:
         self._log: Log | None = None  # the codebook so far, brought up to date incrementally
         self._rows: tuple[tuple[int, int], list[SegmentRow]] | None = None  # (data version, every segment)
         self._overview: tuple[tuple[int, int], Overview] | None = None
+        self._projection: tuple[tuple[int, int], dict[str, tuple[float, float]]] | None = None
         self._runs: dict[int, _RunData] = {}
 
     @classmethod
@@ -221,10 +222,22 @@ class Study:
 
     def projection(self, progress: Progress | None = None, compute: bool = True) -> dict[str, tuple[float, float]]:
         """Every participant segment's place on a 2-D map (computed once, then kept; with
-        ``compute`` False, only a layout already kept, or nothing)."""
+        ``compute`` False, only a layout already kept, or nothing).
+
+        Finding the kept layout hashes every segment's text and reads every point: 0.4 s of
+        each visit to the map on 20,000 segments (benchmarks/bench_app.py). So a layout found
+        is held here until the segments change; "none yet" is not held, since another
+        session may lay the map out meanwhile.
+        """
         from .discovery_runs import projection
 
-        return projection(self.store, SegmentFilter(include_interviewer=False).apply(self.rows()), progress, compute)
+        version = self.store.data_version()
+        if self._projection is not None and self._projection[0] == version:
+            return self._projection[1]
+        found = projection(self.store, SegmentFilter(include_interviewer=False).apply(self.rows()), progress, compute)
+        if found:
+            self._projection = (version, found)
+        return found
 
     def participants(self) -> list[Participant]:
         return self.store.participants()
