@@ -225,7 +225,8 @@ def app(data: dict) -> list[str]:
             "Command: `cd benchmarks && ../.venv/bin/python bench_app.py`; server-side time of each rerun "
             f"(streamlit.testing's AppTest, in process), median of {data['repeats']}, on {data['segments']:,} "
             f"segments and {data['candidates']} candidates (a synthetic run). The app runs from its entry script "
-            "in one session, as one browser tab does: a page switch or a click reruns the script. Target: actions "
+            "in one session, as one browser tab does: a page switch or a click reruns the script (the three "
+            "actions are timed in the Candidates and Themes pages' own sessions, after a first run). Target: actions "
             "and page switches under 300 ms. A session's first visit to a page reads and caches the study; later "
             "visits reuse it. The empty page in a fresh harness is the test harness's own start, for scale: "
             "it is not part of any switch.",

@@ -202,8 +202,8 @@ def test_export_makes_each_file_when_it_is_clicked(small, monkeypatch):
         makers.append(real(where, make))
         return makers[-1]
 
-    real = common.on_click
-    monkeypatch.setattr(common, "on_click", recorded)
+    real = common.made_at_click
+    monkeypatch.setattr(common, "made_at_click", recorded)
     study = Study.open(small)
     study.accept("C00", "First", by="ana")
     at = ok(page("export_page", small))
@@ -213,9 +213,9 @@ def test_export_makes_each_file_when_it_is_clicked(small, monkeypatch):
     study.rename("T-001", "Renamed after the page was shown", by="ana")
     made = {b.proto.label: make() for b, make in zip(buttons, makers, strict=True)}
     files = {label: data.encode("utf-8") if isinstance(data, str) else data for label, data in made.items()}
-    assert "Renamed after the page was shown" in files["Codebook (CSV, 1 themes)"].decode("utf-8"), \
+    assert "Renamed after the page was shown" in files["Codebook (CSV)"].decode("utf-8"), \
         "a file is the study as it stands at the click"
-    assert files["Codebook (CSV, 1 themes)"] == study.codebook_file("csv")
+    assert files["Codebook (CSV)"] == study.codebook_file("csv")
     assert files["Codebook document (Markdown)"] == study.codebook_file("md")
     qdc = files["Codebook for NVivo, ATLAS.ti, MAXQDA, QualCoder (REFI-QDA .qdc)"]
     assert b"Renamed after the page was shown" in qdc
@@ -224,10 +224,21 @@ def test_export_makes_each_file_when_it_is_clicked(small, monkeypatch):
         assert zipfile.ZipFile(BytesIO(files[label])).testzip() is None, label
     log = [json.loads(line) for line in files["Decision log (JSON lines: exact, re-verifiable)"].splitlines()]
     assert [e["kind"] for e in log] == ["accept", "rename"]
-    assert files["Decision log (CSV, 1 events)"].decode("utf-8").count("\n") == 3, "header and both events"
+    assert files["Decision log (CSV)"].decode("utf-8").count("\n") == 3, "header and both events"
     assignments = files["Assignments of run 1 with current themes (CSV)"].decode("utf-8").splitlines()
     assert assignments[0] == "segment_id,candidate,probability,theme" and len(assignments) == 47
     assert any(line.endswith(",T-001") for line in assignments)
+    assert "1 themes, 1 decisions in the log" in at.caption[1].value, "counts are said to be as the page was shown"
+
+
+def test_a_file_that_cannot_be_made_says_why_in_the_log(tmp_path, caplog):
+    from workbench.errors import WorkbenchError
+    from workbench.pages import common
+
+    make = common.made_at_click(str(tmp_path / "no-such-study"), lambda fresh: fresh.codebook_file("csv"))
+    with pytest.raises(WorkbenchError), caplog.at_level("ERROR", logger="workbench"):
+        make()
+    assert "a download could not be made" in caplog.text and "no-such-study" in caplog.text
 
 
 def test_logic_model_page_load_map_and_edit(small):

@@ -179,7 +179,7 @@ def test_a_review_session_in_the_browser(chromium, tmp_path):
         downloads = page.get_by_role("button", name=re.compile("Codebook|project"))
         expect(downloads).to_have_count(6)  # CSV, qdc, qdpx, XLSX, DOCX, MD
         with page.expect_download() as got:  # the file is made on the click, by Streamlit's deferred download
-            page.get_by_role("button", name=re.compile(r"^Codebook \(CSV")).click()
+            page.get_by_role("button", name="Codebook (CSV)", exact=True).click()
         codebook = Path(got.value.path()).read_text(encoding="utf-8")
         assert "Referral delays" in codebook and got.value.suggested_filename == "codebook.csv"
         no_script_ran(page)

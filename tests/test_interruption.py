@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -17,7 +18,8 @@ import pytest
 from .conftest import topic_table
 from .test_cli import wb
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="signals and /proc as on Linux")
+POSIX = pytest.mark.skipif(os.name != "posix" or not Path("/proc/self/cmdline").exists(),
+                           reason="signals, file locks and /proc as on Linux")
 
 
 def _processes_naming(text: str) -> list[int]:
@@ -43,32 +45,47 @@ def _wait_for(check, seconds: float, what: str):
     raise AssertionError(f"gave up waiting for {what}")
 
 
-@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc")
-def test_a_stop_signal_during_the_layouts_saves_nothing_and_leaves_nothing(tmp_path):
+def _study(tmp_path: Path) -> str:
     study = str(tmp_path / "study")
     wb("init", study)
     wb("ingest", str(topic_table(tmp_path / "answers.csv")), "--study", study)
+    return study
+
+
+def _discover(study: str, temp: Path, runs: int, wrapper: list[str] = ()) -> subprocess.Popen:
+    """``workbench discover`` in the background, in two workers, with its own temporary folder."""
+    env = {**os.environ, "TMPDIR": str(temp), "WORKBENCH_LAYOUT_WORKERS": "2"}
+    return subprocess.Popen([*wrapper, sys.executable, "-m", "workbench", "discover", "--study", study, "--min-size",
+                             "5", "--runs", str(runs)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def _drawing(proc: subprocess.Popen, temp: Path) -> Path:
+    """The layouts' folder, once a worker has drawn its first layout."""
+    def found():
+        assert proc.poll() is None, proc.communicate()
+        return next((f for f in temp.glob("workbench-layouts-*") if any(f.glob("labels-*.npy"))), None)
+
+    return _wait_for(found, 240, "the first layout")
+
+
+@POSIX
+def test_a_stop_signal_during_the_layouts_saves_nothing_and_leaves_nothing(tmp_path):
     temp = tmp_path / "tmp"
     temp.mkdir()
-    env = {**os.environ, "TMPDIR": str(temp), "WORKBENCH_LAYOUT_WORKERS": "2"}
-    # Many small layouts in two workers: long enough to be stopped in the middle.
-    proc = subprocess.Popen([sys.executable, "-m", "workbench", "discover", "--study", study, "--min-size", "5",
-                             "--runs", "49"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    study = _study(tmp_path)
+    proc = _discover(study, temp, runs=49)  # many small layouts: long enough to be stopped in the middle
     try:
-        def drawing():
-            assert proc.poll() is None, proc.communicate()
-            return next((f for f in temp.glob("workbench-layouts-*") if any(f.glob("labels-*.npy"))), None)
-
-        folder = _wait_for(drawing, 240, "the first layout")
-        workers = _processes_naming(str(folder))
-        assert len(workers) == 2, "both workers are drawing"
+        folder = _drawing(proc, temp)
+        assert len(_processes_naming(str(folder))) == 2, "both workers are drawing"
         proc.send_signal(signal.SIGTERM)
+        proc.send_signal(signal.SIGTERM)  # a second notice must not cut the clean-up short
         _out, errors = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 128 + signal.SIGTERM, errors
-    assert "stopped (SIGTERM): nothing from the interrupted action was saved" in errors
+    assert "stopped (SIGTERM): what was not yet saved was discarded" in errors
     assert "Traceback" not in errors
     assert list(temp.glob("workbench-layouts-*")) == [], "the vectors' folder is removed"
     assert _processes_naming(str(folder)) == [], "no worker outlives the run"
@@ -77,6 +94,27 @@ def test_a_stop_signal_during_the_layouts_saves_nothing_and_leaves_nothing(tmp_p
     stopped = Study.open(study)
     assert stopped.runs() == [], "no half-recorded run"
     stopped.close()
+
+
+@POSIX
+def test_a_hang_up_that_was_ignored_stays_ignored(tmp_path):
+    """Under nohup (SIGHUP ignored), closing the terminal does not stop discovery."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    study = _study(tmp_path)
+    ignoring = [sys.executable, "-c", "import signal, subprocess, sys; signal.signal(signal.SIGHUP, signal.SIG_IGN); "
+                "sys.exit(subprocess.call(sys.argv[1:]))"]
+    nohup = _discover(study, temp, runs=9, wrapper=ignoring)
+    try:
+        _drawing(nohup, temp)
+        for pid in _processes_naming("workbench\x00discover"):
+            os.kill(pid, signal.SIGHUP)
+        out, errors = nohup.communicate(timeout=240)
+    finally:
+        if nohup.poll() is None:
+            nohup.kill()
+    assert nohup.returncode == 0, errors
+    assert "candidate themes from" in out
 
 
 def _worker_folder(tmp_path: Path) -> Path:
@@ -99,10 +137,13 @@ def test_a_worker_whose_parent_is_gone_stops_by_itself(tmp_path):
     worker = subprocess.Popen([sys.executable, "-m", "workbench.layout_worker", str(folder), *map(str, range(500))],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               env={**os.environ, "PYTHONPATH": root})
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in worker.stdout], daemon=True).start()
     try:
-        assert worker.stdout is not None and worker.stdin is not None
-        first = _wait_for(lambda: next((line for line in worker.stdout if line.strip().isdigit()), "end"), 120,
-                          "the first layout")
+        assert worker.stdin is not None
+        first = lines.get(timeout=120)
+        while not first.strip().isdigit():
+            first = lines.get(timeout=120)
         assert first.strip() == "0", "it draws while the parent lives"
         worker.stdin.close()  # what the system does when the parent dies, even by SIGKILL
         worker.wait(timeout=30)
@@ -113,23 +154,45 @@ def test_a_worker_whose_parent_is_gone_stops_by_itself(tmp_path):
     assert not (folder / "labels-499.npy").exists()
 
 
+@POSIX
 def test_folders_left_by_a_killed_run_are_removed_by_the_next(tmp_path):
-    from workbench.layout_worker import _remove_left_over
+    from workbench.layout_worker import _claim, _remove_left_over
 
-    gone = subprocess.Popen(["true"])
-    gone.wait()  # a process id that no longer exists
-    folders = {}
-    for name, owner in (("gone", {"pid": gone.pid}), ("alive", {"pid": os.getpid()}), ("unknown", None)):
-        folder = tmp_path / f"workbench-layouts-{name}"
+    folders = {name: tmp_path / f"workbench-layouts-{name}" for name in ("ended", "alive", "unknown")}
+    for folder in folders.values():
         folder.mkdir()
         np.save(folder / "unit.npy", np.ones((3, 4), dtype=np.float32))
-        if owner is not None:
-            (folder / "owner.json").write_text(json.dumps(owner), encoding="utf-8")
-        folders[name] = folder
-    other = tmp_path / "someone-elses-folder"
-    shutil.copytree(folders["gone"], other)
-    _remove_left_over(tmp_path)
-    assert not folders["gone"].exists()
+    # A run killed outright: its lock file is there, but the system has released the lock.
+    os.close(_claim(folders["ended"])[0])
+    alive = _claim(folders["alive"])  # a run still going (the lock is taken in this process)
+    assert json.loads((folders["alive"] / "owner.json").read_text(encoding="utf-8"))["pid"] == os.getpid()
+    try:
+        _remove_left_over(tmp_path)
+    finally:
+        os.close(alive[0])
+    assert not folders["ended"].exists()
     assert folders["alive"].exists(), "a run still going keeps its folder"
-    assert folders["unknown"].exists(), "a folder that names no parent is not ours to judge"
-    assert other.exists(), "only the workbench's layout folders are looked at"
+    assert folders["unknown"].exists(), "a folder without a lock file is not judged"
+    _remove_left_over(tmp_path)
+    assert not folders["alive"].exists(), "once its run has ended, the folder goes"
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX signals")
+def test_stop_signals_are_raised_once_and_ignored_ones_stay_ignored():
+    from workbench.cli_support import Stopped, _signals_stop, _stop
+
+    before = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)
+    with _signals_stop():
+        assert signal.getsignal(signal.SIGTERM) is _stop and signal.getsignal(signal.SIGHUP) is _stop
+        with pytest.raises(Stopped):
+            _stop(signal.SIGTERM, None)
+        # Clean-up runs next: a second notice is ignored until the command ends.
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN and signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+    assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)) == before
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as under nohup
+    try:
+        with _signals_stop():
+            assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN and signal.getsignal(signal.SIGTERM) is _stop
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, before[1])

@@ -54,30 +54,41 @@ class Stopped(KeyboardInterrupt):
         self.signum = signum
 
 
+_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
 def _stop(signum: int, _frame: object) -> None:
+    # Clean-up runs next; a repeated signal (a batch system's second notice, a terminal's
+    # hang-up after a kill) must not cut it short. _signals_stop puts the handlers back.
+    for number in _STOP_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
     raise Stopped(signum)
 
 
 @contextlib.contextmanager
 def _signals_stop() -> Iterator[None]:
-    """Within the block, SIGTERM and SIGHUP raise ``Stopped`` (main thread only: elsewhere Python refuses)."""
-    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    """Within the block, SIGTERM and SIGHUP raise ``Stopped``.
+
+    Only in the main thread (elsewhere Python refuses), and never for a signal already
+    ignored: under ``nohup`` a closed terminal must not stop the command.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    before = {name: signal.signal(getattr(signal, name), _stop) for name in names}
+    before = {number: signal.signal(number, _stop) for number in _STOP_SIGNALS
+              if signal.getsignal(number) is not signal.SIG_IGN}
     try:
         yield
     finally:
-        for name, handler in before.items():
-            signal.signal(getattr(signal, name), handler)
+        for number, handler in before.items():
+            signal.signal(number, handler)
 
 
 def handled(fn: F) -> F:
     """Turn the project's errors into one line and exit 1; log anything unexpected.
 
-    Ctrl+C and a request to stop (``Stopped``) end the command the same way: what was
-    in progress is rolled back, workers stop, and the exit code is 128 plus the signal's
+    Ctrl+C and a request to stop (``Stopped``) end the command the same way: what was not
+    yet saved is rolled back, workers stop, and the exit code is 128 plus the signal's
     number, as a shell reports a command a signal ended.
     """
 
@@ -96,7 +107,7 @@ def handled(fn: F) -> F:
         except KeyboardInterrupt as exc:
             signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
             how = "interrupted" if signum == signal.SIGINT else f"stopped ({signal.Signals(signum).name})"
-            err(f"{how}: nothing from the interrupted action was saved")
+            err(f"{how}: what was not yet saved was discarded; nothing is left half-saved")
             raise typer.Exit(128 + int(signum)) from None
         except (typer.Exit, typer.Abort):
             raise

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, WorkbenchError
 
-if TYPE_CHECKING:  # loaded when a log holds a logic model: pydantic and YAML cost commands 0.2 s to start
+if TYPE_CHECKING:  # loaded where a logic model is read: its YAML and model classes slow every command's start
     from .logic_model import LogicModel
 
 __all__ = [

@@ -224,10 +224,10 @@ class Study:
         """Every participant segment's place on a 2-D map (computed once, then kept; with
         ``compute`` False, only a layout already kept, or nothing).
 
-        Finding the kept layout hashes every segment's text and reads every point: 0.4 s of
-        each visit to the map on 20,000 segments (benchmarks/bench_app.py). So a layout found
-        is held here until the segments change; "none yet" is not held, since another
-        session may lay the map out meanwhile.
+        Finding the kept layout hashes every segment's text and reads every point: holding
+        it took switching to the map on 20,000 segments from 368 to 157 ms
+        (benchmarks/bench_app.py). So a layout found is held here until the segments change;
+        "none yet" is not held, since another session may lay the map out meanwhile.
         """
         from .discovery_runs import projection
 

@@ -7,6 +7,7 @@ characters escaped) or into dataframes, which show cells as text. No page uses
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -131,19 +132,25 @@ def progress_bar(label: str) -> Callable[[int, int, str], None]:
     return report
 
 
-def on_click(where: str, make: Callable[[Study], bytes | str]) -> Callable[[], bytes | str]:
+def made_at_click(where: str, make: Callable[[Study], bytes | str]) -> Callable[[], bytes | str]:
     """A download's contents, made when the button is clicked, from the study at ``where``.
 
     Streamlit calls it on a thread of its own while the page reruns, so it opens the study
     itself instead of sharing the session's facade, whose decision-log cache is not made
-    for two threads at once. The file is the study as it stands at the click.
+    for two threads at once. The file is the study as it stands at the click. If it cannot
+    be made, the browser says only that it failed, so the reason goes to the log of the
+    terminal the app was started from.
     """
     def made() -> bytes | str:
-        fresh = Study.open(where)
         try:
-            return make(fresh)
-        finally:
-            fresh.close()
+            fresh = Study.open(where)
+            try:
+                return make(fresh)
+            finally:
+                fresh.close()
+        except WorkbenchError as exc:
+            logging.getLogger("workbench").error("a download could not be made: %s", exc)
+            raise
 
     return made
 

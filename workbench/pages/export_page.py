@@ -4,15 +4,19 @@ Each file is made when its button is clicked, not each time the page is shown: a
 project of 20,000 segments takes seconds to write, and making all nine files on every
 visit made switching to this page take 4.6 s on a 20,000-segment study
 (benchmarks/bench_app.py). Streamlit runs a file's maker on another thread while the page
-reruns, so each maker opens the study for itself (``common.on_click``).
+reruns, so each maker opens the study for itself (``common.made_at_click``). Labels carry
+no counts, since a file is the study at the click, which another session may have changed.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import streamlit as st
 
 from workbench.export import assignments_csv, log_csv, log_jsonl
 from workbench.pages import common
+from workbench.study import Study
 
 study = common.study()
 common.researcher()
@@ -21,13 +25,15 @@ st.caption("Files are made on this machine when you click, and downloaded by you
            "else. Spreadsheet formulas in quotes are neutralised. Each file is the study as it stands at the click.")
 where = common.location()
 book = study.codebook()
+st.caption(f"When this page was shown: {len(book.themes)} themes, {len(study.log().events)} decisions in the log.")
 
 
-def codebook(fmt: str):
-    return common.on_click(where, lambda fresh: fresh.codebook_file(fmt))
+def codebook(fmt: str) -> Callable[[], bytes | str]:
+    """The codebook in ``fmt``, made at the click."""
+    return common.made_at_click(where, lambda fresh: fresh.codebook_file(fmt))
 
 
-st.download_button(f"Codebook (CSV, {len(book.themes)} themes)", codebook("csv"), "codebook.csv", "text/csv")
+st.download_button("Codebook (CSV)", codebook("csv"), "codebook.csv", "text/csv")
 if book.themes:
     st.download_button("Codebook for NVivo, ATLAS.ti, MAXQDA, QualCoder (REFI-QDA .qdc)", codebook("qdc"),
                        "codebook.qdc", "application/xml")
@@ -44,14 +50,14 @@ data = common.run_data(study)
 if data:
     run_id = data[0].id
 
-    def assignments(fresh):
+    def assignments(fresh: Study) -> str:
+        """The run's assignments with the themes as they stand at the click."""
         return assignments_csv(fresh.assignments(run_id)[1], fresh.codebook().coded)
 
-    st.download_button(f"Assignments of run {run_id} with current themes (CSV)", common.on_click(where, assignments),
-                       f"assignments-run{run_id}.csv", "text/csv")
-count = len(study.log().events)
-st.download_button(f"Decision log (CSV, {count} events)", common.on_click(where, lambda fresh: log_csv(fresh.events())),
+    st.download_button(f"Assignments of run {run_id} with current themes (CSV)",
+                       common.made_at_click(where, assignments), f"assignments-run{run_id}.csv", "text/csv")
+st.download_button("Decision log (CSV)", common.made_at_click(where, lambda fresh: log_csv(fresh.events())),
                    "decision-log.csv", "text/csv")
 st.download_button("Decision log (JSON lines: exact, re-verifiable)",
-                   common.on_click(where, lambda fresh: log_jsonl(fresh.events())), "decision-log.jsonl",
+                   common.made_at_click(where, lambda fresh: log_jsonl(fresh.events())), "decision-log.jsonl",
                    "application/jsonl")
