@@ -8,7 +8,8 @@ candidate, merging one into a theme, renaming a theme, and switching to each pag
 fresh AppTest for each page would also count the test harness's own start, about 300 ms
 on this project's current machines (the "empty page, fresh harness" row, for scale). Also reported: the most
 segment rows any page puts in one table (pagination; the log's table counts too) and the
-number of points the map sends (at most 5,000 of the 20,000).
+number of points the map sends (at most 5,000 of the 20,000), and how long each codebook
+file takes to make when its Export button is clicked (median of 3; no target).
 
 The run is synthetic (150 candidates of about 133 segments each, written to the store as
 discovery would write them): this measures the app, not the clustering, whose speed is
@@ -129,6 +130,14 @@ def main() -> None:
                 for chart in at.get("plotly_chart"):
                     spec = json.loads(chart.proto.spec)
                     map_points = max(map_points, sum(_length(trace.get("x", [])) for trace in spec["data"]))
+        from workbench.pages.common import made_at_click
+
+        for fmt in ("csv", "qdc", "qdpx", "xlsx", "docx", "md"):  # what a click on Export costs (fresh open included)
+            make = made_at_click(location, lambda fresh, fmt=fmt: fresh.codebook_file(fmt))
+            for _ in range(3):
+                start = time.perf_counter()
+                make()
+                timings.setdefault(f"codebook file made at the click: {fmt}", []).append(time.perf_counter() - start)
         cand = open_page("candidates_page")
         run(cand, "warm-up")
         for i in range(REPEATS):
