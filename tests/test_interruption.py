@@ -196,3 +196,21 @@ def test_stop_signals_are_raised_once_and_ignored_ones_stay_ignored():
         assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGHUP, before[1])
+
+
+@POSIX
+def test_a_file_system_without_locks_leaves_the_folder_unjudged(tmp_path, monkeypatch):
+    import fcntl
+
+    from workbench.layout_worker import _claim, _remove_left_over
+
+    def refuse(fd, operation):
+        raise OSError(38, "locks are not supported here")
+
+    folder = tmp_path / "workbench-layouts-nolocks"
+    folder.mkdir()
+    monkeypatch.setattr(fcntl, "flock", refuse)
+    assert _claim(folder) == [] and list(folder.iterdir()) == [], "no lock file that another run could take"
+    monkeypatch.undo()
+    _remove_left_over(tmp_path)
+    assert folder.exists()

@@ -125,7 +125,12 @@ def _claim(folder: Path) -> list[int]:
 
     pending = folder / f"{_OWNER}.new"
     fd = os.open(pending, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a new file: only a file system without locks refuses
+    except OSError:  # then the folder names no owner and no run judges it, rather than one judging it wrongly
+        os.close(fd)
+        pending.unlink(missing_ok=True)
+        return []
     os.write(fd, json.dumps({"pid": os.getpid(), "host": socket.gethostname()}).encode("utf-8"))
     os.replace(pending, folder / _OWNER)
     return [fd]
