@@ -6,8 +6,8 @@ reruns the script, which is what the server does, and the time of that rerun is 
 server-side time of the action. Measured, as medians over repeated actions: accepting a
 candidate, merging one into a theme, renaming a theme, and switching to each page. A
 fresh AppTest for each page would also count the test harness's own start, about 300 ms
-on this project's current machines (the "empty page, fresh harness" row, for scale). Also reported: the most
-segment rows any page puts in one table (pagination; the log's table counts too) and the
+on this project's current machines (the "empty page, fresh harness" row, for scale).
+Also reported: the most segment rows any page puts in one table (pagination; the log's table counts too) and the
 number of points the map sends (at most 5,000 of the 20,000), and how long each codebook
 file takes to make when its Export button is clicked (median of 3; no target).
 

@@ -136,3 +136,19 @@ def test_a_kept_map_layout_is_read_once_until_the_segments_change(study, tmp_pat
     study.ingest([interview(tmp_path, "b.txt", who="P02")])
     study.projection(compute=False)
     assert asked == [False, False, True, False], "new segments: the layout is looked up again"
+
+
+def test_the_log_file_is_the_log_as_csv_or_jsonl_and_nothing_else(study, tmp_path):
+    import json
+
+    from workbench.errors import StudyError
+    from workbench.export import log_csv
+
+    study.ingest([interview(tmp_path, "a.txt")])
+    study.create_theme("Delays", by="ana", why="seen in every interview")
+    events = study.events()
+    assert study.log_file("csv") == log_csv(events)
+    lines = [json.loads(line) for line in study.log_file("jsonl").splitlines()]
+    assert [(e["seq"], e["kind"], e["hash"]) for e in lines] == [(e.seq, e.kind, e.hash) for e in events]
+    with pytest.raises(StudyError, match="csv or jsonl, not 'xml'"):
+        study.log_file("xml")

@@ -262,11 +262,11 @@ def export_assignments(
     run: Annotated[int | None, typer.Option(help="Which run (default: the latest).")] = None,
 ) -> None:
     """Every clustered segment with its candidate (-1: unassigned), similarity and themes, as CSV."""
-    from .export import assignments_csv, write_atomically
+    from .export import write_atomically
 
     opened = open_study(study)
     record, assigned = opened.assignments(run)
-    write_atomically(out, assignments_csv(assigned, opened.codebook().coded))
+    write_atomically(out, opened.assignments_file(record.id))
     typer.echo(f"wrote {len(assigned)} assignments from run {record.id} to {out}")
 
 
@@ -294,14 +294,14 @@ def export_log(
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="jsonl (exact, re-verifiable) or csv; default: from the suffix.")] = None,
 ) -> None:
     """The decision log: every event with its hash; the last one's hash is the head it was made from."""
-    from .export import log_csv, log_jsonl, write_atomically
+    from .export import write_atomically
 
     opened = open_study(study)
     log = opened.log()
     chosen = (fmt or out.suffix.lstrip(".")).lower()
     if chosen not in ("jsonl", "csv"):
         raise WorkbenchError(f"{out}: the log can be written as jsonl or csv, not {chosen!r}")
-    write_atomically(out, log_jsonl(log.events) if chosen == "jsonl" else log_csv(log.events))
+    write_atomically(out, opened.log_file(chosen))
     typer.echo(f"wrote {log.seq} event(s) to {out}; head {log.head}")
 
 

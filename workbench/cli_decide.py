@@ -295,14 +295,14 @@ def log_verify(study: StudyOpt) -> None:
 def log_export(study: StudyOpt,
                out: Annotated[Path, typer.Option("--out", "-o", help="A .csv (for reading) or .jsonl (exact, re-verifiable) file.")]) -> None:
     """Write the decision log to a file."""
-    from .export import log_csv, log_jsonl, write_atomically
+    from .export import write_atomically
 
-    events = open_study(study).events()
+    opened = open_study(study)
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".jsonl"):
         raise WorkbenchError(f"{out}: name a .csv or .jsonl file")
-    write_atomically(out, log_csv(events) if suffix == ".csv" else log_jsonl(events))
-    typer.echo(f"wrote {len(events)} event(s) to {out}")
+    write_atomically(out, opened.log_file(suffix.lstrip(".")))
+    typer.echo(f"wrote {len(opened.log().events)} event(s) to {out}")
 
 
 

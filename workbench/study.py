@@ -662,6 +662,24 @@ class Study:
         meta = self.store.meta()
         return f"{meta.get('name', '')}@{meta.get('created_at', '')}"
 
+    def assignments_file(self, run_id: int | None = None) -> str:
+        """A run's assignments as CSV, each segment with the themes that hold it now.
+
+        One place for what the command line and the Export page both write.
+        """
+        from .export import assignments_csv
+
+        return assignments_csv(self.assignments(run_id)[1], self.codebook().coded)
+
+    def log_file(self, fmt: str) -> str:
+        """The decision log as ``csv`` (for reading) or ``jsonl`` (exact, re-verifiable)."""
+        from .export import log_csv, log_jsonl
+
+        if fmt not in ("csv", "jsonl"):
+            raise StudyError(f"the decision log can be written as csv or jsonl, not {fmt!r}")
+        events = self.log().events
+        return log_csv(events) if fmt == "csv" else log_jsonl(events)
+
     def codebook_file(self, fmt: str) -> bytes:
         """The codebook as it stands: csv, qdc or qdpx (REFI-QDA), xlsx, md or docx bytes."""
         from .refi import codebook_qdc

@@ -14,9 +14,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from workbench.export import assignments_csv, log_csv, log_jsonl
 from workbench.pages import common
-from workbench.study import Study
 
 study = common.study()
 common.researcher()
@@ -49,15 +47,11 @@ if book.themes:
 data = common.run_data(study)
 if data:
     run_id = data[0].id
-
-    def assignments(fresh: Study) -> str:
-        """The run's assignments with the themes as they stand at the click."""
-        return assignments_csv(fresh.assignments(run_id)[1], fresh.codebook().coded)
-
     st.download_button(f"Assignments of run {run_id} with current themes (CSV)",
-                       common.made_at_click(where, assignments), f"assignments-run{run_id}.csv", "text/csv")
-st.download_button("Decision log (CSV)", common.made_at_click(where, lambda fresh: log_csv(fresh.events())),
+                       common.made_at_click(where, lambda fresh: fresh.assignments_file(run_id)),
+                       f"assignments-run{run_id}.csv", "text/csv")
+st.download_button("Decision log (CSV)", common.made_at_click(where, lambda fresh: fresh.log_file("csv")),
                    "decision-log.csv", "text/csv")
 st.download_button("Decision log (JSON lines: exact, re-verifiable)",
-                   common.made_at_click(where, lambda fresh: log_jsonl(fresh.events())), "decision-log.jsonl",
+                   common.made_at_click(where, lambda fresh: fresh.log_file("jsonl")), "decision-log.jsonl",
                    "application/jsonl")
