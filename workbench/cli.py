@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
+from .cli_analyse import analyse_app
 from .cli_decide import decide_app, log_app, propose_split, suggestions, themes
 from .cli_model import model_app
 from .cli_support import ByOpt, FormatOpt, StudyOpt, emit, err, handled, open_study, progress
@@ -250,6 +251,7 @@ app.command("propose-split")(propose_split)
 app.command("suggestions")(suggestions)
 app.add_typer(log_app, name="log")
 app.add_typer(model_app, name="model")
+app.add_typer(analyse_app, name="analyse")
 export_app = typer.Typer(help="Write what the study holds to files.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 

@@ -27,6 +27,7 @@ from .segments import SegmentRow, Transcript
 from .store import Store, utc_now
 
 if TYPE_CHECKING:  # imported where used: commands that never touch the logic model start faster
+    from .analysis import Agreement, Prevalence, Saturation
     from .logic_model import Coverage, LogicModel
 
 __all__ = ["IngestReport", "Study", "default_researcher"]
@@ -655,6 +656,54 @@ class Study:
         index = self.segment_index()
         who = {s: (r.participant_id, r.site, r.role) for s, r in index.items()}
         return coverage(model, {t.id: (t.nodes, t.members) for t in book.themes.values()}, who)
+
+    # --- analysis ----------------------------------------------------------------------
+    def prevalence(self, by: str = "site") -> Prevalence:
+        """Each theme's segments and participants per site, role or participant group."""
+        from .analysis import prevalence
+
+        themes = self.codebook().themes
+        return prevalence({t: (themes[t].name, themes[t].members) for t in sorted(themes)}, self.rows(), by)
+
+    def saturation(self, order_by: str | None = None, base: int = 4, run: int = 2,
+                   threshold: float = 0.05) -> Saturation:
+        """Whether later interviews still added themes; interviews in import order or by a column."""
+        from .analysis import saturation, transcript_order
+
+        rows = self.rows()
+        order = transcript_order(rows, order_by) if order_by else None
+        themes = self.codebook().themes
+        return saturation({t: themes[t].members for t in sorted(themes)}, rows, order, base, run, threshold)
+
+    def sessions(self) -> list[tuple[str, int, int]]:
+        """Validation sessions with votes: (name, reviewers, items)."""
+        from .analysis import sessions
+
+        return sessions(self.codebook().votes)
+
+    def agreement(self, session: str) -> Agreement:
+        """Agreement among a validation session's reviewers, and the items they disagree on."""
+        from .analysis import agreement
+
+        book = self.codebook()
+        return agreement(session, {k: v for k, (v, _) in book.votes.items()},
+                         {k: v for k, (v, _) in book.adjudications.items()})
+
+    def item_name(self, item: str) -> str:
+        """What a theme or candidate id stands for: the theme's name or the candidate's label."""
+        book = self.codebook()
+        if item in book.themes:
+            return book.themes[item].name
+        if item in book.retired:
+            return f"({book.retired[item].reason})"
+        parsed = parse_candidate_id(item, None)
+        if parsed is None:
+            return ""
+        try:
+            found = {c.number: c.label for c in self._run(parsed[0]).candidates}
+        except StudyError:
+            return ""
+        return found.get(parsed[1], "")
 
     # --- exchange ----------------------------------------------------------------------
     def uid(self) -> str:

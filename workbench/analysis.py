@@ -1,0 +1,397 @@
+"""What the codebook says across the study: prevalence by group, saturation, agreement.
+
+Pure functions over the codebook's themes, the segments and the validation votes; the
+facade gathers those and the command line and the Analysis and Validation pages show
+what comes back. Three questions researchers ask before they report a theme:
+
+- *Prevalence*: how many participants, in each site, role or group, voiced it? Counts
+  of participants, not only of segments, because one talkative person's twenty turns are
+  not twenty voices. Interviewer turns never count.
+- *Saturation*: taking the interviews in the order they were held, when did new
+  interviews stop adding themes? Measured as Guest, Namey & Chen (2020, PLOS ONE
+  15(5): e0232076) propose: the themes a run of interviews adds, as a share of those
+  found in a base of earlier interviews; saturation when that share falls to a
+  threshold (their defaults: base 4, run 2, threshold 5%).
+- *Agreement*: in a validation session, did the reviewers' verdicts on the themes agree
+  beyond chance? Cohen's kappa for every pair of reviewers, Krippendorff's alpha for the
+  whole group (any number of reviewers, items some reviewers skipped), the plain share of
+  agreeing pairs beside them, and the items they disagree on, for adjudication.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from .errors import WorkbenchError
+from .overview import role_of, site_of
+from .segments import SegmentRow
+
+__all__ = [
+    "GROUPINGS",
+    "Agreement",
+    "ItemVotes",
+    "PairAgreement",
+    "Prevalence",
+    "PrevalenceCell",
+    "Saturation",
+    "SaturationStep",
+    "agreement",
+    "cohen_kappa",
+    "group_of",
+    "kappa_strength",
+    "prevalence",
+    "saturation",
+    "sessions",
+    "transcript_order",
+]
+
+GROUPINGS = ("site", "role", "participant", "transcript")  # any participant group or metadata column works too
+NO_VALUE = "(none)"
+
+
+def group_of(row: SegmentRow, by: str) -> str:
+    """The value of ``by`` for a segment: a built-in grouping, else a participant group or metadata column."""
+    match by:
+        case "site":
+            value = site_of(row)
+        case "role":
+            value = role_of(row)
+        case "participant":
+            value = row.participant_id
+        case "transcript":
+            value = row.transcript_id
+        case _:
+            value = row.groups.get(by, row.metadata.get(by))
+    text = "" if value is None else str(value).strip()
+    return text or NO_VALUE
+
+
+def _known_columns(rows: Iterable[SegmentRow]) -> set[str]:
+    found = set(GROUPINGS)
+    for row in rows:
+        found.update(row.groups)
+        found.update(row.metadata)
+    return found
+
+
+# --- prevalence --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PrevalenceCell:
+    """One theme in one group: its segments, and the group's participants who voiced it."""
+
+    theme: str
+    name: str
+    group: str
+    segments: int
+    participants: int
+    group_participants: int
+
+    @property
+    def share(self) -> float | None:
+        """The share of the group's participants who voiced the theme (None: the group has none)."""
+        return self.participants / self.group_participants if self.group_participants else None
+
+
+@dataclass(frozen=True)
+class Prevalence:
+    by: str
+    groups: list[tuple[str, int]]  # each group with its number of participants
+    themes: list[tuple[str, str]]  # (id, name), in the codebook's order
+    cells: list[PrevalenceCell]
+    uncounted: int = 0  # members that are interviewer turns or no longer in the study
+
+    def cell(self, theme: str, group: str) -> PrevalenceCell:
+        for cell in self.cells:
+            if cell.theme == theme and cell.group == group:
+                return cell
+        raise KeyError((theme, group))
+
+
+def prevalence(themes: Mapping[str, tuple[str, Iterable[str]]], rows: Sequence[SegmentRow],
+               by: str = "site") -> Prevalence:
+    """Each theme's segments and participants in each group of ``by``.
+
+    ``themes`` maps a theme id to (name, member segment ids). A group's participants are
+    those with at least one participant turn in the group, so a share reads "of the people
+    we heard from in this group, how many voiced the theme". Segments without a known
+    participant (a table without a participant column) count as segments, not people.
+    """
+    if by not in _known_columns(rows):
+        raise WorkbenchError(f"cannot group by {by!r}: use one of {', '.join(sorted(_known_columns(rows)))}")
+    speech = {r.id: r for r in rows if not r.is_interviewer}
+    people: dict[str, set[str]] = defaultdict(set)
+    for row in speech.values():
+        people[group_of(row, by)].add(row.participant_id or "")
+    groups = sorted(((g, len(p - {""})) for g, p in people.items()), key=lambda gp: (gp[0] == NO_VALUE, gp[0]))
+    cells: list[PrevalenceCell] = []
+    uncounted = 0
+    for theme_id, (name, members) in themes.items():
+        seg_count: Counter[str] = Counter()
+        voiced: dict[str, set[str]] = defaultdict(set)
+        for segment in members:
+            row = speech.get(segment)
+            if row is None:
+                uncounted += 1
+                continue
+            group = group_of(row, by)
+            seg_count[group] += 1
+            if row.participant_id:
+                voiced[group].add(row.participant_id)
+        cells.extend(PrevalenceCell(theme_id, name, group, seg_count[group], len(voiced[group]), size)
+                     for group, size in groups)
+    return Prevalence(by, groups, [(t, n) for t, (n, _) in themes.items()], cells, uncounted)
+
+
+# --- saturation --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SaturationStep:
+    """One interview (transcript) in order: the themes it holds and those it added."""
+
+    position: int
+    transcript: str
+    themes: int
+    new: list[str]
+    total: int  # themes found so far
+
+
+@dataclass(frozen=True)
+class Saturation:
+    steps: list[SaturationStep]
+    base: int
+    run: int
+    threshold: float
+    reached_at: int | None  # the last interview of the first run at or under the threshold
+    new_information: list[tuple[int, float]] = field(default_factory=list)  # (a run's last interview, its share)
+
+    @property
+    def reached(self) -> bool:
+        return self.reached_at is not None
+
+
+def saturation(themes: Mapping[str, Iterable[str]], rows: Sequence[SegmentRow], order: Sequence[str] | None = None,
+               base: int = 4, run: int = 2, threshold: float = 0.05) -> Saturation:
+    """When new interviews stopped adding themes (Guest, Namey & Chen 2020).
+
+    Interviews are the transcripts, in ``order`` (default: the order the rows come in,
+    which is the order they were imported). A theme is *in* a transcript when one of its
+    members is a participant turn there. The base is the first ``base`` interviews; each
+    run is ``run`` consecutive interviews after it, stepping one interview at a time. A
+    run's new-information share is the number of themes first found in it divided by the
+    number the base held. Saturation is reached at the last interview of the first run
+    whose share is at most ``threshold``; fewer than ``base + run`` interviews, or a base
+    holding no theme, leave it unassessed.
+    """
+    if base < 1 or run < 1:
+        raise WorkbenchError("saturation needs a base and a run of at least one interview each")
+    if not 0 <= threshold < 1:
+        raise WorkbenchError(f"the threshold is a share between 0 and 1 (e.g. 0.05 for 5%), not {threshold}")
+    transcript_of = {r.id: r.transcript_id for r in rows if not r.is_interviewer}
+    seen_order = list(dict.fromkeys(r.transcript_id for r in rows))
+    if order is not None:
+        unknown = [t for t in order if t not in seen_order]
+        if unknown:
+            raise WorkbenchError(f"no transcript {unknown[0]!r} in the study; the order must name its transcripts")
+        seen_order = list(dict.fromkeys([*order, *seen_order]))
+    holds: dict[str, set[str]] = defaultdict(set)
+    for theme_id, members in themes.items():
+        for segment in members:
+            transcript = transcript_of.get(segment)
+            if transcript is not None:
+                holds[transcript].add(theme_id)
+    steps: list[SaturationStep] = []
+    found: set[str] = set()
+    for position, transcript in enumerate(seen_order, start=1):
+        new = sorted(holds[transcript] - found)
+        found.update(new)
+        steps.append(SaturationStep(position, transcript, len(holds[transcript]), new, len(found)))
+    in_base = steps[base - 1].total if len(steps) >= base else 0
+    shares: list[tuple[int, float]] = []
+    reached: int | None = None
+    if in_base:
+        for end in range(base + run, len(steps) + 1):
+            added = sum(len(s.new) for s in steps[end - run:end])
+            share = added / in_base
+            shares.append((end, share))
+            if reached is None and share <= threshold:
+                reached = end
+    return Saturation(steps, base, run, threshold, reached, shares)
+
+
+def transcript_order(rows: Sequence[SegmentRow], by: str) -> list[str]:
+    """Transcripts ordered by a column's value (an interview date, a wave number), unvalued last.
+
+    A transcript's value is the first one its participant turns carry. Values sort as
+    numbers when they all read as numbers, else as text, which suits ISO dates.
+    """
+    if by not in _known_columns(rows):
+        raise WorkbenchError(f"cannot order by {by!r}: use one of {', '.join(sorted(_known_columns(rows)))}")
+    value: dict[str, str] = {}
+    for row in rows:
+        if row.is_interviewer:
+            continue
+        found = group_of(row, by)
+        if found != NO_VALUE:
+            value.setdefault(row.transcript_id, found)
+    transcripts = list(dict.fromkeys(r.transcript_id for r in rows))
+
+    def number(text: str) -> float | None:
+        try:
+            return float(text)
+        except ValueError:
+            return None
+
+    numeric = all(number(v) is not None for v in value.values())
+    keyed = {t: (number(v) if numeric else v) for t, v in value.items()}
+    return sorted(transcripts, key=lambda t: (t not in keyed, keyed.get(t, 0) if numeric else keyed.get(t, "")))
+
+
+# --- agreement ---------------------------------------------------------------------------
+def cohen_kappa(first: Sequence[str], second: Sequence[str]) -> float | None:
+    """Cohen's kappa for two raters' labels on the same items; None where it is undefined.
+
+    Undefined when chance agreement is already complete (both raters gave one and the same
+    label throughout): agreement beyond chance has no room to show. Written out rather
+    than taken from scikit-learn, whose import costs seconds in a page; a test checks it
+    against scikit-learn's.
+    """
+    if len(first) != len(second):
+        raise ValueError("both raters must rate the same items")
+    n = len(first)
+    if n == 0:
+        return None
+    observed = sum(a == b for a, b in zip(first, second, strict=True)) / n
+    left, right = Counter(first), Counter(second)
+    expected = sum(left[label] * right[label] for label in left) / (n * n)
+    if math.isclose(expected, 1.0):
+        return None
+    return (observed - expected) / (1 - expected)
+
+
+def kappa_strength(value: float | None) -> str:
+    """Landis & Koch's (1977) words for a kappa, the scale researchers report against."""
+    if value is None:
+        return "not defined"
+    if value < 0:
+        return "poor"
+    for limit, words in ((0.20, "slight"), (0.40, "fair"), (0.60, "moderate"),
+                         (0.80, "substantial")):
+        if value <= limit:
+            return words
+    return "almost perfect"
+
+
+@dataclass(frozen=True)
+class PairAgreement:
+    first: str
+    second: str
+    items: int  # rated by both
+    agreed: int
+    kappa: float | None
+
+    @property
+    def percent(self) -> float | None:
+        return self.agreed / self.items if self.items else None
+
+
+@dataclass(frozen=True)
+class ItemVotes:
+    item: str
+    votes: dict[str, str]  # reviewer -> verdict
+    adjudicated: str | None = None
+
+    @property
+    def agreed(self) -> bool:
+        return len(set(self.votes.values())) <= 1
+
+    @property
+    def tally(self) -> dict[str, int]:
+        return dict(sorted(Counter(self.votes.values()).items()))
+
+
+@dataclass(frozen=True)
+class Agreement:
+    session: str
+    reviewers: list[str]
+    items: list[ItemVotes]
+    pairs: list[PairAgreement]
+    alpha: float | None  # Krippendorff's alpha, nominal, over every item at least two reviewers rated
+    alpha_note: str = ""
+
+    @property
+    def disagreements(self) -> list[ItemVotes]:
+        return [i for i in self.items if not i.agreed]
+
+    @property
+    def percent(self) -> float | None:
+        """The share of agreeing pairs of votes over all items (pairwise percent agreement)."""
+        pairs = agreed = 0
+        for item in self.items:
+            verdicts = list(item.votes.values())
+            for a, b in combinations(verdicts, 2):
+                pairs += 1
+                agreed += a == b
+        return agreed / pairs if pairs else None
+
+
+def sessions(votes: Mapping[tuple[str, str, str], str]) -> list[tuple[str, int, int]]:
+    """Each validation session with its number of reviewers and of items voted on."""
+    reviewers: dict[str, set[str]] = defaultdict(set)
+    items: dict[str, set[str]] = defaultdict(set)
+    for session, item, reviewer in votes:
+        reviewers[session].add(reviewer)
+        items[session].add(item)
+    return [(s, len(reviewers[s]), len(items[s])) for s in sorted(reviewers)]
+
+
+def agreement(session: str, votes: Mapping[tuple[str, str, str], str],
+              adjudications: Mapping[tuple[str, str], str] | None = None) -> Agreement:
+    """Agreement among a session's reviewers, from ``votes`` keyed (session, item, reviewer).
+
+    Each reviewer's latest vote on an item counts (the codebook keeps only that one).
+    """
+    mine = {(item, who): verdict for (s, item, who), verdict in votes.items() if s == session}
+    if not mine:
+        known = sorted({s for s, _, _ in votes})
+        raise WorkbenchError(f"no votes in session {session!r}"
+                             + (f"; sessions with votes: {', '.join(known)}" if known else
+                                "; record votes with 'workbench decide vote' or on the Validation page"))
+    reviewers = sorted({who for _, who in mine})
+    by_item: dict[str, dict[str, str]] = defaultdict(dict)
+    for (item, who), verdict in mine.items():
+        by_item[item][who] = verdict
+    judged = adjudications or {}
+    items = [ItemVotes(item, dict(sorted(v.items())), judged.get((session, item)))
+             for item, v in sorted(by_item.items())]
+    pairs = []
+    for a, b in combinations(reviewers, 2):
+        shared = [i for i in items if a in i.votes and b in i.votes]
+        left = [i.votes[a] for i in shared]
+        right = [i.votes[b] for i in shared]
+        pairs.append(PairAgreement(a, b, len(shared), sum(x == y for x, y in zip(left, right, strict=True)),
+                                   cohen_kappa(left, right)))
+    alpha, note = _alpha(items, reviewers)
+    return Agreement(session, reviewers, items, pairs, alpha, note)
+
+
+def _alpha(items: Sequence[ItemVotes], reviewers: Sequence[str]) -> tuple[float | None, str]:
+    """Krippendorff's alpha (nominal) over the items at least two reviewers rated."""
+    pairable = [i for i in items if len(i.votes) >= 2]
+    if len(reviewers) < 2 or not pairable:
+        return None, "needs at least two reviewers voting on the same item"
+    verdicts = sorted({v for i in pairable for v in i.votes.values()})
+    if len(verdicts) < 2:
+        return None, f"every vote was {verdicts[0]!r}: no variation, so agreement beyond chance is not defined"
+    import krippendorff
+    import numpy as np
+
+    code = {v: n for n, v in enumerate(verdicts)}
+    data = np.full((len(reviewers), len(pairable)), np.nan)
+    for col, item in enumerate(pairable):
+        for row, who in enumerate(reviewers):
+            if who in item.votes:
+                data[row, col] = code[item.votes[who]]
+    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")), ""

@@ -1,0 +1,148 @@
+"""``workbench analyse``: prevalence, saturation and agreement, as tables, CSV or JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+
+from .cli_support import FormatOpt, StudyOpt, emit, handled, open_study
+from .errors import WorkbenchError
+
+__all__ = ["analyse_app"]
+
+analyse_app = typer.Typer(help="Prevalence by group, saturation across interviews, agreement in validation sessions.",
+                          no_args_is_help=True)
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value:.0%}"
+
+
+def _figure(value: float | None) -> str:
+    return "not defined" if value is None else f"{value:.3f}"
+
+
+@analyse_app.command("prevalence")
+@handled
+def prevalence(
+    study: StudyOpt,
+    by: Annotated[str, typer.Option(help="Group by site, role, participant, transcript, or a participant group or metadata column (e.g. ethnicity_group).")] = "site",
+    fmt: FormatOpt = "table",
+) -> None:
+    """Each theme's participants (and segments) in each group: who voiced it, where."""
+    found = open_study(study).prevalence(by)
+    if not found.themes:
+        raise WorkbenchError("the codebook has no themes yet: accept candidates first (workbench decide accept ...)")
+    if fmt == "table":
+        rows: list[dict[str, Any]] = []
+        for theme, name in found.themes:
+            row: dict[str, Any] = {"theme": theme, "name": name}
+            for group, _ in found.groups:
+                cell = found.cell(theme, group)
+                row[group] = f"{cell.participants}/{cell.group_participants} ({cell.segments} seg)"
+            rows.append(row)
+        emit(rows, fmt, ["theme", "name", *[g for g, _ in found.groups]], {"name": 36})
+        typer.echo(f"participants who voiced each theme / participants heard in each {by} (segments); "
+                   "interviewer turns not counted")
+        return
+    rows = [{"theme": c.theme, "name": c.name, "group": c.group, "segments": c.segments,
+             "participants": c.participants, "group_participants": c.group_participants,
+             "share": None if c.share is None else round(c.share, 4)} for c in found.cells]
+    emit(rows, fmt, ["theme", "name", "group", "segments", "participants", "group_participants", "share"])
+
+
+@analyse_app.command("saturation")
+@handled
+def saturation(
+    study: StudyOpt,
+    order_by: Annotated[str | None, typer.Option(help="Order the interviews by this column (e.g. an interview date); default: the order they were imported.")] = None,
+    base: Annotated[int, typer.Option(min=1, help="Interviews in the base the runs are compared with.")] = 4,
+    run: Annotated[int, typer.Option(min=1, help="Consecutive interviews in a run.")] = 2,
+    threshold: Annotated[float, typer.Option(help="New-information share at or under which saturation is reached (0.05: 5%).")] = 0.05,
+    fmt: FormatOpt = "table",
+) -> None:
+    """When new interviews stopped adding themes (base, run and threshold as Guest, Namey & Chen 2020)."""
+    found = open_study(study).saturation(order_by, base, run, threshold)
+    share = dict(found.new_information)
+    rows = [{"position": s.position, "transcript": s.transcript, "themes": s.themes, "new": len(s.new),
+             "new_themes": s.new, "total": s.total,
+             "new_information": None if s.position not in share else round(share[s.position], 4)}
+            for s in found.steps]
+    reached = found.steps[found.reached_at - 1].transcript if found.reached_at else None
+    if fmt == "json":
+        typer.echo(json.dumps({"base": found.base, "run": found.run, "threshold": found.threshold,
+                               "reached_at": found.reached_at, "reached_after": reached, "steps": rows},
+                              ensure_ascii=False, indent=1))
+        return
+    for row in rows:
+        row["new_themes"] = "; ".join(row["new_themes"])
+    if fmt == "table":
+        for row in rows:
+            row["new_information"] = _percent(row["new_information"])
+    emit(rows, fmt, ["position", "transcript", "themes", "new", "total", "new_information", "new_themes"],
+         {"new_themes": 50})
+    if fmt == "table":
+        if found.reached_at:
+            typer.echo(f"saturation reached at interview {found.reached_at} ({reached}): a run of {found.run} added "
+                       f"at most {found.threshold:.0%} of the {found.steps[found.base - 1].total} themes in the first "
+                       f"{found.base}")
+        elif len(found.steps) < found.base + found.run:
+            typer.echo(f"not assessed: needs at least {found.base + found.run} interviews, the study has "
+                       f"{len(found.steps)}")
+        else:
+            typer.echo(f"saturation not reached: every run of {found.run} still added more than "
+                       f"{found.threshold:.0%} of the themes in the first {found.base} interviews")
+
+
+@analyse_app.command("agreement")
+@handled
+def agreement(
+    study: StudyOpt,
+    session: Annotated[str | None, typer.Option(help="The validation session (default: the only one).")] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Reviewers' agreement in a validation session: Cohen's kappa per pair, Krippendorff's alpha, disagreements."""
+    opened = open_study(study)
+    if session is None:
+        known = opened.sessions()
+        if len(known) != 1:
+            raise WorkbenchError("no validation session has votes yet; record votes with 'workbench decide vote'"
+                                 if not known else
+                                 f"{len(known)} sessions have votes ({', '.join(s for s, _, _ in known)}): "
+                                 "choose one with --session")
+        session = known[0][0]
+    found = opened.agreement(session)
+    items = [{"item": i.item, "name": opened.item_name(i.item), **{f"vote:{r}": i.votes.get(r, "")
+                                                                    for r in found.reviewers},
+              "agreed": i.agreed, "adjudicated": i.adjudicated or ""} for i in found.items]
+    pairs = [{"first": p.first, "second": p.second, "items": p.items, "agreed": p.agreed,
+              "percent": p.percent, "kappa": p.kappa} for p in found.pairs]
+    if fmt == "json":
+        typer.echo(json.dumps({"session": found.session, "reviewers": found.reviewers, "alpha": found.alpha,
+                               "alpha_note": found.alpha_note, "percent": found.percent, "pairs": pairs,
+                               "items": [{"item": i["item"], "name": i["name"], "votes": v.votes,
+                                          "agreed": v.agreed, "adjudicated": v.adjudicated}
+                                         for i, v in zip(items, found.items, strict=True)]},
+                              ensure_ascii=False, indent=1))
+        return
+    columns = ["item", "name", *[f"vote:{r}" for r in found.reviewers], "agreed", "adjudicated"]
+    if fmt == "csv":
+        emit(items, fmt, columns)
+        return
+    from .analysis import kappa_strength
+
+    typer.echo(f"session {found.session!r}: {len(found.reviewers)} reviewers, {len(found.items)} items; "
+               f"Krippendorff's alpha {_figure(found.alpha)}" + (f" ({found.alpha_note})" if found.alpha_note else "")
+               + f"; pairwise agreement {_percent(found.percent)}")
+    for row in pairs:
+        row["kappa"] = f"{_figure(row['kappa'])} ({kappa_strength(row['kappa'])})"
+        row["percent"] = _percent(row["percent"])
+    emit(pairs, fmt, ["first", "second", "items", "agreed", "percent", "kappa"])
+    disagreed = [row for row, v in zip(items, found.items, strict=True) if not v.agreed]
+    if disagreed:
+        typer.echo(f"{len(disagreed)} item(s) to discuss (adjudicate with 'workbench decide adjudicate'):")
+        emit(disagreed, fmt, columns, {"name": 36})
+    else:
+        typer.echo("the reviewers agreed on every item")
