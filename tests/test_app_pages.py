@@ -18,7 +18,8 @@ from workbench.study import Study
 from .conftest import topic_table
 
 PACKAGE = Path(__file__).resolve().parent.parent / "workbench"
-PAGES = ["study_page", "candidates_page", "themes_page", "map_page", "logic_model_page", "log_page", "export_page"]
+PAGES = ["study_page", "candidates_page", "themes_page", "map_page", "logic_model_page", "validation_page",
+         "analysis_page", "log_page", "export_page"]
 
 
 def page(name: str, location: str, who: str = "tester") -> AppTest:
@@ -179,6 +180,64 @@ def test_log_revert_and_status(small):
     assert study.codebook().themes["T-001"].name == "First" and study.events()[-1].by == "cat"
     frame = at.table[0].value
     assert list(frame.index)[:1] == [3] and "undone" in list(frame["status"])
+
+
+def test_validation_votes_apart_then_agreement_and_adjudication(small):
+    study = Study.open(small)
+    study.accept("C00", "Slow referrals", by="ana")
+    study.accept("C01", "Police desk", by="ana")
+    at = ok(page("validation_page", small, "ann"))
+    assert "Name the session" in at.info[0].value
+    at.text_input(key="validation-new").input("panel 1").run()
+    at.radio(key="validation-verdict").set_value("accept")
+    button(at, "Record my vote").click().run()
+    ok(at)
+    assert study.codebook().votes[("panel 1", "T-001", "ann")][0] == "accept"
+
+    at = ok(page("validation_page", small, "bob"))  # another reviewer, another browser session
+    assert at.selectbox(key="validation-session").value == "panel 1"
+    assert not at.dataframe, "the group's votes are hidden until the reviewer asks"
+    at.radio(key="validation-verdict").set_value("revise")
+    at.text_input(key="validation-why").input("too broad")
+    button(at, "Record my vote").click().run()
+    at.selectbox(key="validation-item").set_value("T-002").run()
+    at.radio(key="validation-verdict").set_value("accept")
+    button(at, "Record my vote").click().run()
+    at.toggle(key="validation-show").set_value(True).run()
+    ok(at)
+    assert [m.value for m in at.metric][:1] == ["2"]
+    votes = at.dataframe[-1].value
+    assert list(votes["item"]) == ["T-001", "T-002"] and list(votes["ann"]) == ["accept", ""]
+    assert list(votes["bob"]) == ["revise", "accept"] and list(votes["agreed"]) == ["no", "yes"]
+    assert at.selectbox(key="adjudicate-item").options == ["T-001"]
+    button(at, "Record the adjudication").click().run()
+    assert "reason is required" in at.error[0].value  # nothing recorded without one
+    at.text_input(key="adjudicate-why").input("agreed to narrow it")
+    at.radio(key="adjudicate-outcome").set_value("revise")
+    button(at, "Record the adjudication").click().run()
+    ok(at)
+    assert study.codebook().adjudications[("panel 1", "T-001")][0] == "revise"
+    assert study.events()[-1].by == "bob" and study.events()[-1].rationale == "agreed to narrow it"
+
+
+def test_analysis_prevalence_and_saturation(small):
+    at = ok(page("analysis_page", small))
+    assert "No themes yet" in at.info[0].value
+    study = Study.open(small)
+    study.accept("C00", "Slow referrals", by="ana")
+    at = ok(page("analysis_page", small))
+    table = at.dataframe[0].value
+    assert list(table["theme"]) == ["T-001"]
+    cells = [table[c][0] for c in table.columns if c.startswith("S")]
+    assert sorted(cells)[-1].startswith("3 · ") and sorted(cells)[0].startswith("0 · ")  # one site's three voices
+    at.selectbox(key="prevalence-by").set_value("participant").run()
+    ok(at)
+    assert len([c for c in at.dataframe[0].value.columns if c.startswith("P")]) == 9
+    assert "Not assessed: needs at least 6 interviews" in at.info[0].value
+    at.number_input(key="saturation-base").set_value(1).run()
+    at.number_input(key="saturation-run").set_value(1).run()
+    ok(at)
+    assert "needs at least 2 interviews; the study has 1" in at.info[0].value
 
 
 def test_map_lays_out_once_and_colours(small):

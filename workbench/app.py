@@ -19,6 +19,8 @@ PAGES = [
     st.Page("pages/themes_page.py", title="Themes", url_path="themes"),
     st.Page("pages/map_page.py", title="Map", url_path="map"),
     st.Page("pages/logic_model_page.py", title="Logic model", url_path="logic-model"),
+    st.Page("pages/validation_page.py", title="Validation", url_path="validation"),
+    st.Page("pages/analysis_page.py", title="Analysis", url_path="analysis"),
     st.Page("pages/log_page.py", title="Decision log", url_path="log"),
     st.Page("pages/export_page.py", title="Export", url_path="export"),
 ]

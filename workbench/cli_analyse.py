@@ -47,6 +47,11 @@ def prevalence(
         typer.echo(f"participants who voiced each theme / participants heard in each {by} (segments); "
                    "interviewer turns not counted")
         return
+    if fmt == "csv":
+        from .export import prevalence_csv
+
+        typer.echo(prevalence_csv(found), nl=False)
+        return
     rows = [{"theme": c.theme, "name": c.name, "group": c.group, "segments": c.segments,
              "participants": c.participants, "group_participants": c.group_participants,
              "share": None if c.share is None else round(c.share, 4)} for c in found.cells]

@@ -7,16 +7,21 @@ import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .decisions import Event
 from .errors import WorkbenchError
 from .runs import AssignmentRecord
 from .spreadsheet import safe_cell
 
-__all__ = ["LOG_COLUMNS", "assignments_csv", "graph_image", "log_csv", "log_jsonl",
-           "write_atomically"]
+if TYPE_CHECKING:
+    from .analysis import Prevalence
+
+__all__ = ["LOG_COLUMNS", "PREVALENCE_COLUMNS", "assignments_csv", "graph_image", "log_csv", "log_jsonl",
+           "prevalence_csv", "write_atomically"]
 
 LOG_COLUMNS = ["seq", "at", "by", "kind", "payload", "rationale", "prev_hash", "hash"]
+PREVALENCE_COLUMNS = ["theme", "name", "group", "segments", "participants", "group_participants", "share"]
 
 
 def assignments_csv(assigned: Iterable[AssignmentRecord], themes_of: Mapping[str, Iterable[str]] | None = None) -> str:
@@ -54,6 +59,17 @@ def log_csv(events: Iterable[Event]) -> str:
     for e in events:
         writer.writerow([e.seq, e.at, safe_cell(e.by), e.kind, safe_cell(e.payload_json), safe_cell(e.rationale),
                          e.prev_hash, e.hash])
+    return buffer.getvalue()
+
+
+def prevalence_csv(found: Prevalence) -> str:
+    """One row per theme and group, the long form a spreadsheet or R pivots as it likes."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(PREVALENCE_COLUMNS)
+    for c in found.cells:
+        writer.writerow([c.theme, safe_cell(c.name), safe_cell(c.group), c.segments, c.participants,
+                         c.group_participants, "" if c.share is None else f"{c.share:.4f}"])
     return buffer.getvalue()
 
 

@@ -80,7 +80,8 @@ def draw() -> go.Figure:
             continue
         quiet = name.startswith("(")
         figure.add_trace(go.Scattergl(
-            x=[points[r.id][0] for r in members], y=[points[r.id][1] for r in members], mode="markers", name=name,
+            x=[points[r.id][0] for r in members], y=[points[r.id][1] for r in members], mode="markers",
+            name=html.escape(name),  # a theme's name is the researchers' text: shown as written, not as HTML
             marker={"size": 6, **({"color": "#c8c8c8"} if quiet else {})},
             customdata=[r.id for r in members],
             # Plotly reads a little HTML in hover text: escape it, so a quote is shown as written.
