@@ -19,7 +19,7 @@ from .browser_harness import browser, go, serve, settle, start
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
-PAGES = ["Study", "Candidates", "Themes", "Map", "Logic model", "Decision log", "Export"]
+PAGES = ["Study", "Candidates", "Themes", "Map", "Logic model", "Validation", "Analysis", "Decision log", "Export"]
 
 
 def prepare(source: Path, target: Path) -> str:
@@ -39,6 +39,11 @@ def prepare(source: Path, target: Path) -> str:
         study.load_logic_model(ROOT / "models" / "mash-ipe.yaml", by="ana")
     study.map_theme("T-001", "mech-timely-info", "practitioners describe waiting for information", by="ana")
     study.map_theme("T-002", "oc-family-experience", by="ana")
+    study.accept(f"R{run.id}-C{by_size[3].number:02d}", by="ana")
+    votes = (("T-001", "accept", "accept"), ("T-002", "accept", "revise"), ("T-003", "reject", "reject"))
+    for theme, ana, ben in votes:
+        study.vote("panel 1", theme, ana, by="ana")
+        study.vote("panel 1", theme, ben, by="ben")
     study.projection()
     study.close()
     return str(target)
@@ -56,6 +61,8 @@ def main() -> None:
             for title in PAGES:
                 if title != "Study":
                     go(page, title)
+                if title == "Validation":
+                    page.get_by_text("Show them (after you have voted)").click()
                 settle(page)
                 page.wait_for_timeout(1500)
                 name = title.lower().replace(" ", "-")

@@ -34,7 +34,7 @@ except WorkbenchError as exc:
 groups = [g for g, _ in found.groups]
 table = pd.DataFrame(
     [{"theme": t, "name": name,
-      **{f"{g} ({n})": f"{found.cell(t, g).participants} · {found.cell(t, g).segments} seg"
+      **{g: f"{found.cell(t, g).participants} of {n} · {found.cell(t, g).segments} seg"
          for g, n in found.groups}} for t, name in found.themes])
 st.dataframe(table, hide_index=True, width="stretch")
 shares = [[found.cell(t, g).share for g in groups] for t, _ in found.themes]
