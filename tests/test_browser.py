@@ -175,6 +175,27 @@ def test_a_review_session_in_the_browser(chromium, tmp_path):
         for kind in ("accept", "reject", "merge", "assign", "define", "rename", "map", "revert", "Ana"):
             expect(table).to_contain_text(kind)  # the log page shows each decision
 
+        go(page, "Validation")
+        visible(page, "Name of the new session").fill("panel 1")
+        page.keyboard.press("Enter")
+        settle(page)
+        page.get_by_text(SCRIPT).first.wait_for()  # the theme's exemplar quote, beside the vote, as text
+        no_script_ran(page)
+        verdict = page.get_by_test_id("stRadio").filter(has_text="Your verdict")
+        verdict.get_by_text("revise", exact=True).click()
+        page.get_by_role("button", name="Record my vote").click()
+        page.get_by_text("Recorded your vote on T-001").wait_for()
+        settle(page)
+        page.get_by_text("Show them (after you have voted)").click()
+        settle(page)
+        expect(metric("Reviewers")).to_have_text("1")
+        expect(metric("Krippendorff's alpha")).to_have_text("not defined")  # one reviewer so far
+
+        go(page, "Analysis")
+        page.get_by_role("heading", name="Saturation").wait_for()
+        expect(page.locator(".js-plotly-plot")).to_have_count(2)  # the prevalence heat map, the saturation curve
+        no_script_ran(page)
+
         go(page, "Export")
         downloads = page.get_by_role("button", name=re.compile("Codebook|project"))
         expect(downloads).to_have_count(6)  # CSV, qdc, qdpx, XLSX, DOCX, MD
@@ -186,7 +207,7 @@ def test_a_review_session_in_the_browser(chromium, tmp_path):
 
     done = Study.open(study)
     assert [e.kind for e in done.events()] == ["model", "accept", "reject", "merge", "assign", "define", "rename",
-                                               "map", "revert"]
+                                               "map", "revert", "vote"]
     assert {e.by for e in done.events()[1:]} == {"Ana"}
     theme = done.codebook().themes["T-001"]
     assert theme.name == "Referral delays" and not theme.nodes, "the revert undid the mapping"

@@ -24,7 +24,7 @@ known = study.sessions()
 names = [s for s, _, _ in known]
 left, right = st.columns([2, 1])
 chosen = left.selectbox("Session", [*names, "(a new session)"], key="validation-session")
-session = right.text_input("New session's name", key="validation-new").strip() if chosen == "(a new session)" \
+session = right.text_input("Name of the new session", key="validation-new").strip() if chosen == "(a new session)" \
     else chosen
 if not session:
     st.info("Name the session (e.g. 'panel 1, March') to start voting.")
