@@ -240,6 +240,23 @@ def test_analysis_prevalence_and_saturation(small):
     assert "needs at least 2 interviews; the study has 1" in at.info[0].value
 
 
+def test_study_page_scans_for_identifiers_left_in(tmp_path):
+    from .conftest import write
+    from .test_cli_scan import TRANSCRIPT
+
+    study = Study.init(tmp_path / "study", by="setup")
+    study.ingest([write(tmp_path / "int1.txt", TRANSCRIPT)])
+    at = ok(page("study_page", str(tmp_path / "study")))
+    at.slider(key="scan-min").set_value(0.8)
+    button(at, "Scan").click().run()
+    ok(at)
+    found = at.dataframe[-1].value
+    assert set(found["segment"]) == {"int1-003"}
+    assert {"phone", "postcode", "nhs_number", "email", "date_of_birth"} <= set(found["type"])
+    assert "titled_name" not in set(found["type"]), "under the chosen score"
+    assert (found["score"] >= 0.8).all()
+
+
 def test_map_lays_out_once_and_colours(small):
     at = ok(page("map_page", small))
     button(at, "Lay out the map (once per set of segments; a minute or more on a large study)").click().run()

@@ -61,7 +61,8 @@ def test_no_run_yet_is_a_clear_error(tmp_path):
 @pytest.mark.parametrize("command", [
     ["info"], ["segments", "--format", "json"], ["candidates", "--format", "json"], ["log", "show"], ["themes"],
     ["export", "assignments", "--out", "{tmp}/a.csv"], ["export", "log", "--out", "{tmp}/log.csv"],
-    ["ingest", "{tmp}/more.csv"], ["decide", "reject", "R1-C02", "--by", "ana", "--why", "not a theme"]])
+    ["ingest", "{tmp}/more.csv"], ["decide", "reject", "R1-C02", "--by", "ana", "--why", "not a theme"],
+    ["scan"], ["analyse", "saturation"]])
 def test_commands_that_do_not_cluster_do_not_load_the_clustering_stack(discovered, tmp_path, command):
     study = tmp_path / "study"
     shutil.copytree(discovered, study)

@@ -176,6 +176,43 @@ def info(study: StudyOpt, fmt: FormatOpt = "table") -> None:
 
 @app.command()
 @handled
+def scan(
+    study: StudyOpt,
+    names: Annotated[Path | None, typer.Option(help="Names the team knows occur in the interviews (people, schools, streets), one per line; each is looked for as a whole word.")] = None,
+    min_score: Annotated[float, typer.Option(min=0.0, max=1.0, help="Only findings at least this sure (0 to 1).")] = 0.0,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Residual-identifier report: names, phone, NHS and NI numbers, postcodes, emails, dates of birth left in the text."""
+    from collections import Counter
+
+    found = [(row, f) for row, f in open_study(study).scan(names) if f.score >= min_score]
+    rows = [
+        {"segment_id": f.segment_id, "transcript": row.transcript_id, "participant": row.participant_id,
+         "type": f.type, "start": row.start + f.start, "end": row.start + f.end, "segment_start": f.start,
+         "segment_end": f.end, "text": f.text, "score": round(f.score, 2), "why": f.why,
+         "context": _around(row.text, f.start, f.end)}
+        for row, f in found
+    ]
+    if fmt == "table":
+        emit(rows, fmt, ["segment_id", "type", "text", "score", "why", "context"],
+             {"text": 30, "why": 40, "context": 60})
+        kinds = Counter(r["type"] for r in rows)
+        typer.echo(f"{len(rows)} possible identifier(s) in {len({r['segment_id'] for r in rows})} segment(s)"
+                   + (": " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()) if rows else "")
+                   + ". Nothing was changed: correct the transcripts and import them again.")
+        return
+    emit(rows, fmt, ["segment_id", "transcript", "participant", "type", "start", "end", "segment_start",
+                     "segment_end", "text", "score", "why", "context"])
+
+
+def _around(text: str, start: int, end: int, width: int = 30) -> str:
+    """The finding in its sentence, trimmed: enough to judge it without opening the transcript."""
+    left, right = max(0, start - width), min(len(text), end + width)
+    return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
+
+
+@app.command()
+@handled
 def discover(
     study: StudyOpt,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed and segments give the same candidates.")] = 42,

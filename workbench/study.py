@@ -29,6 +29,7 @@ from .store import Store, utc_now
 if TYPE_CHECKING:  # imported where used: commands that never touch the logic model start faster
     from .analysis import Agreement, Prevalence, Saturation
     from .logic_model import Coverage, LogicModel
+    from .privacy import Finding
 
 __all__ = ["IngestReport", "Study", "default_researcher"]
 
@@ -656,6 +657,20 @@ class Study:
         index = self.segment_index()
         who = {s: (r.participant_id, r.site, r.role) for s, r in index.items()}
         return coverage(model, {t.id: (t.nodes, t.members) for t in book.themes.values()}, who)
+
+    # --- privacy -----------------------------------------------------------------------
+    def scan(self, names: Path | None = None) -> list[tuple[SegmentRow, Finding]]:
+        """Identifiers de-identification may have missed, in every segment (interviewers' too).
+
+        Each finding's offsets are into its segment's text; the segment's own offsets place
+        it in the transcript. Nothing is changed: fixing is the researcher's call.
+        """
+        from .privacy import read_names, scan
+
+        listed = read_names(names) if names is not None else None
+        rows = self.rows()
+        index = {r.id: r for r in rows}
+        return [(index[f.segment_id], f) for f in scan(((r.id, r.text) for r in rows), listed)]
 
     # --- analysis ----------------------------------------------------------------------
     def prevalence(self, by: str = "site") -> Prevalence:

@@ -67,6 +67,33 @@ with st.form("import", clear_on_submit=True):
                                                  f"{len(report.unchanged)} already in the study")
                     st.rerun()
 
+st.header("Check for identifiers left in")
+st.caption("Names, phone, NHS and National Insurance numbers, postcodes, emails and dates of birth that "
+           "de-identification may have missed. Nothing is changed: correct the transcripts and import them again.")
+with st.form("scan"):
+    a, b = st.columns(2)
+    listed = a.file_uploader("Names the team knows occur (optional: a .txt file, one per line)", type=["txt"])
+    least = b.slider("Only findings at least this sure", 0.0, 1.0, 0.0, 0.05, key="scan-min")
+    if st.form_submit_button("Scan", disabled=not view.segments):
+        with tempfile.TemporaryDirectory() as tmp:
+            names = None
+            if listed is not None:
+                names = Path(tmp) / Path(listed.name).name
+                names.write_bytes(listed.getvalue())
+            try:
+                st.session_state["_scan"] = [(row, f) for row, f in study.scan(names) if f.score >= least]
+            except WorkbenchError as exc:
+                st.error(str(exc))
+found = st.session_state.get("_scan")
+if found is not None:
+    st.caption(f"{len(found)} possible identifier(s) in {len({f.segment_id for _, f in found})} segment(s).")
+    if found:
+        st.dataframe(pd.DataFrame([{
+            "segment": f.segment_id, "participant": row.participant_id or "", "type": f.type, "text": f.text,
+            "score": round(f.score, 2), "why": f.why,
+            "in context": row.text[max(0, f.start - 40):f.end + 40]} for row, f in found]),
+            hide_index=True, width="stretch")
+
 st.header("Discover candidate themes")
 with st.form("discover"):
     a, b, c = st.columns(3)
