@@ -88,10 +88,12 @@ def test_saturation_not_reached_and_not_assessable():
     rows = [row(f"s{i}", f"t{i}", f"P{i}") for i in range(1, 8)]
     themes = {chr(65 + i): [f"s{i + 1}"] for i in range(7)}  # every interview adds a theme
     found = saturation(themes, rows, base=4, run=2)
-    assert not found.reached and found.new_information == [(6, 0.5), (7, 0.5)]
+    assert not found.reached and found.new_information == [(6, 0.5), (7, 0.5)] and found.assessed
     short = saturation(themes, rows[:5], base=4, run=2)
-    assert not short.reached and short.new_information == []
-    assert not saturation({}, rows).new_information  # a base with no theme cannot be a yardstick
+    assert not short.reached and short.new_information == [] and not short.assessed
+    assert "needs at least 6 interviews" in short.note and "the study has 5" in short.note
+    empty = saturation({}, rows)  # a base with no theme cannot be a yardstick
+    assert not empty.new_information and not empty.assessed and "hold no theme" in empty.note
     with pytest.raises(WorkbenchError, match="between 0 and 1"):
         saturation(themes, rows, threshold=5)
 
@@ -110,6 +112,11 @@ def test_transcripts_order_by_a_column_as_numbers_or_text():
     assert transcript_order(rows, "wave") == ["t4", "t2", "t1", "t3"]  # 2 < 9 < 10, the unvalued last
     dated = [row("a", "t1", "P1", date="2026-03-01"), row("b", "t2", "P2", date="2025-12-31")]
     assert transcript_order(dated, "date") == ["t2", "t1"]
+    british = [row("a", "t1", "P1", held="15/01/2024"), row("b", "t2", "P2", held="02/02/2024"),
+               row("c", "t3", "P3", held="10/01/2024")]
+    assert transcript_order(british, "held") == ["t3", "t1", "t2"]  # day first, as dates, not as text
+    mixed = [row("a", "t1", "P1", wave="wave 2"), row("b", "t2", "P2", wave="wave 1")]
+    assert transcript_order(mixed, "wave") == ["t2", "t1"]
     with pytest.raises(WorkbenchError, match="cannot order by"):
         transcript_order(rows, "nothing")
 
@@ -168,16 +175,23 @@ def test_agreement_lists_disagreements_with_their_adjudication():
     votes[("other", "i00", "cat")] = "reject"
     found = agreement("s", votes, {("s", "i01"): "revise"})
     assert [i.item for i in found.disagreements] == ["i01"]
-    assert found.disagreements[0].adjudicated == "revise"
+    assert found.disagreements[0].adjudicated == "revise" and found.to_discuss == []
     assert found.disagreements[0].tally == {"reject": 1, "revise": 1}
     assert found.percent == pytest.approx(0.5)  # two pairs of votes, one agreeing
-    assert found.items[2].votes == {"ann": "accept"} and found.items[2].agreed
+    assert found.items[2].votes == {"ann": "accept"} and not found.items[2].agreed
+    assert [i.state for i in found.items] == ["agreed", "disagreed", "one vote"] and found.compared == 2
+    unsettled = agreement("s", votes, retired=["i01"])
+    assert unsettled.items[1].retired and unsettled.to_discuss == [], "a theme merged away cannot be adjudicated"
+    assert [i.item for i in agreement("s", votes).to_discuss] == ["i01"]
     assert sessions(votes) == [("other", 1, 1), ("s", 2, 3)]
 
 
 def test_agreement_says_when_it_is_not_defined():
     alone = agreement("s", votes_of({"ann": ["accept", "reject"]}))
     assert alone.alpha is None and "two reviewers" in alone.alpha_note and alone.pairs == []
+    apart = agreement("s", votes_of({"ann": ["accept", None], "bob": [None, "reject"]}))
+    assert apart.compared == 0 and apart.percent is None and apart.disagreements == []
+    assert apart.pairs[0].items == 0 and apart.pairs[0].kappa is None
     same = agreement("s", votes_of({"ann": ["accept"] * 3, "bob": ["accept"] * 3}))
     assert same.alpha is None and "no variation" in same.alpha_note
     assert same.pairs[0].kappa is None and same.percent == 1.0
@@ -199,4 +213,5 @@ def test_agreement_is_bounded_and_complete(table):
         assert 0 <= pair.agreed <= pair.items
         assert pair.kappa is None or -1.0 <= pair.kappa <= 1.0 + 1e-9
     assert found.alpha is None or found.alpha <= 1.0 + 1e-9
-    assert all(i.agreed == (len(set(i.votes.values())) == 1) for i in found.items)
+    assert all(i.agreed == (len(i.votes) >= 2 and len(set(i.votes.values())) == 1) for i in found.items)
+    assert found.compared == len([i for i in found.items if len(i.votes) >= 2])

@@ -189,26 +189,31 @@ def test_validation_votes_apart_then_agreement_and_adjudication(small):
     at = ok(page("validation_page", small, "ann"))
     assert "Name the session" in at.info[0].value
     at.text_input(key="validation-new").input("panel 1").run()
-    at.radio(key="validation-verdict").set_value("accept")
+    at.radio(key="validation-verdict-panel 1-T-001").set_value("accept")
     button(at, "Record my vote").click().run()
     ok(at)
     assert study.codebook().votes[("panel 1", "T-001", "ann")][0] == "accept"
+    study.vote("[click](https://evil.example) **x**", "T-001", "accept", by="zed")
 
     at = ok(page("validation_page", small, "bob"))  # another reviewer, another browser session
-    assert at.selectbox(key="validation-session").value == "panel 1"
+    assert "\\[click\\]" in at.caption[-1].value, "a session's name is text, not a link"
+    at.selectbox(key="validation-session").set_value("panel 1").run()
     assert not at.dataframe, "the group's votes are hidden until the reviewer asks"
-    at.radio(key="validation-verdict").set_value("revise")
-    at.text_input(key="validation-why").input("too broad")
+    at.radio(key="validation-verdict-panel 1-T-001").set_value("revise")
+    at.text_input(key="validation-why-panel 1-T-001").input("too broad")
     button(at, "Record my vote").click().run()
     at.selectbox(key="validation-item").set_value("T-002").run()
-    at.radio(key="validation-verdict").set_value("accept")
+    assert at.radio(key="validation-verdict-panel 1-T-002").value == "accept"  # nothing carried over
+    at.radio(key="validation-verdict-panel 1-T-002").set_value("reject")
     button(at, "Record my vote").click().run()
+    at.selectbox(key="validation-item").set_value("T-001").run()
+    assert at.radio(key="validation-verdict-panel 1-T-001").value == "revise", "the radio shows my own vote"
     at.toggle(key="validation-show").set_value(True).run()
     ok(at)
     assert [m.value for m in at.metric][:1] == ["2"]
     votes = at.dataframe[-1].value
-    assert list(votes["item"]) == ["T-001", "T-002"] and list(votes["ann"]) == ["accept", ""]
-    assert list(votes["bob"]) == ["revise", "accept"] and list(votes["agreed"]) == ["no", "yes"]
+    assert list(votes["item"]) == ["T-001", "T-002"] and list(votes["vote: ann"]) == ["accept", ""]
+    assert list(votes["vote: bob"]) == ["revise", "reject"] and list(votes["state"]) == ["disagreed", "one vote"]
     assert at.selectbox(key="adjudicate-item").options == ["T-001"]
     button(at, "Record the adjudication").click().run()
     assert "reason is required" in at.error[0].value  # nothing recorded without one
@@ -237,7 +242,7 @@ def test_analysis_prevalence_and_saturation(small):
     at.number_input(key="saturation-base").set_value(1).run()
     at.number_input(key="saturation-run").set_value(1).run()
     ok(at)
-    assert "needs at least 2 interviews; the study has 1" in at.info[0].value
+    assert "needs at least 2 interviews (a base of 1 and a run of 1); the study has 1" in at.info[0].value
 
 
 def test_study_page_scans_for_identifiers_left_in(tmp_path):

@@ -49,7 +49,8 @@ def test_saturation_over_the_interviews(reviewed):
     assert [s["total"] for s in found["steps"]][-1] == 2
     assert found["steps"][0]["transcript"] == "answers"
     table = wb("analyse", "saturation", "--study", reviewed).stdout
-    assert "not assessed: needs at least 6 interviews, the study has 1" in table
+    assert "not assessed: needs at least 6 interviews (a base of 4 and a run of 2); the study has 1" in table
+    assert not found["assessed"] and "the study has 1" in found["note"]
 
 
 def test_agreement_from_votes_and_adjudication(reviewed):
@@ -64,10 +65,13 @@ def test_agreement_from_votes_and_adjudication(reviewed):
     assert found["percent"] == 0.5 and found["pairs"][0]["items"] == 2 and found["pairs"][0]["agreed"] == 1
     assert found["pairs"][0]["kappa"] == 0.0  # ann always accepts: no agreement beyond chance
     assert found["alpha"] == pytest.approx(0.0, abs=0.3)
-    assert [i["item"] for i in found["items"] if not i["agreed"]] == ["T-002"]
+    assert [i["item"] for i in found["items"] if i["state"] == "disagreed"] == ["T-002"] and found["compared"] == 2
     table = wb("analyse", "agreement", *s).stdout
-    assert "1 item(s) to discuss" in table and "T-002" in table and "(slight)" in table
+    assert "1 item(s) disagreed on, 1 not yet adjudicated" in table and "T-002" in table and "(slight)" in table
+    refused = wb("decide", "adjudicate", "T-002", "revise", *s, "--session", "panle", "--why", "typo", check=False)
+    assert refused.returncode == 1 and "nobody voted on T-002 in session 'panle'" in refused.stderr
     wb("decide", "adjudicate", "T-002", "revise", *s, "--session", "panel", "--why", "split it next week")
+    assert "1 item(s) disagreed on, 0 not yet adjudicated" in wb("analyse", "agreement", *s).stdout
     rows = list(csv.DictReader(io.StringIO(wb("analyse", "agreement", *s, "--format", "csv").stdout)))
     assert rows[1]["item"] == "T-002" and rows[1]["adjudicated"] == "revise" and rows[1]["vote:bob"] == "revise"
     wb("decide", "vote", "T-001", "reject", *s, "--session", "second", "--by", "cat")
@@ -77,3 +81,25 @@ def test_agreement_from_votes_and_adjudication(reviewed):
     assert "Traceback" not in several.stderr
     unknown = wb("analyse", "prevalence", *s, "--by", "age", check=False)
     assert unknown.returncode == 1 and "cannot group by 'age'" in unknown.stderr
+    xml = wb("analyse", "agreement", *s, "--session", "panel", "--format", "xml", check=False)
+    assert xml.returncode == 1 and xml.stdout == "" and "unknown format 'xml'" in xml.stderr
+
+
+def test_saturation_follows_the_import_order_and_group_names_stay_literal(tmp_path):
+    study = str(tmp_path / "study")
+    wb("init", study)
+    for name, group in (("zeta", "North [pilot]"), ("alpha", "Mixed [/White]")):
+        table = tmp_path / f"{name}.csv"
+        table.write_text("id,text,participant,group\n" + "".join(
+            f"{name}{i},Answer {i} about the {name} referral,{name.upper()}{i % 2},{group}\n" for i in range(4)),
+            encoding="utf-8")
+        wb("ingest", str(table), "--study", study)  # zeta is imported first
+    wb("decide", "create", "Referrals", "--segment", "zeta0", "--segment", "alpha1", "--study", study)
+    wb("decide", "create", "Waiting", "--segment", "alpha2", "--study", study)
+    found = json.loads(wb("analyse", "saturation", "--study", study, "--base", "1", "--run", "1",
+                          "--format", "json").stdout)
+    assert [s["transcript"] for s in found["steps"]] == ["zeta", "alpha"]
+    assert [s["new_themes"] for s in found["steps"]] == [["T-001"], ["T-002"]] and found["assessed"]
+    table = wb("analyse", "prevalence", "--study", study, "--by", "group", check=False)
+    assert table.returncode == 0, table.stderr  # "[/White]" is a value, not rich markup
+    assert "North [pilot]" in table.stdout and "Mixed [/White]" in table.stdout

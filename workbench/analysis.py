@@ -103,12 +103,14 @@ class Prevalence:
     themes: list[tuple[str, str]]  # (id, name), in the codebook's order
     cells: list[PrevalenceCell]
     uncounted: int = 0  # members that are interviewer turns or no longer in the study
+    _index: dict[tuple[str, str], PrevalenceCell] = field(default_factory=dict, init=False, repr=False,
+                                                          compare=False)
+
+    def __post_init__(self) -> None:
+        self._index.update(((c.theme, c.group), c) for c in self.cells)
 
     def cell(self, theme: str, group: str) -> PrevalenceCell:
-        for cell in self.cells:
-            if cell.theme == theme and cell.group == group:
-                return cell
-        raise KeyError((theme, group))
+        return self._index[(theme, group)]
 
 
 def prevalence(themes: Mapping[str, tuple[str, Iterable[str]]], rows: Sequence[SegmentRow],
@@ -166,10 +168,15 @@ class Saturation:
     threshold: float
     reached_at: int | None  # the last interview of the first run at or under the threshold
     new_information: list[tuple[int, float]] = field(default_factory=list)  # (a run's last interview, its share)
+    note: str = ""  # why saturation could not be assessed; empty when it was
 
     @property
     def reached(self) -> bool:
         return self.reached_at is not None
+
+    @property
+    def assessed(self) -> bool:
+        return not self.note
 
 
 def saturation(themes: Mapping[str, Iterable[str]], rows: Sequence[SegmentRow], order: Sequence[str] | None = None,
@@ -211,21 +218,29 @@ def saturation(themes: Mapping[str, Iterable[str]], rows: Sequence[SegmentRow], 
     in_base = steps[base - 1].total if len(steps) >= base else 0
     shares: list[tuple[int, float]] = []
     reached: int | None = None
-    if in_base:
+    note = ""
+    if len(steps) < base + run:
+        note = (f"needs at least {base + run} interviews (a base of {base} and a run of {run}); "
+                f"the study has {len(steps)}")
+    elif not in_base:
+        note = (f"the first {base} interviews hold no theme, so there is nothing to measure new themes against; "
+                "code more of the study, or choose a larger base")
+    else:
         for end in range(base + run, len(steps) + 1):
             added = sum(len(s.new) for s in steps[end - run:end])
             share = added / in_base
             shares.append((end, share))
             if reached is None and share <= threshold:
                 reached = end
-    return Saturation(steps, base, run, threshold, reached, shares)
+    return Saturation(steps, base, run, threshold, reached, shares, note)
 
 
 def transcript_order(rows: Sequence[SegmentRow], by: str) -> list[str]:
     """Transcripts ordered by a column's value (an interview date, a wave number), unvalued last.
 
     A transcript's value is the first one its participant turns carry. Values sort as
-    numbers when they all read as numbers, else as text, which suits ISO dates.
+    numbers when they all read as numbers, as dates when they all read as dates (ISO, or
+    day first: 15/01/2024, 15 January 2024), else as text.
     """
     if by not in _known_columns(rows):
         raise WorkbenchError(f"cannot order by {by!r}: use one of {', '.join(sorted(_known_columns(rows)))}")
@@ -244,9 +259,27 @@ def transcript_order(rows: Sequence[SegmentRow], by: str) -> list[str]:
         except ValueError:
             return None
 
-    numeric = all(number(v) is not None for v in value.values())
-    keyed = {t: (number(v) if numeric else v) for t, v in value.items()}
-    return sorted(transcripts, key=lambda t: (t not in keyed, keyed.get(t, 0) if numeric else keyed.get(t, "")))
+    for read in (number, _date):  # all numbers, or all dates; otherwise as text
+        parsed = {t: read(v) for t, v in value.items()}
+        if all(p is not None for p in parsed.values()):
+            return sorted(transcripts, key=lambda t: (t not in parsed, parsed.get(t) or 0))
+    return sorted(transcripts, key=lambda t: (t not in value, value.get(t, "")))
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%d/%m/%y")
+
+
+def _date(text: str) -> float | None:
+    """A date as an ordinal number: ISO, or day first as British researchers write it (15/01/2024)."""
+    from datetime import datetime
+
+    for candidate in dict.fromkeys((text.strip(), text.strip()[:10])):  # a time after an ISO date is ignored
+        for form in _DATE_FORMATS:
+            try:
+                return float(datetime.strptime(candidate, form).toordinal())
+            except ValueError:
+                continue
+    return None
 
 
 # --- agreement ---------------------------------------------------------------------------
@@ -302,10 +335,22 @@ class ItemVotes:
     item: str
     votes: dict[str, str]  # reviewer -> verdict
     adjudicated: str | None = None
+    retired: bool = False  # the theme was merged or split away since: it can no longer be adjudicated
+
+    @property
+    def compared(self) -> bool:
+        """Whether two or more reviewers voted on it: only then can they agree or disagree."""
+        return len(self.votes) >= 2
 
     @property
     def agreed(self) -> bool:
-        return len(set(self.votes.values())) <= 1
+        return self.compared and len(set(self.votes.values())) == 1
+
+    @property
+    def state(self) -> str:
+        if not self.compared:
+            return "one vote"
+        return "agreed" if self.agreed else "disagreed"
 
     @property
     def tally(self) -> dict[str, int]:
@@ -322,8 +367,18 @@ class Agreement:
     alpha_note: str = ""
 
     @property
+    def compared(self) -> int:
+        """Items two or more reviewers voted on."""
+        return sum(i.compared for i in self.items)
+
+    @property
     def disagreements(self) -> list[ItemVotes]:
-        return [i for i in self.items if not i.agreed]
+        return [i for i in self.items if i.compared and not i.agreed]
+
+    @property
+    def to_discuss(self) -> list[ItemVotes]:
+        """Disagreements not yet adjudicated, on items that still exist."""
+        return [i for i in self.disagreements if i.adjudicated is None and not i.retired]
 
     @property
     def percent(self) -> float | None:
@@ -348,10 +403,12 @@ def sessions(votes: Mapping[tuple[str, str, str], str]) -> list[tuple[str, int, 
 
 
 def agreement(session: str, votes: Mapping[tuple[str, str, str], str],
-              adjudications: Mapping[tuple[str, str], str] | None = None) -> Agreement:
+              adjudications: Mapping[tuple[str, str], str] | None = None, retired: Iterable[str] = ()) -> Agreement:
     """Agreement among a session's reviewers, from ``votes`` keyed (session, item, reviewer).
 
     Each reviewer's latest vote on an item counts (the codebook keeps only that one).
+    ``retired`` names items (themes merged or split away since) that can no longer be
+    adjudicated; their votes still count towards agreement, as they were cast.
     """
     mine = {(item, who): verdict for (s, item, who), verdict in votes.items() if s == session}
     if not mine:
@@ -364,7 +421,8 @@ def agreement(session: str, votes: Mapping[tuple[str, str, str], str],
     for (item, who), verdict in mine.items():
         by_item[item][who] = verdict
     judged = adjudications or {}
-    items = [ItemVotes(item, dict(sorted(v.items())), judged.get((session, item)))
+    gone = set(retired)
+    items = [ItemVotes(item, dict(sorted(v.items())), judged.get((session, item)), item in gone)
              for item, v in sorted(by_item.items())]
     pairs = []
     for a, b in combinations(reviewers, 2):

@@ -24,6 +24,17 @@ def _figure(value: float | None) -> str:
     return "not defined" if value is None else f"{value:.3f}"
 
 
+def _check(fmt: str) -> None:
+    """Refuse an unknown format before anything is printed."""
+    if fmt not in ("table", "csv", "json"):
+        raise WorkbenchError(f"unknown format {fmt!r}: use table, csv or json")
+
+
+def _column(group: str, taken: set[str]) -> str:
+    """A group's column name that cannot overwrite a fixed column (a site called 'name')."""
+    return f"{group} (group)" if group in taken else group
+
+
 @analyse_app.command("prevalence")
 @handled
 def prevalence(
@@ -32,20 +43,24 @@ def prevalence(
     fmt: FormatOpt = "table",
 ) -> None:
     """Each theme's participants (and segments) in each group: who voiced it, where."""
+    _check(fmt)
     found = open_study(study).prevalence(by)
     if not found.themes:
         raise WorkbenchError("the codebook has no themes yet: accept candidates first (workbench decide accept ...)")
     if fmt == "table":
         rows: list[dict[str, Any]] = []
+        columns = {g: _column(g, {"theme", "name"}) for g, _ in found.groups}
         for theme, name in found.themes:
             row: dict[str, Any] = {"theme": theme, "name": name}
             for group, _ in found.groups:
                 cell = found.cell(theme, group)
-                row[group] = f"{cell.participants}/{cell.group_participants} ({cell.segments} seg)"
+                row[columns[group]] = f"{cell.participants}/{cell.group_participants} ({cell.segments} seg)"
             rows.append(row)
-        emit(rows, fmt, ["theme", "name", *[g for g, _ in found.groups]], {"name": 36})
+        emit(rows, fmt, ["theme", "name", *columns.values()], {"name": 36})
         typer.echo(f"participants who voiced each theme / participants heard in each {by} (segments); "
-                   "interviewer turns not counted")
+                   "interviewer turns not counted"
+                   + (f"; {found.uncounted} member(s) not counted (interviewer turns, or segments no longer in "
+                      "the study)" if found.uncounted else ""))
         return
     if fmt == "csv":
         from .export import prevalence_csv
@@ -69,6 +84,7 @@ def saturation(
     fmt: FormatOpt = "table",
 ) -> None:
     """When new interviews stopped adding themes (base, run and threshold as Guest, Namey & Chen 2020)."""
+    _check(fmt)
     found = open_study(study).saturation(order_by, base, run, threshold)
     share = dict(found.new_information)
     rows = [{"position": s.position, "transcript": s.transcript, "themes": s.themes, "new": len(s.new),
@@ -78,7 +94,8 @@ def saturation(
     reached = found.steps[found.reached_at - 1].transcript if found.reached_at else None
     if fmt == "json":
         typer.echo(json.dumps({"base": found.base, "run": found.run, "threshold": found.threshold,
-                               "reached_at": found.reached_at, "reached_after": reached, "steps": rows},
+                               "assessed": found.assessed, "note": found.note, "reached_at": found.reached_at,
+                               "reached_after": reached, "steps": rows},
                               ensure_ascii=False, indent=1))
         return
     for row in rows:
@@ -93,9 +110,8 @@ def saturation(
             typer.echo(f"saturation reached at interview {found.reached_at} ({reached}): a run of {found.run} added "
                        f"at most {found.threshold:.0%} of the {found.steps[found.base - 1].total} themes in the first "
                        f"{found.base}")
-        elif len(found.steps) < found.base + found.run:
-            typer.echo(f"not assessed: needs at least {found.base + found.run} interviews, the study has "
-                       f"{len(found.steps)}")
+        elif not found.assessed:
+            typer.echo(f"not assessed: {found.note}")
         else:
             typer.echo(f"saturation not reached: every run of {found.run} still added more than "
                        f"{found.threshold:.0%} of the themes in the first {found.base} interviews")
@@ -109,6 +125,7 @@ def agreement(
     fmt: FormatOpt = "table",
 ) -> None:
     """Reviewers' agreement in a validation session: Cohen's kappa per pair, Krippendorff's alpha, disagreements."""
+    _check(fmt)
     opened = open_study(study)
     if session is None:
         known = opened.sessions()
@@ -121,33 +138,43 @@ def agreement(
     found = opened.agreement(session)
     items = [{"item": i.item, "name": opened.item_name(i.item), **{f"vote:{r}": i.votes.get(r, "")
                                                                     for r in found.reviewers},
-              "agreed": i.agreed, "adjudicated": i.adjudicated or ""} for i in found.items]
+              "state": i.state, "adjudicated": i.adjudicated or ""} for i in found.items]
     pairs = [{"first": p.first, "second": p.second, "items": p.items, "agreed": p.agreed,
               "percent": p.percent, "kappa": p.kappa} for p in found.pairs]
     if fmt == "json":
         typer.echo(json.dumps({"session": found.session, "reviewers": found.reviewers, "alpha": found.alpha,
                                "alpha_note": found.alpha_note, "percent": found.percent, "pairs": pairs,
+                               "compared": found.compared,
                                "items": [{"item": i["item"], "name": i["name"], "votes": v.votes,
-                                          "agreed": v.agreed, "adjudicated": v.adjudicated}
+                                          "state": v.state, "agreed": v.agreed, "adjudicated": v.adjudicated,
+                                          "retired": v.retired}
                                          for i, v in zip(items, found.items, strict=True)]},
                               ensure_ascii=False, indent=1))
         return
-    columns = ["item", "name", *[f"vote:{r}" for r in found.reviewers], "agreed", "adjudicated"]
+    columns = ["item", "name", *[f"vote:{r}" for r in found.reviewers], "state", "adjudicated"]
     if fmt == "csv":
         emit(items, fmt, columns)
         return
     from .analysis import kappa_strength
 
-    typer.echo(f"session {found.session!r}: {len(found.reviewers)} reviewers, {len(found.items)} items; "
-               f"Krippendorff's alpha {_figure(found.alpha)}" + (f" ({found.alpha_note})" if found.alpha_note else "")
-               + f"; pairwise agreement {_percent(found.percent)}")
+    typer.echo(f"session {found.session!r}: {len(found.reviewers)} reviewers, {len(found.items)} items, "
+               f"{found.compared} voted on by two or more; Krippendorff's alpha {_figure(found.alpha)}"
+               + (f" ({found.alpha_note})" if found.alpha_note else "")
+               + (f"; pairwise agreement {_percent(found.percent)}" if found.percent is not None else ""))
     for row in pairs:
-        row["kappa"] = f"{_figure(row['kappa'])} ({kappa_strength(row['kappa'])})"
+        row["kappa"] = _figure(row["kappa"]) + (f" ({kappa_strength(row['kappa'])})" if row["kappa"] is not None
+                                                else "")
         row["percent"] = _percent(row["percent"])
-    emit(pairs, fmt, ["first", "second", "items", "agreed", "percent", "kappa"])
-    disagreed = [row for row, v in zip(items, found.items, strict=True) if not v.agreed]
-    if disagreed:
-        typer.echo(f"{len(disagreed)} item(s) to discuss (adjudicate with 'workbench decide adjudicate'):")
-        emit(disagreed, fmt, columns, {"name": 36})
+    if pairs:
+        emit(pairs, fmt, ["first", "second", "items", "agreed", "percent", "kappa"])
+    if not found.compared:
+        typer.echo("no item has votes from two reviewers yet: nothing to compare")
+        return
+    shown = {v.item for v in found.disagreements}
+    open_items = {v.item for v in found.to_discuss}
+    if shown:
+        typer.echo(f"{len(shown)} item(s) disagreed on, {len(open_items)} not yet adjudicated "
+                   "(adjudicate with 'workbench decide adjudicate'; a theme merged or split since cannot be):")
+        emit([row for row in items if row["item"] in shown], fmt, columns, {"name": 36})
     else:
-        typer.echo("the reviewers agreed on every item")
+        typer.echo("the reviewers agreed on every item two or more of them voted on")

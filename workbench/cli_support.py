@@ -199,7 +199,8 @@ def emit(rows: list[dict[str, Any]], fmt: str, columns: list[str], widths: dict[
 
         table = Table(show_lines=False)
         for name in columns:
-            table.add_column(name, max_width=(widths or {}).get(name), overflow="ellipsis", no_wrap=True)
+            # Headers can be data too (a site's or a reviewer's name): Text keeps "[pilot]" literal.
+            table.add_column(Text(name), max_width=(widths or {}).get(name), overflow="ellipsis", no_wrap=True)
         for row in rows:
             # Text(...) keeps transcript words literal: rich markup in a quote is not interpreted.
             table.add_row(*[Text("" if row.get(c) is None else str(row.get(c))) for c in columns])

@@ -223,6 +223,12 @@ class Store:
                                 .order_by(transcripts.c.id))
             return [TranscriptInfo(*row) for row in rows]
 
+    def import_order(self) -> list[str]:
+        """Transcript ids in the order they were imported (within one import, by id)."""
+        with self.read() as conn:
+            rows = conn.execute(sa.select(transcripts.c.id).order_by(transcripts.c.import_id, transcripts.c.id))
+            return [r.id for r in rows]
+
     def transcript_texts(self, ids: Iterable[str]) -> dict[str, str]:
         wanted = list(ids)
         if not wanted:

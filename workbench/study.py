@@ -562,7 +562,11 @@ class Study:
         return self.decide("vote", lambda log: {"session": session, "item": chosen, "vote": vote}, by, why)
 
     def adjudicate(self, session: str, item: str, outcome: str, by: str | None = None, why: str = "") -> Event:
+        """The outcome a session agreed for an item its reviewers voted on."""
         chosen = self._item(item)
+        if not any(s == session and i == chosen for s, i, _ in self.codebook().votes):
+            raise DecisionError(f"nobody voted on {chosen} in session {session!r}: adjudicate an item the "
+                                "session's reviewers voted on (see 'workbench analyse agreement')")
         return self.decide("adjudicate", lambda log: {"session": session, "item": chosen, "outcome": outcome},
                            by, why)
 
@@ -686,7 +690,7 @@ class Study:
         from .analysis import saturation, transcript_order
 
         rows = self.rows()
-        order = transcript_order(rows, order_by) if order_by else None
+        order = transcript_order(rows, order_by) if order_by else self.store.import_order()
         themes = self.codebook().themes
         return saturation({t: themes[t].members for t in sorted(themes)}, rows, order, base, run, threshold)
 
@@ -702,7 +706,7 @@ class Study:
 
         book = self.codebook()
         return agreement(session, {k: v for k, (v, _) in book.votes.items()},
-                         {k: v for k, (v, _) in book.adjudications.items()})
+                         {k: v for k, (v, _) in book.adjudications.items()}, book.retired)
 
     def item_name(self, item: str) -> str:
         """What a theme or candidate id stands for: the theme's name or the candidate's label."""
@@ -711,6 +715,7 @@ class Study:
             return book.themes[item].name
         if item in book.retired:
             return f"({book.retired[item].reason})"
+        fate = book.candidates.get(item)
         parsed = parse_candidate_id(item, None)
         if parsed is None:
             return ""
@@ -718,7 +723,7 @@ class Study:
             found = {c.number: c.label for c in self._run(parsed[0]).candidates}
         except StudyError:
             return ""
-        return found.get(parsed[1], "")
+        return found.get(parsed[1], "") + (f" ({fate})" if fate else "")
 
     # --- exchange ----------------------------------------------------------------------
     def uid(self) -> str:

@@ -32,11 +32,14 @@ except WorkbenchError as exc:
     st.error(str(exc))
     st.stop()
 groups = [g for g, _ in found.groups]
+heading = {g: f"{g} (group)" if g in ("theme", "name") else g for g in groups}  # a site called "name" stays apart
 table = pd.DataFrame(
     [{"theme": t, "name": name,
-      **{g: f"{found.cell(t, g).participants} of {n} · {found.cell(t, g).segments} seg"
+      **{heading[g]: f"{found.cell(t, g).participants} of {n} · {found.cell(t, g).segments} seg"
          for g, n in found.groups}} for t, name in found.themes])
 st.dataframe(table, hide_index=True, width="stretch")
+if found.uncounted:
+    st.caption(f"{found.uncounted} theme member(s) not counted: interviewer turns, or segments no longer in the study.")
 shares = [[found.cell(t, g).share for g in groups] for t, _ in found.themes]
 # Plotly reads a little HTML in labels: escape names, so they are shown as written.
 figure = go.Figure(go.Heatmap(
@@ -68,8 +71,8 @@ if sat.reached_at:
     st.success(f"Saturation reached at interview {sat.reached_at} ({sat.steps[sat.reached_at - 1].transcript}): "
                f"a run of {sat.run} added at most {threshold}% of the {sat.steps[sat.base - 1].total} themes in the "
                f"first {sat.base}.")
-elif len(sat.steps) < sat.base + sat.run:
-    st.info(f"Not assessed: needs at least {sat.base + sat.run} interviews; the study has {len(sat.steps)}.")
+elif not sat.assessed:
+    st.info(f"Not assessed: {sat.note}.")
 else:
     st.warning(f"Saturation not reached: every run of {sat.run} still added more than {threshold}% of the themes "
                f"in the first {sat.base} interviews.")

@@ -81,10 +81,12 @@ with st.form("scan"):
                 names = Path(tmp) / Path(listed.name).name
                 names.write_bytes(listed.getvalue())
             try:
-                st.session_state["_scan"] = [(row, f) for row, f in study.scan(names) if f.score >= least]
+                st.session_state["_scan"] = (study.store.data_version(),
+                                             [(row, f) for row, f in study.scan(names) if f.score >= least])
             except WorkbenchError as exc:
                 st.error(str(exc))
-found = st.session_state.get("_scan")
+held = st.session_state.get("_scan")
+found = held[1] if held is not None and held[0] == study.store.data_version() else None  # gone after an import
 if found is not None:
     st.caption(f"{len(found)} possible identifier(s) in {len({f.segment_id for _, f in found})} segment(s).")
     if found:

@@ -30,7 +30,7 @@ if not session:
     st.info("Name the session (e.g. 'panel 1, March') to start voting.")
     st.stop()
 if known:
-    st.caption("Sessions: " + "; ".join(f"{s} ({r} reviewers, {i} items)" for s, r, i in known))
+    st.caption("Sessions: " + "; ".join(f"{common.plain(s)} ({r} reviewers, {i} items)" for s, r, i in known))
 
 review = st.radio("Review", ["themes", "candidates of the latest run"], horizontal=True, key="validation-what")
 if review == "themes":
@@ -54,9 +54,11 @@ if item in book.themes:
     for segment in (theme.exemplars or sorted(theme.members))[:3]:
         common.quote(index.get(segment))
 with st.form("vote"):
-    verdict = st.radio("Your verdict", VOTES, horizontal=True, key="validation-verdict",
+    # Keyed by session and item: each item's radio starts at your own vote on it, never at the
+    # verdict chosen for the item before, so one click cannot silently change a vote.
+    verdict = st.radio("Your verdict", VOTES, horizontal=True, key=f"validation-verdict-{session}-{item}",
                        index=VOTES.index(mine[item]) if item in mine else 0)
-    why = st.text_input("Why (optional; kept in the log)", key="validation-why")
+    why = st.text_input("Why (optional; kept in the log)", key=f"validation-why-{session}-{item}")
     if st.form_submit_button("Record my vote"):
         common.act(lambda: study.vote(session, item, verdict, me, why), f"Recorded your vote on {item}")
 
@@ -79,22 +81,29 @@ if found.alpha_note:
 if found.pairs:
     st.dataframe(pd.DataFrame([{
         "reviewer": p.first, "with": p.second, "items both voted on": p.items, "agreed": p.agreed,
-        "Cohen's kappa": "not defined" if p.kappa is None else f"{p.kappa:.3f}", "strength": kappa_strength(p.kappa)}
+        "Cohen's kappa": "not defined" if p.kappa is None else f"{p.kappa:.3f}",
+        "strength": "" if p.kappa is None else kappa_strength(p.kappa)}
         for p in found.pairs]), hide_index=True, width="stretch")
     st.caption("Strength in Landis & Koch's words (1977).")
 st.dataframe(pd.DataFrame([{"item": i.item, "name": study.item_name(i.item),
-                            **{r: i.votes.get(r, "") for r in found.reviewers},
-                            "agreed": "yes" if i.agreed else "no", "adjudicated": i.adjudicated or ""}
+                            **{f"vote: {r}": i.votes.get(r, "") for r in found.reviewers},
+                            "state": i.state, "adjudicated": i.adjudicated or ""}
                            for i in found.items]), hide_index=True, width="stretch")
 
-open_items = [i.item for i in found.disagreements]
-if open_items:
-    st.subheader(f"Adjudicate ({len(open_items)} item(s) the reviewers disagree on)")
+open_items = [i.item for i in found.to_discuss]
+settled = len(found.disagreements) - len(open_items)
+if not found.compared:
+    st.info("No item has votes from two reviewers yet: nothing to compare.")
+elif open_items:
+    st.subheader(f"Adjudicate ({len(open_items)} item(s) the reviewers disagree on"
+                 + (f"; {settled} already adjudicated or no longer a theme)" if settled else ")"))
     with st.form("adjudicate"):
         target = st.selectbox("Item", open_items, key="adjudicate-item")
         outcome = st.radio("Outcome agreed", VOTES, horizontal=True, key="adjudicate-outcome")
         reason = st.text_input("Reason (required)", key="adjudicate-why")
         if st.form_submit_button("Record the adjudication"):
             common.act(lambda: study.adjudicate(session, target, outcome, me, reason), f"Adjudicated {target}")
+elif found.disagreements:
+    st.success("Every disagreement has been adjudicated (or its theme merged or split since).")
 else:
-    st.success("The reviewers agree on every item voted on.")
+    st.success("The reviewers agree on every item two or more of them voted on.")
