@@ -31,7 +31,8 @@ from pathlib import Path
 from common import ROOT, save
 
 SEGMENTS, CANDIDATES, REPEATS = 20_000, 150, 15
-PAGES = ["study_page", "candidates_page", "themes_page", "map_page", "logic_model_page", "log_page", "export_page"]
+PAGES = ["study_page", "candidates_page", "themes_page", "map_page", "logic_model_page", "validation_page",
+         "analysis_page", "log_page", "export_page"]
 WORDS = ("referral police school health threshold strategy meeting family social worker consent parent "
          "child risk information sharing delay weekend audit feedback training trust manager").split()
 
@@ -83,6 +84,10 @@ def build(folder: Path) -> str:
     # A review under way: 20 themes already accepted.
     for c in range(100, 120):
         study.accept(f"R1-C{c:02d}", f"Theme {c}", by="bench")
+    # A validation session under way: three reviewers have voted on every theme.
+    for who in ("ann", "bob", "cat"):
+        for theme in sorted(study.codebook().themes):
+            study.vote("panel 1", theme, rng.choice(["accept", "accept", "revise", "reject"]), by=who)
     study.close()
     return str(folder / "study")
 
@@ -108,7 +113,8 @@ def main() -> None:
         empty.write_text("import streamlit as st\nst.title('empty')\n", encoding="utf-8")
         for _ in range(REPEATS):
             run(AppTest.from_file(str(empty), default_timeout=60), "empty page, fresh harness")
-        state: dict[str, object] = {"study_location": location, "researcher": "bench"}
+        # The Validation page with the group's votes shown: its heavier view (agreement computed).
+        state: dict[str, object] = {"study_location": location, "researcher": "bench", "validation-show": True}
 
         def open_page(name: str) -> AppTest:
             at = AppTest.from_file(str(pages / f"{name}.py"), default_timeout=300)

@@ -236,6 +236,23 @@ def app(data: dict) -> list[str]:
             f"of {data['segments']:,}.", ""]
 
 
+def analysis(data: dict) -> list[str]:
+    scans = [f"| {r['texts']} | {r['names']} | {r['seconds']} | {r['per_second']:,} | {r['findings']:,} |"
+             for r in data["scans"]]
+    found = ", ".join(f"{k} {v}" for k, v in data["nhs_findings"].items()) or "none"
+    timed = [f"| {k} | {v} |" for k, v in data["median_seconds"].items()]
+    study = data["study"]
+    return ["## Identifier scan and the analyses", "",
+            "Command: `cd benchmarks && ../.venv/bin/python bench_analysis.py`. The scan (`privacy.scan`, best of "
+            "3) on interview-length segments (the sample corpus's, varied as in the speed benchmark; they hold no "
+            "identifiers, so findings there are false alarms) and on the real NHS patient answers. No target.", "",
+            "| texts | names listed | seconds | segments/s | findings |", "|---|---|---:|---:|---:|", *scans, "",
+            f"Findings in the NHS answers by type: {found}.", "",
+            f"On a study of {study['segments']:,} segments with {study['themes']} themes and {study['votes']} votes "
+            f"from five reviewers (Krippendorff's alpha {study['alpha']}), medians:", "",
+            "| what | seconds |", "|---|---:|", *timed, ""]
+
+
 def where(machine: dict | None) -> str:
     """The processor a section was measured on (speed, int8's above all, depends on it)."""
     if not machine:
@@ -254,7 +271,7 @@ def main() -> None:
                          ("speed", speed),
                          ("speed_feedback", speed), ("startup", startup),
                          ("seed_consensus", seed_consensus), ("layout_scan", layout_scan), ("replay", replay),
-                         ("app", app)):
+                         ("app", app), ("analysis", analysis)):
         data = load(name)
         if data:
             lines = render({k: v for k, v in data.items() if k != "machine"})
