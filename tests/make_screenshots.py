@@ -64,6 +64,9 @@ def main() -> None:
                 if title == "Validation":
                     page.get_by_text("Show them (after you have voted)").click()
                 settle(page)
+                if title == "Validation":  # the group's figures and votes, rather than the quotes above them
+                    page.get_by_role("heading", name="The group's votes and agreement").evaluate(
+                        "e => e.scrollIntoView({block: 'start'})")
                 page.wait_for_timeout(1500)
                 name = title.lower().replace(" ", "-")
                 page.screenshot(path=str(OUT / f"{name}.png"), full_page=False)
