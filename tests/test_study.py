@@ -152,3 +152,32 @@ def test_the_log_file_is_the_log_as_csv_or_jsonl_and_nothing_else(study, tmp_pat
     assert [(e["seq"], e["kind"], e["hash"]) for e in lines] == [(e.seq, e.kind, e.hash) for e in events]
     with pytest.raises(StudyError, match="csv or jsonl, not 'xml'"):
         study.log_file("xml")
+
+
+def test_the_checks_before_reporting_on_either_database(study, tmp_path):
+    """Scan, prevalence, saturation and agreement through the facade, on SQLite and PostgreSQL alike."""
+    from workbench.decisions import DecisionError
+
+    people = write(tmp_path / "p.csv", PEOPLE)
+    study.ingest([interview(tmp_path, "zeta.txt", extra=" Ring Mrs Okafor on 07700 900123.")], participants=people)
+    study.ingest([interview(tmp_path, "alpha.txt", "P02")])  # imported second, though first by name
+    found = study.scan()
+    assert [(row.id, f.type, f.text) for row, f in found] == [
+        ("zeta-002", "titled_name", "Mrs Okafor"), ("zeta-002", "phone", "07700 900123")]
+    slow = study.create_theme("Slow", ["zeta-002", "alpha-002"], by="ana")
+    assert slow.kind == "create"
+    study.create_theme("Over", ["alpha-004"], by="ana")
+    sites = study.prevalence("site")
+    assert (sites.cell("T-001", "North").participants, sites.cell("T-001", "South").participants) == (1, 1)
+    assert sites.cell("T-002", "North").participants == 0
+    assert [s.transcript for s in study.saturation(base=1, run=1).steps] == ["zeta", "alpha"]
+    study.vote("panel", "T-001", "accept", by="ann")
+    study.vote("panel", "T-001", "revise", by="bob")
+    study.vote("panel", "T-002", "reject", by="ann")
+    assert study.sessions() == [("panel", 2, 2)]
+    agreed = study.agreement("panel")
+    assert [i.state for i in agreed.items] == ["disagreed", "one vote"] and agreed.pairs[0].items == 1
+    with pytest.raises(DecisionError, match="nobody voted on T-001 in session 'other'"):
+        study.adjudicate("other", "T-001", "accept", by="ann", why="typo in the session")
+    study.adjudicate("panel", "T-001", "revise", by="ann", why="narrow it")
+    assert study.agreement("panel").to_discuss == [] and study.item_name("T-001") == "Slow"
