@@ -117,6 +117,12 @@ def test_transcripts_order_by_a_column_as_numbers_or_text():
     assert transcript_order(british, "held") == ["t3", "t1", "t2"]  # day first, as dates, not as text
     mixed = [row("a", "t1", "P1", wave="wave 2"), row("b", "t2", "P2", wave="wave 1")]
     assert transcript_order(mixed, "wave") == ["t2", "t1"]
+    written = [row("a", "t1", "P1", held="2nd February 2024"), row("b", "t2", "P2", held="15th January 2024"),
+               row("c", "t3", "P3", held="3 Sept 2023"), row("d", "t4", "P4", held="10 Jan 2024")]
+    assert transcript_order(written, "held") == ["t3", "t4", "t2", "t1"]
+    partly = [*written[:2], row("e", "t5", "P5", held="the week after")]
+    with pytest.raises(WorkbenchError, match="some values are dates and 'the week after' is not one"):
+        transcript_order(partly, "held")
     with pytest.raises(WorkbenchError, match="cannot order by"):
         transcript_order(rows, "nothing")
 

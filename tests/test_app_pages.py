@@ -225,6 +225,22 @@ def test_validation_votes_apart_then_agreement_and_adjudication(small):
     assert study.events()[-1].by == "bob" and study.events()[-1].rationale == "agreed to narrow it"
 
 
+def test_validation_messages_quote_session_names_as_text(tmp_path):
+    from .conftest import write
+
+    study = Study.init(tmp_path / "study", by="setup")
+    study.ingest([write(tmp_path / "a.txt", "Interviewer: Hi?\nP1: The referral was slow.\n")])
+    study.create_theme("Slow", ["a-002"], by="ann")
+    study.vote("**bold** <b>x</b>", "T-001", "accept", by="ann")
+    at = ok(page("validation_page", str(tmp_path / "study"), "bob"))
+    at.selectbox(key="validation-session").set_value("(a new session)").run()
+    at.text_input(key="validation-new").input("Panel **one**").run()
+    at.toggle(key="validation-show").set_value(True).run()
+    ok(at)
+    shown = at.info[-1].value
+    assert "no votes in session" in shown and "\\*\\*bold\\*\\*" in shown and "\\<b\\>" in shown
+
+
 def test_analysis_prevalence_and_saturation(small):
     at = ok(page("analysis_page", small))
     assert "No themes yet" in at.info[0].value

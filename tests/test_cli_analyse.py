@@ -100,6 +100,8 @@ def test_saturation_follows_the_import_order_and_group_names_stay_literal(tmp_pa
                           "--format", "json").stdout)
     assert [s["transcript"] for s in found["steps"]] == ["zeta", "alpha"]
     assert [s["new_themes"] for s in found["steps"]] == [["T-001"], ["T-002"]] and found["assessed"]
+    verdict = wb("analyse", "saturation", "--study", study, "--base", "1", "--run", "1", "--threshold", "0.025").stdout
+    assert "still added more than 2.5% of the themes in the first 1 interviews" in verdict
     table = wb("analyse", "prevalence", "--study", study, "--by", "group", check=False)
     assert table.returncode == 0, table.stderr  # "[/White]" is a value, not rich markup
     assert "North [pilot]" in table.stdout and "Mixed [/White]" in table.stdout

@@ -586,3 +586,19 @@ def test_a_valid_nhs_number_in_any_letters_is_found_where_it_is(prefix, suffix, 
     phone = not cue and digits.startswith("01")  # also a landline: without a cue, the phone number wins
     assert [(f.type, f.start, f.text, f.score) for f in findings if f.type in ("nhs_number", "phone")] == [
         ("phone" if phone else "nhs_number", len(prefix), number, 0.8 if phone else 0.95 if cue else 0.6)]
+
+
+def test_a_listed_name_with_a_dotted_capital_i_is_found_as_written():
+    # "İlker" lower-cases to two characters, so the text is matched against the names as written
+    text = "İlker rang, and then Tyler."
+    assert [text[h.start:h.end] for h in scan_text(text, NameList(["İlker", "Tyler"]))] == ["İlker", "Tyler"]
+
+
+def test_a_names_file_with_old_mac_line_ends_is_read_line_by_line(tmp_path):
+    path = tmp_path / "names.txt"
+    path.write_bytes(b"Tyler\rJayden\r")
+    assert read_names(path).names == ("Jayden", "Tyler")
+    utf16 = tmp_path / "utf16.txt"
+    utf16.write_bytes("Tyler\nJayden\n".encode("utf-16-be"))
+    with pytest.raises(InputError, match=r"utf16.txt: looks like UTF-16 text, not UTF-8 \(save it as UTF-8\)"):
+        read_names(utf16)

@@ -21,6 +21,7 @@ what comes back. Three questions researchers ask before they report a theme:
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -263,9 +264,14 @@ def transcript_order(rows: Sequence[SegmentRow], by: str) -> list[str]:
         parsed = {t: read(v) for t, v in value.items()}
         if all(p is not None for p in parsed.values()):
             return sorted(transcripts, key=lambda t: (t not in parsed, parsed.get(t) or 0))
+        if read is _date and any(p is not None for p in parsed.values()):
+            odd = next(value[t] for t, p in parsed.items() if p is None)
+            raise WorkbenchError(f"cannot order by {by!r}: some values are dates and {odd!r} is not one; write "
+                                 "every date the same way (2024-01-15, 15/01/2024 or 15 January 2024)")
     return sorted(transcripts, key=lambda t: (t not in value, value.get(t, "")))
 
 
+_ORDINAL_DAY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b", re.I)  # "2nd February 2024"
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%d/%m/%y")
 
 
@@ -273,7 +279,8 @@ def _date(text: str) -> float | None:
     """A date as an ordinal number: ISO, or day first as British researchers write it (15/01/2024)."""
     from datetime import datetime
 
-    for candidate in dict.fromkeys((text.strip(), text.strip()[:10])):  # a time after an ISO date is ignored
+    plain = _ORDINAL_DAY.sub(r"\1", text.strip()).replace("Sept ", "Sep ").replace("sept ", "sep ")
+    for candidate in dict.fromkeys((plain, plain[:10])):  # a time after an ISO date is ignored
         for form in _DATE_FORMATS:
             try:
                 return float(datetime.strptime(candidate, form).toordinal())

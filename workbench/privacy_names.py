@@ -165,6 +165,9 @@ class NameList:
         self._at_start = re.compile(rf"({body})(?![^\Wʼ])")
         self._after = re.compile(rf"\W({body})(?![^\Wʼ])")  # consuming the boundary lets the engine skip to it
         self._folded: tuple[re.Pattern[str], re.Pattern[str]] | None = None
+        # For texts whose lower case changes length (İ): the names as written, matched ignoring case ("İlker"
+        # lower-cased is "i̇lker", two characters, which the text's own "İ" would never match).
+        self._written = _trie(n.translate(_PLAIN_APOSTROPHE) for n in unique.values())
 
     def __len__(self) -> int:
         return len(self.names)
@@ -193,7 +196,8 @@ class NameList:
             at_start, after, subject = self._at_start, self._after, lower
         else:  # a character whose lower case is longer (İ): match the text itself, ignoring case
             if self._folded is None:
-                self._folded = (re.compile(self._at_start.pattern, re.I), re.compile(self._after.pattern, re.I))
+                self._folded = (re.compile(rf"({self._written})(?![^\Wʼ])", re.I),
+                                re.compile(rf"\W({self._written})(?![^\Wʼ])", re.I))
             (at_start, after), subject = self._folded, text
         first = at_start.match(subject)
         found = [first.span(1)] if first else []
@@ -224,8 +228,10 @@ def read_names(path: Path) -> NameList:
     except UnicodeDecodeError as exc:
         raise InputError(source, "is not UTF-8 text", "save it as UTF-8",
                          line=data.count(b"\n", 0, exc.start) + 1) from None
+    if "\x00" in text:
+        raise InputError(source, "looks like UTF-16 text, not UTF-8", "save it as UTF-8")
     names = []
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):  # \r alone (old Mac files) ends a line too
         name = " ".join(line.split())
         if not name or name.startswith("#"):
             continue

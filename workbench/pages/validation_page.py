@@ -68,7 +68,7 @@ if not st.toggle("Show them (after you have voted)", key="validation-show"):
 try:
     found = study.agreement(session)
 except WorkbenchError as exc:
-    st.info(str(exc))
+    st.info(common.plain(str(exc)))  # the message quotes session names: text, not Markdown
     st.stop()
 a, b, c = st.columns(3)
 a.metric("Reviewers", len(found.reviewers))
