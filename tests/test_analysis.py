@@ -79,6 +79,8 @@ def test_saturation_is_the_first_run_adding_little_against_the_base():
     # base: 5 themes in t1-t4; runs t5-t6 add 1 (20%), so saturation at interview 6
     assert found.new_information[0] == (6, pytest.approx(0.2))
     assert found.reached_at == 6 and found.reached
+    assert found.verdict(lambda name: f"<{name}>") == (
+        "saturation reached at interview 6 (<t6>): a run of 2 added at most 20% of the 5 themes in the first 4")
     stricter = saturation(themes, rows, base=4, run=2, threshold=0.1)
     assert [share for _, share in stricter.new_information] == pytest.approx([0.2, 0.2, 0.2, 0.0])
     assert stricter.reached_at == 9

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -43,6 +43,7 @@ __all__ = [
     "agreement",
     "cohen_kappa",
     "group_of",
+    "grouping_columns",
     "kappa_strength",
     "prevalence",
     "saturation",
@@ -71,7 +72,7 @@ def group_of(row: SegmentRow, by: str) -> str:
     return text or NO_VALUE
 
 
-def _known_columns(rows: Iterable[SegmentRow]) -> set[str]:
+def grouping_columns(rows: Iterable[SegmentRow]) -> set[str]:
     found = set(GROUPINGS)
     for row in rows:
         found.update(row.groups)
@@ -123,8 +124,8 @@ def prevalence(themes: Mapping[str, tuple[str, Iterable[str]]], rows: Sequence[S
     we heard from in this group, how many voiced the theme". Segments without a known
     participant (a table without a participant column) count as segments, not people.
     """
-    if by not in _known_columns(rows):
-        raise WorkbenchError(f"cannot group by {by!r}: use one of {', '.join(sorted(_known_columns(rows)))}")
+    if by not in grouping_columns(rows):
+        raise WorkbenchError(f"cannot group by {by!r}: use one of {', '.join(sorted(grouping_columns(rows)))}")
     speech = {r.id: r for r in rows if not r.is_interviewer}
     people: dict[str, set[str]] = defaultdict(set)
     for row in speech.values():
@@ -178,6 +179,23 @@ class Saturation:
     @property
     def assessed(self) -> bool:
         return not self.note
+
+    def verdict(self, quote: Callable[[str], str] = str) -> str:
+        """The result in one sentence, as the command line and the Analysis page both say it.
+
+        ``quote`` shows the transcript's name (its file's name, so the researcher's text) as the
+        caller must: as it is on a terminal, escaped where Markdown would read it.
+        """
+        share = f"{self.threshold * 100:.3g}%"
+        if self.reached_at:
+            where = quote(self.steps[self.reached_at - 1].transcript)
+            return (f"saturation reached at interview {self.reached_at} ({where}): "
+                    f"a run of {self.run} added at most {share} of the {self.steps[self.base - 1].total} themes in "
+                    f"the first {self.base}")
+        if not self.assessed:
+            return f"not assessed: {self.note}"
+        return (f"saturation not reached: every run of {self.run} still added more than {share} of the themes in "
+                f"the first {self.base} interviews")
 
 
 def saturation(themes: Mapping[str, Iterable[str]], rows: Sequence[SegmentRow], order: Sequence[str] | None = None,
@@ -243,8 +261,8 @@ def transcript_order(rows: Sequence[SegmentRow], by: str) -> list[str]:
     numbers when they all read as numbers, as dates when they all read as dates (ISO, or
     day first: 15/01/2024, 15 January 2024), else as text.
     """
-    if by not in _known_columns(rows):
-        raise WorkbenchError(f"cannot order by {by!r}: use one of {', '.join(sorted(_known_columns(rows)))}")
+    if by not in grouping_columns(rows):
+        raise WorkbenchError(f"cannot order by {by!r}: use one of {', '.join(sorted(grouping_columns(rows)))}")
     value: dict[str, str] = {}
     for row in rows:
         if row.is_interviewer:

@@ -106,15 +106,7 @@ def saturation(
     emit(rows, fmt, ["position", "transcript", "themes", "new", "total", "new_information", "new_themes"],
          {"new_themes": 50})
     if fmt == "table":
-        if found.reached_at:
-            typer.echo(f"saturation reached at interview {found.reached_at} ({reached}): a run of {found.run} added "
-                       f"at most {found.threshold * 100:.3g}% of the {found.steps[found.base - 1].total} themes in the first "
-                       f"{found.base}")
-        elif not found.assessed:
-            typer.echo(f"not assessed: {found.note}")
-        else:
-            typer.echo(f"saturation not reached: every run of {found.run} still added more than "
-                       f"{found.threshold * 100:.3g}% of the themes in the first {found.base} interviews")
+        typer.echo(found.verdict())
 
 
 @analyse_app.command("agreement")

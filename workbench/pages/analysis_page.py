@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from workbench.analysis import GROUPINGS
+from workbench.analysis import GROUPINGS, grouping_columns
 from workbench.errors import WorkbenchError
 from workbench.export import prevalence_csv
 from workbench.pages import common
@@ -24,7 +24,7 @@ if not book.themes:
 st.header("Prevalence")
 st.caption("Participants who voiced each theme, out of the participants heard in each group. People, not "
            "segments: one talkative participant's many turns are one voice. Interviewer turns are not counted.")
-columns = sorted({k for r in study.rows() for k in (*r.groups, *r.metadata)} - set(GROUPINGS))
+columns = sorted(grouping_columns(study.rows()) - set(GROUPINGS))
 by = st.selectbox("Group by", [*GROUPINGS[:2], *columns, *GROUPINGS[2:]], key="prevalence-by")
 try:
     found = study.prevalence(by)
@@ -67,15 +67,9 @@ try:
 except WorkbenchError as exc:
     st.error(str(exc))
     st.stop()
-if sat.reached_at:
-    st.success(f"Saturation reached at interview {sat.reached_at} ({sat.steps[sat.reached_at - 1].transcript}): "
-               f"a run of {sat.run} added at most {threshold}% of the {sat.steps[sat.base - 1].total} themes in the "
-               f"first {sat.base}.")
-elif not sat.assessed:
-    st.info(f"Not assessed: {sat.note}.")
-else:
-    st.warning(f"Saturation not reached: every run of {sat.run} still added more than {threshold}% of the themes "
-               f"in the first {sat.base} interviews.")
+say = st.success if sat.reached else st.info if not sat.assessed else st.warning
+verdict = sat.verdict(common.plain)  # the transcript it names is text, not Markdown
+say(verdict[:1].upper() + verdict[1:] + ".")
 curve = go.Figure(go.Scatter(x=[s.position for s in sat.steps], y=[s.total for s in sat.steps], mode="lines+markers",
                              customdata=[html.escape(s.transcript) for s in sat.steps],
                              hovertemplate="interview %{x} (%{customdata}): %{y} themes so far<extra></extra>"))
