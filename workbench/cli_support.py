@@ -98,7 +98,7 @@ def handled(fn: F) -> F:
             with _signals_stop():
                 return fn(*args, **kwargs)
         except WorkbenchError as exc:
-            err(f"error: {exc}")
+            err(f"error: {exc}" + (f" (give it with {exc.flag})" if exc.flag else ""))
             raise typer.Exit(1) from None
         except BrokenPipeError:  # the output was piped into something that stopped reading (| head)
             devnull = os.open(os.devnull, os.O_WRONLY)

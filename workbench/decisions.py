@@ -259,7 +259,7 @@ class Codebook:
         if event.kind not in KINDS or event.kind == "revert":
             raise DecisionError(f"unknown decision kind {event.kind!r}")
         if event.kind in NEEDS_RATIONALE and not event.rationale.strip():
-            raise DecisionError(f"a reason is required to {event.kind}: say why (--why on the command line)")
+            raise DecisionError(f"a reason is required to {event.kind}: say why", flag="--why")
         payload = event.payload
         if not isinstance(payload, dict):
             raise DecisionError("the decision's payload must be an object")
@@ -687,7 +687,7 @@ class Log:
 
     def _revert(self, event: Event) -> None:
         if not event.rationale.strip():
-            raise DecisionError("a reason is required to revert: say why (--why on the command line)")
+            raise DecisionError("a reason is required to revert: say why", flag="--why")
         target_seq = event.payload.get("event")
         if not isinstance(target_seq, int) or isinstance(target_seq, bool):
             raise DecisionError("a revert names the number of the event it undoes")

@@ -10,7 +10,16 @@ __all__ = ["ConflictError", "InputError", "StudyError", "WorkbenchError"]
 
 
 class WorkbenchError(Exception):
-    """Base of every error a researcher may see: the message is meant for them."""
+    """Base of every error a researcher may see: the message is meant for them.
+
+    ``flag`` names the command-line option that supplies what was missing (``--why``):
+    the command line adds it to the message, the app does not, since an app user has a
+    field on screen instead of a flag.
+    """
+
+    def __init__(self, *args: object, flag: str = "") -> None:
+        super().__init__(*args)
+        self.flag = flag
 
 
 class InputError(WorkbenchError):

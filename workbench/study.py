@@ -72,6 +72,7 @@ class Study:
         self._counter: TokenCounter | None = None
         self._log: Log | None = None  # the codebook so far, brought up to date incrementally
         self._rows: tuple[tuple[int, int], list[SegmentRow]] | None = None  # (data version, every segment)
+        self._before: tuple[tuple[int, int], dict[str, SegmentRow]] | None = None
         self._overview: tuple[tuple[int, int], Overview] | None = None
         self._projection: tuple[tuple[int, int], dict[str, tuple[float, float]]] | None = None
         self._runs: dict[int, _RunData] = {}
@@ -211,6 +212,28 @@ class Study:
 
     def segment_index(self) -> dict[str, SegmentRow]:
         return {r.id: r for r in self.rows()}
+
+    def turns_before(self) -> dict[str, SegmentRow]:
+        """Each segment's preceding turn in its transcript: the question an answer answers.
+
+        A long turn cut into parts shares one turn before. Kept until the segments change,
+        so a page of quotes shows their context without searching the study for each.
+        """
+        version = self.store.data_version()
+        if self._before is None or self._before[0] != version:
+            before: dict[str, SegmentRow] = {}
+            last: SegmentRow | None = None  # the last segment of the previous turn
+            current: SegmentRow | None = None
+            for row in self.rows():
+                if current is None or row.transcript_id != current.transcript_id:
+                    last = None
+                elif row.turn != current.turn:
+                    last = current
+                if last is not None:
+                    before[row.id] = last
+                current = row
+            self._before = (version, before)
+        return self._before[1]
 
     def context(self, segment_id: str, around: int = 2) -> list[SegmentRow]:
         """The turns before and after a segment in its transcript, the segment included."""
@@ -358,7 +381,7 @@ class Study:
         """
         by = (by or default_researcher()).strip()
         if not by:
-            raise DecisionError("name who is deciding with --by")
+            raise DecisionError("name who is deciding", flag="--by")
         applied = False
         try:
             with self.store.write() as tx:
@@ -504,7 +527,7 @@ class Study:
                         why: str = "") -> list[Event]:
         """Accept a candidate and split it at once: two events, the accept then the split."""
         if not why.strip():
-            raise DecisionError("a reason is required to split: say why (--why on the command line)")
+            raise DecisionError("a reason is required to split: say why", flag="--why")
         if len(parts) < 2:
             raise DecisionError("a split needs at least two parts")
         first = self.accept(candidate, None, by, why)

@@ -59,28 +59,101 @@ def researcher() -> str:
     st.stop()
 
 
-def act(action: Callable[[], Event | Sequence[Event]], done: str | None = None) -> bool:
+def act(action: Callable[[], Event | Sequence[Event]], done: str | None = None,
+        then: Callable[[], None] | None = None) -> bool:
     """Run one facade action; on success, remember what it did for the next run and rerun.
 
     A refusal (a theme merged by someone else a moment ago, a missing reason) is shown
-    as an error and nothing is recorded.
+    as an error where it was asked for (inside the form or tab the researcher is using),
+    nothing is recorded and what they typed stays. On success every form field made with
+    ``field_key`` starts afresh, so no decision's words are carried into the next, and
+    ``then`` may point a picker at the item to show next.
     """
     try:
         result = action()
     except WorkbenchError as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         return False
     events = [result] if isinstance(result, Event) else list(result)
     seqs = ", ".join(f"#{e.seq}" for e in events)
     st.session_state["flash"] = f"{done or 'Done'} (event {seqs}; revert it from the Decision log)"
+    st.session_state["_decided"] = st.session_state.get("_decided", 0) + 1
+    if then is not None:
+        then()
     st.rerun()
     return True
 
 
 def flash() -> None:
+    """The last action's outcome, once. Its words may quote names: shown as text."""
     message = st.session_state.pop("flash", None)
     if message:
-        st.success(message)
+        st.success(plain(message))
+
+
+def field_key(name: str, item: object = "") -> str:
+    """A form field's key: per item, and new after every recorded decision.
+
+    Streamlit keeps a keyed field's value for as long as its key is used. A key of the
+    field's name alone carried the reason typed for one candidate into the next accept,
+    and the last merge's name into the next merge form; keyed per item and per decision,
+    a field is empty (or at its item's own value) whenever a new decision is to be made,
+    and keeps what was typed when a decision is refused.
+    """
+    return f"{name}:{item}:{st.session_state.get('_decided', 0)}"
+
+
+def pick(label: str, options: Sequence[Any], key: str, format_func: Callable[[Any], str] = str,
+         where: Any = None, **kwargs: Any) -> Any:
+    """A select box that holds its item by the item's stable id, whatever its label does.
+
+    Streamlit remembers a select box's choice by the label shown; when the chosen item's
+    label changed (a theme renamed, a segment count after a move) the remembered label
+    matched nothing and the box fell back to the first item, so the next decision landed
+    on T-001. Here the chosen id is kept apart (``_held:KEY``) and is the box's starting
+    index, so a box that loses its label comes back on the same item, and survives a
+    switch to another page and back. ``show_next`` moves it on purpose.
+    """
+    options = list(options)
+    held = st.session_state.get(f"_held:{key}")
+    index = options.index(held) if held in options else 0
+    turn = st.session_state.get(f"_turn:{key}", 0)
+    widget = key if not turn else f"{key}~{turn}"
+    value = (where or st).selectbox(label, options, index=index, format_func=format_func, key=widget, **kwargs)
+    if value is not None:
+        st.session_state[f"_held:{key}"] = value
+    return value
+
+
+def show_next(key: str, value: Any) -> None:
+    """Point the picker ``key`` at ``value`` on the next run (after an action, the next item to review)."""
+    st.session_state[f"_held:{key}"] = value
+    st.session_state[f"_turn:{key}"] = st.session_state.get(f"_turn:{key}", 0) + 1
+
+
+def held(key: str) -> Any:
+    """What the picker ``key`` holds now (None before it was first shown)."""
+    return st.session_state.get(f"_held:{key}")
+
+
+def after(items: Sequence[Any], current: Any, keep: Callable[[Any], bool]) -> Any:
+    """The next item after ``current`` that ``keep`` accepts, wrapping round; None if none."""
+    items = list(items)
+    start = items.index(current) + 1 if current in items else 0
+    for candidate in items[start:] + items[:start]:
+        if candidate != current and keep(candidate):
+            return candidate
+    return None
+
+
+def tabs(labels: Sequence[str], key: str) -> Sequence[Any]:
+    """Tabs that stay on the tab the researcher chose across reruns.
+
+    Plain tabs forget their choice whenever the page above them changes (a success
+    banner going), so a refusal was shown inside a tab no longer on screen. Labels must
+    not change between runs: a count belongs in the tab, not in its label.
+    """
+    return st.tabs(list(labels), key=key, on_change="rerun")
 
 
 def quote(row: SegmentRow | None, text: str | None = None) -> None:
@@ -110,6 +183,45 @@ def segment_table(rows: Sequence[SegmentRow], extra: dict[str, Sequence[Any]] | 
         data[name] = list(values)
     st.dataframe(pd.DataFrame(data), hide_index=True, width="stretch",
                  column_config={"text": st.column_config.TextColumn(width="large")})
+
+
+def who_said(row: SegmentRow) -> str:
+    """Speaker, participant, site and role of a segment, as one line of plain words."""
+    person = row.speaker or ""
+    if row.participant_id and row.participant_id != person:
+        person = f"{person} ({row.participant_id})" if person else row.participant_id
+    if row.is_interviewer:
+        person = f"{person} (interviewer)" if person else "interviewer"
+    return " · ".join(x for x in (person, row.site or "", row.role or "") if x) or row.transcript_id
+
+
+def segment_reader(rows: Sequence[SegmentRow], target: Study, key: str,
+                   extra: Callable[[SegmentRow], str] | None = None, size: int = 10) -> list[SegmentRow]:
+    """Segments to read in full: searchable, filtered by site and role, paged, each with its turn before.
+
+    A table row shows one truncated line; a researcher deciding what a theme means reads
+    whole answers, who gave them, and the question they answer. Returns the rows on the
+    page shown, for actions on them.
+    """
+    left, right = st.columns([2, 3])
+    search = left.text_input("Search these segments (words or a segment id)", key=f"{key}-search")
+    with right:
+        rows = site_role_filter(rows, key=key)
+    if search.strip():
+        words = search.lower().split()
+        rows = [r for r in rows if all(w in r.text.lower() or w == r.id.lower() for w in words)]
+    shown = list(paged(rows, key=f"{key}-page", size=size))
+    before = target.turns_before()
+    if not shown:
+        st.caption("No segment matches.")
+    for row in shown:
+        with st.container(border=True):
+            st.caption(plain(f"{row.id} · {who_said(row)}" + (f" · {extra(row)}" if extra else "")))
+            previous = before.get(row.id)
+            if previous is not None:
+                st.caption(plain(f"Before, {who_said(previous)}: {previous.text}"))
+            st.text(row.text)
+    return shown
 
 
 def site_role_filter(rows: Sequence[SegmentRow], key: str) -> list[SegmentRow]:
