@@ -106,3 +106,31 @@ def topic_table(path: Path, extra: list[tuple[str, str]] = (), site: bool = True
         for row_id, text in extra:
             writer.writerow([row_id, text, "P1", *(["S1"] if site else [])])
     return path
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    """A small discovered study for the app's tests: three clear topics, one odd segment left for triage."""
+    from workbench.discover import DiscoveryParams
+
+    folder = tmp_path_factory.mktemp("app")
+    odd = ("odd", "Quantum chromodynamics of gluon plasma <b>bold</b> *stars*.")
+    table = topic_table(folder / "answers.csv", [odd])
+    study = Study.init(folder / "study", by="setup")
+    study.ingest([table])
+    study.discover(DiscoveryParams(min_size=5, runs=2, min_similarity=0.5), by="setup")
+    study.close()
+    return folder / "study"
+
+
+@pytest.fixture
+def small(template, tmp_path) -> str:
+    """A fresh copy of ``template`` for one test."""
+    import shutil
+
+    target = tmp_path / "study"
+    shutil.copytree(template, target)
+    return str(target)
+
+
+from .app_harness import browser_like  # noqa: E402, F401 - a fixture for every app test

@@ -6,7 +6,6 @@ entry page sets them); the entry page is tested for asking the researcher's name
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from workbench.discover import DiscoveryParams
 from workbench.study import Study
 
-from .conftest import topic_table
+from .app_harness import by_key, said
 
 PACKAGE = Path(__file__).resolve().parent.parent / "workbench"
 PAGES = ["study_page", "candidates_page", "themes_page", "map_page", "logic_model_page", "validation_page",
@@ -37,26 +36,6 @@ def ok(at: AppTest) -> AppTest:
 
 def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    """A small discovered study: three clear topics, a few segments left for triage."""
-    folder = tmp_path_factory.mktemp("app")
-    odd = ("odd", "Quantum chromodynamics of gluon plasma <b>bold</b> *stars*.")
-    table = topic_table(folder / "answers.csv", [odd])
-    study = Study.init(folder / "study", by="setup")
-    study.ingest([table])
-    study.discover(DiscoveryParams(min_size=5, runs=2, min_similarity=0.5), by="setup")
-    study.close()
-    return folder / "study"
-
-
-@pytest.fixture
-def small(template, tmp_path) -> str:
-    target = tmp_path / "study"
-    shutil.copytree(template, target)
-    return str(target)
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -86,23 +65,23 @@ def test_the_entry_page_asks_the_researchers_name_once(small):
 def test_candidates_accept_reject_merge_split_and_triage(small):
     at = ok(page("candidates_page", small, "ana"))
     assert at.get("plotly_chart"), "the candidates' family tree is drawn"
-    first = at.selectbox(key="candidate").value
-    at.text_input(key=f"accept-name-R1-C{first.number:02d}").input("Slow referrals")
+    first = by_key(at.selectbox, "candidate").value
+    by_key(at.text_input, "accept-name").input("Slow referrals")
     button(at, "Accept as a theme").click().run()
     ok(at)
-    assert "Accepted R1-C00" in at.success[0].value
+    assert first == 0 and "Accepted R1-C00" in said(at.success[0])
     study = Study.open(small)
     assert [(e.kind, e.by, e.payload["name"]) for e in study.events()] == [("accept", "ana", "Slow referrals")]
 
     button(at, "Reject").click().run()  # no reason: refused, nothing recorded
     assert "reason is required" in at.error[0].value and len(study.events()) == 1
-    at.text_input(key="reject-why").input("not a theme")
+    by_key(at.text_input, "reject-why").input("not a theme")
     button(at, "Reject").click().run()
     ok(at)
     assert study.events()[-1].kind == "reject"
 
-    at.selectbox(key="merge-target").set_value("T-001")
-    at.text_input(key="merge-why").input("the same delay")
+    by_key(at.selectbox, "merge-target").set_value("T-001")
+    by_key(at.text_input, "merge-why").input("the same delay")
     button(at, "Merge").click().run()
     ok(at)
     assert study.events()[-1].kind == "merge" and study.codebook().themes["T-001"].members
@@ -111,7 +90,8 @@ def test_candidates_accept_reject_merge_split_and_triage(small):
     assert "Every candidate" not in str(at.success)
     triage = Study.open(small).triage()
     assert [a.segment_id for a, _ in triage] == ["odd"], "the odd segment is far from everything: it waits in triage"
-    button(at, "Assign").click().run()
+    by_key(at.checkbox, "triage-tick").check().run()
+    button(at, "Assign the ticked segments").click().run()
     ok(at)
     assert "odd" in Study.open(small).codebook().themes["T-001"].members
 
@@ -121,7 +101,7 @@ def test_a_candidate_accepted_in_parts(small):
     at.number_input(key="split-parts").set_value(2)
     button(at, "Propose sub-groups").click().run()
     ok(at)
-    at.text_input(key="split-why").input("two kinds of delay")
+    by_key(at.text_input, "split-why").input("two kinds of delay")
     button(at, "Accept as these themes").click().run()
     ok(at)
     kinds = [e.kind for e in Study.open(small).events()]
@@ -134,32 +114,32 @@ def test_themes_rename_define_move_assign_memo_context(small):
     study.accept("C00", "First", by="ana")
     study.accept("C01", "Second", by="ana")
     at = ok(page("themes_page", small, "bob"))
-    at.text_input(key="rename-T-001").input("Renamed")
+    by_key(at.text_input, "rename").input("Renamed")
     button(at, "Rename").click().run()
     ok(at)
     assert study.codebook().themes["T-001"].name == "Renamed"
 
     members = sorted(study.codebook().themes["T-001"].members)
-    at.text_area(key="definition-T-001").input("Referrals that wait")
-    at.multiselect(key="exemplars-T-001").select(members[0])
+    by_key(at.text_area, "definition").input("Referrals that wait")
+    by_key(at.multiselect, "exemplars").select(members[0])
     button(at, "Save definition").click().run()
     ok(at)
     theme = study.codebook().themes["T-001"]
     assert theme.definition == "Referrals that wait" and theme.exemplars == [members[0]]
 
-    at.multiselect(key="move-T-001").select(members[1])
-    at.selectbox(key="move-target").set_value("T-002")
+    by_key(at.multiselect, "move").select(members[1])
+    by_key(at.selectbox, "move-target").set_value("T-002")
     button(at, "Apply").click().run()
     ok(at)
     assert members[1] in study.codebook().themes["T-002"].members
 
     outside = sorted({r.id for r in study.rows()} - study.codebook().themes["T-001"].members)[:2]
-    at.text_area(key="assign-ids").input(", ".join(outside))
+    by_key(at.text_area, "assign-ids").input(", ".join(outside))
     button(at, "Assign").click().run()
     ok(at)
     assert set(outside) <= study.codebook().themes["T-001"].members
 
-    at.text_area(key="memo-text").input("Check this with site 2")
+    by_key(at.text_area, "memo-text").input("Check this with site 2")
     button(at, "Add memo").click().run()
     ok(at)
     assert study.codebook().memos[-1].text == "Check this with site 2"
@@ -173,13 +153,16 @@ def test_log_revert_and_status(small):
     study.rename("T-001", "Second name", by="ana")
     at = ok(page("log_page", small, "cat"))
     assert "intact" in at.success[0].value
-    at.number_input(key="revert-seq").set_value(2)
-    at.text_input(key="revert-why").input("wrong name")
-    button(at, "Revert").click().run()
+    at.selectbox(key="revert-event").set_value(1).run()  # not the latest: the event chosen is the one reverted
+    at.selectbox(key="revert-event").set_value(2).run()
+    at.text_input(key="revert-why:2:0").input("wrong name")
+    at.checkbox(key="revert-sure:2:0").check().run()
+    button(at, "Yes, revert #2").click().run()
     ok(at)
     assert study.codebook().themes["T-001"].name == "First" and study.events()[-1].by == "cat"
-    frame = at.table[0].value
-    assert list(frame.index)[:1] == [3] and "undone" in list(frame["status"])
+    assert study.events()[-1].payload == {"event": 2}
+    frame = at.dataframe[0].value
+    assert list(frame["#"]) == [3, 2, 1] and list(frame["status"]) == ["reverts #2", "undone by #3", "active"]
 
 
 def test_validation_votes_apart_then_agreement_and_adjudication(small):
@@ -200,13 +183,13 @@ def test_validation_votes_apart_then_agreement_and_adjudication(small):
     at.selectbox(key="validation-session").set_value("panel 1").run()
     assert not at.dataframe, "the group's votes are hidden until the reviewer asks"
     at.radio(key="validation-verdict-panel 1-T-001").set_value("revise")
-    at.text_input(key="validation-why-panel 1-T-001").input("too broad")
+    by_key(at.text_input, "validation-why-panel 1").input("too broad")
     button(at, "Record my vote").click().run()
-    at.selectbox(key="validation-item").set_value("T-002").run()
+    assert by_key(at.selectbox, "validation-item-panel 1").value == "T-002", "on to the next item to vote on"
     assert at.radio(key="validation-verdict-panel 1-T-002").value == "accept"  # nothing carried over
     at.radio(key="validation-verdict-panel 1-T-002").set_value("reject")
     button(at, "Record my vote").click().run()
-    at.selectbox(key="validation-item").set_value("T-001").run()
+    by_key(at.selectbox, "validation-item-panel 1").set_value("T-001").run()
     assert at.radio(key="validation-verdict-panel 1-T-001").value == "revise", "the radio shows my own vote"
     at.toggle(key="validation-show").set_value(True).run()
     ok(at)
@@ -214,11 +197,12 @@ def test_validation_votes_apart_then_agreement_and_adjudication(small):
     votes = at.dataframe[-1].value
     assert list(votes["item"]) == ["T-001", "T-002"] and list(votes["vote: ann"]) == ["accept", ""]
     assert list(votes["vote: bob"]) == ["revise", "reject"] and list(votes["state"]) == ["disagreed", "one vote"]
-    assert at.selectbox(key="adjudicate-item").options == ["T-001"]
+    assert by_key(at.selectbox, "adjudicate-item").value == "T-001"
+    assert len(by_key(at.selectbox, "adjudicate-item").options) == 1
     button(at, "Record the adjudication").click().run()
     assert "reason is required" in at.error[0].value  # nothing recorded without one
-    at.text_input(key="adjudicate-why").input("agreed to narrow it")
-    at.radio(key="adjudicate-outcome").set_value("revise")
+    by_key(at.text_input, "adjudicate-why").input("agreed to narrow it")
+    by_key(at.radio, "adjudicate-outcome").set_value("revise")
     button(at, "Record the adjudication").click().run()
     ok(at)
     assert study.codebook().adjudications[("panel 1", "T-001")][0] == "revise"
@@ -250,7 +234,9 @@ def test_analysis_prevalence_and_saturation(small):
     table = at.dataframe[0].value
     assert list(table["theme"]) == ["T-001"]
     cells = [table[c][0] for c in table.columns if c.startswith("S")]
-    assert sorted(cells) == ["0 of 3 · 0 seg", "0 of 3 · 0 seg", "3 of 3 · 15 seg"]  # one site's three voices
+    small_group = "small group (fewer than 5)"  # three participants a site: too few to read as a share
+    assert sorted(cells) == [f"0 of 3 · 0 seg · {small_group}", f"0 of 3 · 0 seg · {small_group}",
+                             f"3 of 3 · 15 seg · {small_group}"]  # one site's three voices
     at.selectbox(key="prevalence-by").set_value("participant").run()
     ok(at)
     assert len([c for c in at.dataframe[0].value.columns if c.startswith("P")]) == 9

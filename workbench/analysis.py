@@ -33,6 +33,7 @@ from .segments import SegmentRow
 
 __all__ = [
     "GROUPINGS",
+    "SMALL_GROUP",
     "Agreement",
     "ItemVotes",
     "PairAgreement",
@@ -45,14 +46,25 @@ __all__ = [
     "group_of",
     "grouping_columns",
     "kappa_strength",
+    "order_columns",
     "prevalence",
     "saturation",
     "sessions",
     "transcript_order",
 ]
 
-GROUPINGS = ("site", "role", "participant", "transcript")  # any participant group or metadata column works too
+GROUPINGS = ("site", "role", "participant", "transcript")  # and any column that is a participant group
 NO_VALUE = "(none)"
+
+SMALL_GROUP = 5
+"""Groups of fewer participants than this are marked, not shown as a share.
+
+Small-cell suppression, as statistical offices and NHS Digital practise it: in a group of
+one or two people, "100% voiced the theme" tells a reader what a named site's only social
+worker said (a disclosure risk for the participant), and the share swings by a third or
+more with one person either way (too unstable to compare). The counts stay; the pages
+leave such cells unshaded and say why, and the CSV flags them.
+"""
 
 
 def group_of(row: SegmentRow, by: str) -> str:
@@ -72,12 +84,91 @@ def group_of(row: SegmentRow, by: str) -> str:
     return text or NO_VALUE
 
 
-def grouping_columns(rows: Iterable[SegmentRow]) -> set[str]:
-    found = set(GROUPINGS)
+def _columns(rows: Iterable[SegmentRow]) -> list[str]:
+    """Every participant-group and metadata column the segments carry, built-ins aside."""
+    found: dict[str, None] = {}
     for row in rows:
-        found.update(row.groups)
-        found.update(row.metadata)
+        found.update(dict.fromkeys(row.groups))
+        found.update(dict.fromkeys(row.metadata))
+    return [c for c in found if c not in GROUPINGS]
+
+
+def _person(row: SegmentRow) -> str:
+    """Whose turn it is: the participant, or the segment itself where the table names no participant
+    (a survey's free-text answers: each row is its own respondent)."""
+    return row.participant_id or f"\0{row.id}"
+
+
+def _constant_within(rows: Sequence[SegmentRow], unit: Callable[[SegmentRow], str]) -> dict[str, dict[str, str]]:
+    """Each column constant within every unit (participant or transcript), with each unit's value.
+
+    Blank turns are left out (a blank says nothing against the unit's value), and so are
+    interviewer turns: they are not what prevalence or saturation count. One pass over the
+    segments, every column at once: the Analysis page asks on every rerun.
+    """
+    seen: dict[str, dict[str, str]] = {}
+    mixed: set[str] = set()
+    for row in rows:
+        if row.is_interviewer:
+            continue
+        key = unit(row)
+        for column, value in {**row.metadata, **row.groups}.items():  # a participant group wins, as in group_of
+            if column in mixed or column in GROUPINGS or value is None:
+                continue
+            text = str(value).strip()
+            if not text:
+                continue
+            held = seen.setdefault(column, {}).setdefault(key, text)
+            if held != text:
+                mixed.add(column)
+    return {c: v for c, v in seen.items() if c not in mixed}
+
+
+def grouping_columns(rows: Sequence[SegmentRow]) -> set[str]:
+    """The built-in groupings, and the columns that describe participants rather than turns.
+
+    A column is a participant group when it is constant within each participant (blank
+    turns aside) and has fewer distinct values than the participants who have one. The
+    first rule leaves out what varies from turn to turn (a row id, a note, a timestamp);
+    the second leaves out what names each person apart (a pseudonym, an exact age in a
+    small study), where every group would be one person. Where no participant is known,
+    each segment counts as its own respondent.
+    """
+    found = set(GROUPINGS)
+    found.update(c for c, values in _constant_within(rows, _person).items()
+                 if len(set(values.values())) < len(values))
     return found
+
+
+def order_columns(rows: Sequence[SegmentRow]) -> set[str]:
+    """Columns that describe whole interviews, so they can order them (a date, a wave number).
+
+    A column qualifies when it is constant within each transcript's participant turns
+    (blank turns aside) and at least one transcript has a value: ordering interviews by
+    a value that changes within an interview would rest on whichever turn came first.
+    """
+    return set(_constant_within(rows, lambda r: r.transcript_id))
+
+
+def _group_by_person(rows: Sequence[SegmentRow], by: str) -> Callable[[SegmentRow], str]:
+    """``group_of``, with a participant's blank turns put in the group their other turns name.
+
+    Only a column constant within participants is grouped by, so a blank turn's group is
+    not in doubt; counting it under "(none)" would put one person in two groups.
+    """
+    if by in GROUPINGS:
+        return lambda row: group_of(row, by)
+    own: dict[str, str] = {}
+    for row in rows:
+        value = NO_VALUE if row.is_interviewer else group_of(row, by)
+        if value != NO_VALUE:
+            own.setdefault(_person(row), value)
+
+    def group(row: SegmentRow) -> str:
+        value = group_of(row, by)
+        return own.get(_person(row), NO_VALUE) if value == NO_VALUE else value
+
+    return group
 
 
 # --- prevalence --------------------------------------------------------------------------
@@ -96,6 +187,15 @@ class PrevalenceCell:
     def share(self) -> float | None:
         """The share of the group's participants who voiced the theme (None: the group has none)."""
         return self.participants / self.group_participants if self.group_participants else None
+
+    @property
+    def small(self) -> bool:
+        """Whether the group has fewer than ``SMALL_GROUP`` participants: its share is not shown.
+
+        Small-cell suppression: a share of one or two people risks disclosing who said what
+        and is too unstable to compare (see ``SMALL_GROUP``).
+        """
+        return self.group_participants < SMALL_GROUP
 
 
 @dataclass(frozen=True)
@@ -124,12 +224,16 @@ def prevalence(themes: Mapping[str, tuple[str, Iterable[str]]], rows: Sequence[S
     we heard from in this group, how many voiced the theme". Segments without a known
     participant (a table without a participant column) count as segments, not people.
     """
-    if by not in grouping_columns(rows):
-        raise WorkbenchError(f"cannot group by {by!r}: use one of {', '.join(sorted(grouping_columns(rows)))}")
+    known = grouping_columns(rows)
+    if by not in known:
+        why = (" (not a participant group: it varies within a participant, or names each apart)"
+               if by in _columns(rows) else "")
+        raise WorkbenchError(f"cannot group by {by!r}{why}: use one of {', '.join(sorted(known))}")
     speech = {r.id: r for r in rows if not r.is_interviewer}
+    group_of_row = _group_by_person(rows, by)
     people: dict[str, set[str]] = defaultdict(set)
     for row in speech.values():
-        people[group_of(row, by)].add(row.participant_id or "")
+        people[group_of_row(row)].add(row.participant_id or "")
     groups = sorted(((g, len(p - {""})) for g, p in people.items()), key=lambda gp: (gp[0] == NO_VALUE, gp[0]))
     cells: list[PrevalenceCell] = []
     uncounted = 0
@@ -141,7 +245,7 @@ def prevalence(themes: Mapping[str, tuple[str, Iterable[str]]], rows: Sequence[S
             if row is None:
                 uncounted += 1
                 continue
-            group = group_of(row, by)
+            group = group_of_row(row)
             seg_count[group] += 1
             if row.participant_id:
                 voiced[group].add(row.participant_id)
@@ -257,12 +361,15 @@ def saturation(themes: Mapping[str, Iterable[str]], rows: Sequence[SegmentRow], 
 def transcript_order(rows: Sequence[SegmentRow], by: str) -> list[str]:
     """Transcripts ordered by a column's value (an interview date, a wave number), unvalued last.
 
-    A transcript's value is the first one its participant turns carry. Values sort as
+    ``by`` is a built-in grouping or one of ``order_columns``: a column that describes whole
+    interviews. A transcript's value is the one its participant turns carry. Values sort as
     numbers when they all read as numbers, as dates when they all read as dates (ISO, or
     day first: 15/01/2024, 15 January 2024), else as text.
     """
-    if by not in grouping_columns(rows):
-        raise WorkbenchError(f"cannot order by {by!r}: use one of {', '.join(sorted(grouping_columns(rows)))}")
+    known = set(GROUPINGS) | order_columns(rows)
+    if by not in known:
+        why = " (not a transcript-level column: it varies within an interview)" if by in _columns(rows) else ""
+        raise WorkbenchError(f"cannot order by {by!r}{why}: use one of {', '.join(sorted(known))}")
     value: dict[str, str] = {}
     for row in rows:
         if row.is_interviewer:

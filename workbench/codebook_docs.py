@@ -10,7 +10,7 @@ decisions behind it. Spreadsheet cells go through ``safe_cell``.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .decisions import Log
@@ -54,17 +54,31 @@ def _who(row: SegmentRow) -> str:
 
 
 def entries(log: Log, index: Mapping[str, SegmentRow], node_labels: Mapping[str, str] | None = None,
-            quotes: int = 3) -> list[ThemeEntry]:
-    """One entry per active theme, in id order: what every codebook document shows."""
+            quotes: int = 3, chosen: Mapping[str, Sequence[str]] | None = None) -> list[ThemeEntry]:
+    """One entry per active theme, in id order: what every codebook document shows.
+
+    ``chosen`` holds each theme's quotes (segment ids) as ``Study.quotes`` picks them: its
+    exemplars, then the members nearest its centre, from different participants. That
+    needs the study's embeddings, so the facade chooses and this stays pure. A theme not
+    in it is quoted by its exemplars, then its members in transcript order (``index``'s
+    order): never the first members by id, which are whatever numbering put first.
+    """
     labels = node_labels or {}
+    picked = chosen or {}
+    order = {s: n for n, s in enumerate(index)}
     found = []
     for theme in sorted(log.codebook.themes.values(), key=lambda t: t.id):
-        rows = [index[s] for s in sorted(theme.members) if s in index]
-        chosen = [index[s] for s in theme.exemplars if s in index] or rows[:quotes]
+        rows = [index[s] for s in sorted(theme.members, key=lambda s: order.get(s, len(order))) if s in index]
+        if theme.id in picked:
+            said = [index[s] for s in picked[theme.id] if s in index]
+        else:
+            said = [index[s] for s in theme.exemplars if s in index]
+            exemplars = set(theme.exemplars)
+            said += [r for r in rows if r.id not in exemplars][:max(0, quotes - len(said))]
         created = log.event(theme.created_seq)
         found.append(ThemeEntry(
             id=theme.id, name=theme.name, definition=theme.definition, inclusion=theme.inclusion,
-            exclusion=theme.exclusion, quotes=[(r.text, _who(r)) for r in chosen[:max(quotes, len(theme.exemplars))]],
+            exclusion=theme.exclusion, quotes=[(r.text, _who(r)) for r in said],
             segments=len(theme.members), participants=len({r.participant_id for r in rows if r.participant_id}),
             sites=len({r.site for r in rows if r.site}),
             nodes=[f"{labels.get(n, n)} [{n}]" for n in sorted(theme.nodes)], origin=theme.origin,

@@ -33,7 +33,7 @@ from .model_files import _bundled_model_dir, resolve_model_dir
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["BUNDLED_NAME", "BUNDLED_SHA256", "Backend", "Encoder", "ModelInfo", "cache_dir", "load_model"]
+__all__ = ["BUNDLED_NAME", "BUNDLED_SHA256", "Backend", "Encoder", "ModelInfo", "cache_dir", "cache_key", "load_model"]
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -268,6 +268,16 @@ def _by_length(info: ModelInfo, texts: Sequence[str], chunk: int = 4096) -> np.n
     return np.argsort(counts, kind="stable")
 
 
+def cache_key(model_name: str, weights_sha256: str, backend: str) -> str:
+    """The embedding cache's key for a model, its weights and backend, as a run records them.
+
+    One place for it, so the vectors a run made can be found again from the run's record
+    without loading the model (a theme's quotes use them). ONNX backends include how
+    their graph was made: a change of recipe re-embeds.
+    """
+    return f"{model_name}@{weights_sha256[:16]}/{backend if backend == 'torch' else f'{backend}/{ONNX_RECIPE}'}"
+
+
 class Encoder:
     """Encodes texts into L2-normalised float32 vectors with the chosen backend."""
 
@@ -283,7 +293,7 @@ class Encoder:
     @property
     def key(self) -> str:
         """The embedding cache's key: ONNX backends include how their graph was made."""
-        return self.info.key(self.backend if self.backend == "torch" else f"{self.backend}/{ONNX_RECIPE}")
+        return cache_key(self.info.name, self.info.weights_sha256, self.backend)
 
     def _onnx_session(self):
         if self._session is None:

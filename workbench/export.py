@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .analysis import SMALL_GROUP
 from .decisions import Event
 from .errors import WorkbenchError
 from .runs import AssignmentRecord
@@ -17,11 +18,14 @@ from .spreadsheet import safe_cell
 if TYPE_CHECKING:
     from .analysis import Prevalence
 
-__all__ = ["LOG_COLUMNS", "PREVALENCE_COLUMNS", "assignments_csv", "graph_image", "log_csv", "log_jsonl",
-           "prevalence_csv", "write_atomically"]
+__all__ = ["LOG_COLUMNS", "PREVALENCE_COLUMNS", "assignments_csv", "graph_image", "has_graphviz", "log_csv",
+           "log_jsonl", "prevalence_csv", "write_atomically"]
 
 LOG_COLUMNS = ["seq", "at", "by", "kind", "payload", "rationale", "prev_hash", "hash"]
-PREVALENCE_COLUMNS = ["theme", "name", "group", "segments", "participants", "group_participants", "share"]
+# The last column flags groups too small for their share to be reported (analysis.SMALL_GROUP);
+# its name carries the threshold, so a file read elsewhere still says what "small" meant.
+PREVALENCE_COLUMNS = ["theme", "name", "group", "segments", "participants", "group_participants", "share",
+                      f"fewer_than_{SMALL_GROUP}_participants"]
 
 
 def assignments_csv(assigned: Iterable[AssignmentRecord], themes_of: Mapping[str, Iterable[str]] | None = None) -> str:
@@ -63,13 +67,19 @@ def log_csv(events: Iterable[Event]) -> str:
 
 
 def prevalence_csv(found: Prevalence) -> str:
-    """One row per theme and group, the long form a spreadsheet or R pivots as it likes."""
+    """One row per theme and group, the long form a spreadsheet or R pivots as it likes.
+
+    The share stays in every row, the researchers' own figures; the last column (TRUE or
+    FALSE, as spreadsheets and R read them) flags groups of fewer than ``SMALL_GROUP``
+    participants, whose shares are too unstable and too disclosive to report as they are.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(PREVALENCE_COLUMNS)
     for c in found.cells:
         writer.writerow([c.theme, safe_cell(c.name), safe_cell(c.group), c.segments, c.participants,
-                         c.group_participants, "" if c.share is None else f"{c.share:.4f}"])
+                         c.group_participants, "" if c.share is None else f"{c.share:.4f}",
+                         "TRUE" if c.small else "FALSE"])
     return buffer.getvalue()
 
 
@@ -88,6 +98,17 @@ def write_atomically(path: Path, data: str | bytes | Sequence[str]) -> None:
     else:
         tmp.write_text(data if isinstance(data, str) else "".join(data), encoding="utf-8", newline="")
     tmp.replace(path)
+
+
+def has_graphviz() -> bool:
+    """Whether Graphviz's ``dot`` program is installed, so the drawing can be offered as SVG or PNG.
+
+    The app draws the model itself; Graphviz is needed only for these files, so a page
+    asks first instead of offering a download that would fail at the click.
+    """
+    import shutil
+
+    return shutil.which("dot") is not None
 
 
 def graph_image(dot: str, fmt: str) -> bytes:

@@ -55,8 +55,8 @@ class Overview:
     transcripts: int
     participants: int
     words: int
-    interviewer_segments: int
-    interviewer_share: float  # of all characters, the share spoken by interviewers
+    interviewer_segments: int  # interviewer turns, of ``segments``
+    interviewer_share: float  # the share of all text, in characters, that interviewers spoke (not of segments)
     by_site: list[tuple[str, int]]
     by_role: list[tuple[str, int]]
     by_participant: list[tuple[str, int]]

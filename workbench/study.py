@@ -76,6 +76,8 @@ class Study:
         self._overview: tuple[tuple[int, int], Overview] | None = None
         self._projection: tuple[tuple[int, int], dict[str, tuple[float, float]]] | None = None
         self._runs: dict[int, _RunData] = {}
+        self._positions: tuple[tuple[int, int], dict[str, int]] | None = None  # segment -> place in transcript order
+        self._quotes: dict[str, tuple[object, list[str]]] = {}  # theme -> (what it was chosen from, its quotes)
 
     @classmethod
     def init(cls, location: str | Path, by: str | None = None, name: str | None = None,
@@ -212,6 +214,93 @@ class Study:
 
     def segment_index(self) -> dict[str, SegmentRow]:
         return {r.id: r for r in self.rows()}
+
+    def _position(self) -> dict[str, int]:
+        """Each segment's place in transcript order, kept until the segments change."""
+        version = self.store.data_version()
+        if self._positions is None or self._positions[0] != version:
+            self._positions = (version, {r.id: n for n, r in enumerate(self.rows())})
+        return self._positions[1]
+
+    def quotes(self, theme_id: str, n: int = 3) -> list[str]:
+        """The segments that stand for a theme: every exemplar, then representative members up to ``n``.
+
+        Representative members are those nearest the theme's centre (the mean of its members'
+        unit embeddings, by cosine), each from a new participant (and site) where possible,
+        as discovery picks a candidate's quotes. Never the first members by id: those are
+        whatever the numbering put first, and may be the theme's strays. The vectors are the
+        ones the study's runs cached (no model is loaded); members without one come after,
+        in transcript order. With no vectors at all, the theme's candidate's representatives
+        still in it come first, then the members in transcript order. Kept until the theme's
+        members or exemplars, the segments or the runs change.
+        """
+        theme = self.codebook().theme(theme_id)
+        key = (self.store.data_version(), tuple(theme.exemplars), frozenset(theme.members), n)
+        held = self._quotes.get(theme_id)
+        if held is not None and held[0] == key:
+            return list(held[1])
+        position = self._position()
+        exemplars = [s for s in theme.exemplars if s in position]
+        members = sorted((s for s in theme.members if s in position), key=position.__getitem__)
+        picked = set(exemplars)
+        rest = [s for s in members if s not in picked]
+        wanted = max(0, n - len(exemplars))
+        chosen = self._central(members, rest, wanted) if wanted else []
+        if chosen is None:  # no vectors: the candidate's own representatives, then transcript order
+            parsed = parse_candidate_id(theme.origin, None)  # "R1-C03"; None for "created", "split of ..."
+            found: list[str] = []
+            if parsed is not None:
+                try:
+                    found = next((c.representatives for c in self._run(parsed[0]).candidates
+                                  if c.number == parsed[1]), [])
+                except StudyError:  # the run is gone from the store: transcript order alone
+                    found = []
+            kept = [s for s in found if s in rest]
+            chosen = [*kept, *(s for s in rest if s not in kept)][:wanted]
+        self._quotes[theme_id] = (key, [*exemplars, *chosen])
+        return [*exemplars, *chosen]
+
+    def _central(self, members: Sequence[str], rest: Sequence[str], wanted: int) -> list[str] | None:
+        """Up to ``wanted`` of ``rest`` nearest the centre of ``members``, new participants first.
+
+        Participants are varied only among the nearer half of the members: one person's
+        quote near the centre says more about the theme than a stray's that happens to be
+        another person's. None when no run's cached vectors cover any member. Each run's
+        model, weights and backend name the cache its vectors are under; the one covering
+        most members is used.
+        """
+        import numpy as np
+
+        from .embed import cache_key
+        from .segments import sha256_text
+
+        index = self.segment_index()
+        hashes = {s: sha256_text(index[s].text) for s in members}
+        vectors: dict[str, bytes] = {}
+        for run_key in dict.fromkeys(cache_key(r.model_name, r.model_sha256, r.backend)
+                                     for r in reversed(self.runs())):
+            found = self.store.cached_vectors(run_key, hashes.values())
+            if len(found) > len(vectors):
+                vectors = found
+        have = [s for s in members if hashes[s] in vectors]
+        if not have:
+            return None
+        unit = np.stack([np.frombuffer(vectors[hashes[s]], dtype=np.float32) for s in have])
+        unit = unit / np.maximum(np.linalg.norm(unit, axis=1, keepdims=True), 1e-12)
+        centre = unit.mean(axis=0)
+        centre /= max(float(np.linalg.norm(centre)), 1e-12)
+        similarity = dict(zip(have, (unit @ centre).tolist(), strict=True))
+        ranked = sorted((s for s in rest if s in similarity), key=lambda s: -similarity[s])  # stable: ties in order
+        chosen: list[str] = []
+        voices: set[str] = set()
+        for s in ranked[:max(wanted, (len(ranked) + 1) // 2)]:  # the nearer half, each from a new participant
+            person = index[s].participant_id or s
+            if len(chosen) < wanted and person not in voices:
+                chosen.append(s)
+                voices.add(person)
+        taken = set(chosen)
+        spare = [s for s in ranked if s not in taken] + [s for s in rest if s not in similarity]
+        return [*chosen, *spare][:wanted]
 
     def turns_before(self) -> dict[str, SegmentRow]:
         """Each segment's preceding turn in its transcript: the question an answer answers.
@@ -505,16 +594,37 @@ class Study:
         return self.decide("merge", lambda log: {"into": cid, "theme": log.next_theme_id(), "name": name or label,
                                                  "members": members, "sources": items}, by, why)
 
-    def propose_split(self, item: str, parts: int | None = None) -> list[ProposedPart]:
-        """Sub-groups of a theme's (or candidate's) members, re-clustered, to confirm or edit."""
+    def propose_split(self, item: str, parts: int | None = None,
+                      progress: Progress | None = None) -> list[ProposedPart]:
+        """Sub-groups of a theme's (or candidate's) members, re-clustered, to confirm or edit.
+
+        The members' vectors are those their run stored: a candidate's run's backend, or for a
+        theme the latest run's. With the default backend always, a quick-look (int8) run's
+        candidate was embedded again at full precision before it could be split (14 s instead
+        of 6.5 s for 161 segments). ``progress`` hears each stage, then the clustering's.
+        """
         from .discover import Doc, propose_split
         from .discovery_runs import embed_segments
         from .embed import Encoder, load_model
 
-        members = set(self.codebook().theme(item).members if is_theme_id(item) else self.candidate_members(item))
-        rows = [r for r in self.store.segment_rows() if r.id in members]
-        vectors, _ = embed_segments(self.store, Encoder(load_model()), rows)
-        return propose_split([Doc(r.id, r.text) for r in rows], vectors, parts)
+        if progress:
+            progress(0, 1, "looking up stored embeddings")
+        if is_theme_id(item):
+            members = set(self.codebook().theme(item).members)
+            run_id = self.store.latest_run_id()
+        else:
+            members = set(self.candidate_members(item))
+            run_id = self._candidate(item)[1]
+        backend = self._run(run_id).run.backend if run_id is not None else DEFAULT_BACKEND
+        rows = [r for r in self.rows() if r.id in members]
+
+        def embedding(done: int, total: int, what: str) -> None:
+            if progress:
+                progress(0, 1, f"embedding {total} segments not embedded before ({done} done)")
+
+        vectors, _ = embed_segments(self.store, Encoder(load_model(), backend), rows,  # type: ignore[arg-type]
+                                    embedding)
+        return propose_split([Doc(r.id, r.text) for r in rows], vectors, parts, progress)
 
     def split(self, theme: str, parts: Sequence[tuple[str, Sequence[str]]], by: str | None = None,
               why: str = "") -> Event:
@@ -545,6 +655,11 @@ class Study:
         chosen = self._segments(segments)
         return self.decide("assign", lambda log: {"segments": chosen, "theme": theme}, by, why)
 
+    def dismiss(self, segments: Sequence[str], by: str | None = None, why: str = "") -> Event:
+        """Take segments out of the triage queue: read, and judged to belong to no theme."""
+        ids = self._segments(segments)
+        return self.decide("dismiss", lambda log: {"segments": ids}, by, why)
+
     def unassign(self, segments: Sequence[str], theme: str, by: str | None = None, why: str = "") -> Event:
         chosen = self._segments(segments)
         return self.decide("unassign", lambda log: {"segments": chosen, "theme": theme}, by, why)
@@ -568,6 +683,28 @@ class Study:
 
     def unmap_theme(self, theme: str, node: str, by: str | None = None, why: str = "") -> Event:
         return self.decide("unmap", lambda log: {"theme": theme, "node": node}, by, why)
+
+    def map_themes(self, themes: Sequence[str], node: str, note: str = "", by: str | None = None,
+                   why: str = "") -> list[Event]:
+        """Tie several themes to a node at once: one map event each, all recorded or none.
+
+        A researcher who sees five themes evidencing one mechanism maps them in one action;
+        if any cannot be mapped (merged away a moment ago, already mapped), nothing is.
+        """
+        return self._all_or_none("map", themes, lambda t: {"theme": t, "node": node, "note": note}, by, why)
+
+    def unmap_themes(self, themes: Sequence[str], node: str, by: str | None = None, why: str = "") -> list[Event]:
+        """Untie several themes from a node at once: one unmap event each, all recorded or none."""
+        return self._all_or_none("unmap", themes, lambda t: {"theme": t, "node": node}, by, why)
+
+    def _all_or_none(self, kind: str, themes: Sequence[str], payload: Callable[[str], dict[str, Any]],
+                     by: str | None, why: str) -> list[Event]:
+        chosen = list(dict.fromkeys(themes))
+        if not chosen:
+            raise DecisionError("choose at least one theme")
+        if not (by or default_researcher()).strip():
+            raise DecisionError("name who is deciding", flag="--by")
+        return self.decide_all([(kind, lambda log, t=t: payload(t)) for t in chosen], by, why)
 
     def memo(self, text: str, theme: str | None = None, segment: str | None = None, by: str | None = None,
              why: str = "") -> Event:
@@ -610,7 +747,7 @@ class Study:
                 suggested.setdefault(seg, []).append((theme, sim))
         queue = []
         for a in assigned:
-            if a.candidate != -1 or book.themes_of(a.segment_id):
+            if a.candidate != -1 or book.themes_of(a.segment_id) or a.segment_id in book.dismissed:
                 continue
             near = dict(suggested.get(a.segment_id, []))
             fate = book.candidates.get(candidate_id(run.id or 0, a.nearest), "")
@@ -783,7 +920,8 @@ class Study:
             log = self.log()
             labels = {n.id: n.label for n in book.model.nodes} if book.model else {}
             members = {t.id: sorted(t.members) for t in book.themes.values()}
-            return to_csv(entries(log, self.segment_index(), labels), log, members).encode("utf-8")
+            said = {t: self.quotes(t) for t in book.themes}
+            return to_csv(entries(log, self.segment_index(), labels, chosen=said), log, members).encode("utf-8")
         if fmt == "qdc":
             if not book.themes:
                 raise StudyError(f"{self.location}: no themes yet: a REFI-QDA codebook needs at least one")
@@ -797,7 +935,7 @@ class Study:
 
             log = self.log()
             labels = {n.id: n.label for n in book.model.nodes} if book.model else {}
-            items = entries(log, self.segment_index(), labels)
+            items = entries(log, self.segment_index(), labels, chosen={t: self.quotes(t) for t in book.themes})
             title = f"Codebook: {self.store.meta().get('name', 'study')}"
             if fmt == "xlsx":
                 return to_xlsx(items, log, self.uid())

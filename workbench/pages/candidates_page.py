@@ -1,4 +1,10 @@
-"""Candidates: the review queue. Accept, reject, merge or split each candidate; triage the rest."""
+"""Candidates: the review queue. Accept, reject, merge or split each candidate; triage the rest.
+
+The candidate on screen is held by its number (``common.pick``), not by its label, so a
+decision lands on the candidate the researcher is looking at; after a decision the page
+moves to the next candidate still to review, never back to the first. Form fields are
+keyed per candidate and per decision: no reason or name is carried into the next one.
+"""
 
 from __future__ import annotations
 
@@ -26,24 +32,39 @@ run, found, assigned = data
 book = study.codebook()
 index = study.segment_index()
 cid = {c.number: candidate_id(run.id or 0, c.number) for c in found}
+by_number = {c.number: c for c in found}
 
+
+def undecided(number: int) -> bool:
+    return common.fate(book, cid[number]) == "to review"
+
+
+to_go = sum(undecided(c.number) for c in found)
 st.caption(f"Run {run.id}: {len(found)} candidates from {run.segments} segments, coverage {run.coverage:.0%}, "
-           f"seed {run.seed}. Undecided candidates first.")
-show_all = st.toggle("Show decided candidates too", value=False)
-queue = [c for c in found if show_all or common.fate(book, cid[c.number]) == "to review"]
-review, triage = st.tabs([f"Review ({sum(common.fate(book, cid[c.number]) == 'to review' for c in found)} to go)",
-                          "Unassigned segments (triage)"])
+           f"seed {run.seed}. {to_go} still to review; undecided candidates first.")
+review, triage = common.tabs(["Review", "Unassigned segments (triage)"], key="candidates-tab")
 
 with review:
+    show_all = st.toggle("Show decided candidates too", value=False, key="candidates-all")
+    queue = [c.number for c in found if show_all or undecided(c.number)]
     if not queue:
         st.success("Every candidate of this run has been decided.")
     else:
-        chosen = st.selectbox(
+        number = common.pick(
             "Candidate", queue, key="candidate",
-            format_func=lambda c: f"{cid[c.number]} · {c.label} · {c.size} segments · "
-                                  f"{common.fate(book, cid[c.number])}")
-        this = cid[chosen.number]
-        st.subheader(f"{this}: {chosen.label}")
+            format_func=lambda n: f"{cid[n]} · {by_number[n].label} · {by_number[n].size} segments · "
+                                  f"{common.fate(book, cid[n])}")
+        chosen = by_number[number]
+        this = cid[number]
+        order = [c.number for c in found]
+
+        def then_next() -> None:
+            """After a decision on this candidate: the next one still to review (in the run's order)."""
+            following = common.after(order, number, lambda n: n != number and undecided(n))
+            if following is not None:
+                common.show_next("candidate", following)
+
+        st.subheader(common.plain(f"{this}: {chosen.label}"))
         m = st.columns(5)
         m[0].metric("Segments", chosen.size)
         m[1].metric("Participants", chosen.participants)
@@ -57,63 +78,67 @@ with review:
         for seg in chosen.representatives:
             common.quote(index.get(seg))
 
-        undecided = common.fate(book, this) == "to review"
-        accept, reject, merge, split = st.tabs(["Accept", "Reject", "Merge", "Split"])
+        open_ = undecided(number)
+        accept, reject, merge, split = common.tabs(["Accept", "Reject", "Merge", "Split"], key="candidate-action")
         with accept, st.form("accept"):
-            name = st.text_input("Theme name", value=chosen.label, key=f"accept-name-{this}")
-            why = st.text_input("Why (optional)", key="accept-why")
-            if st.form_submit_button("Accept as a theme", disabled=not undecided):
-                common.act(lambda: study.accept(this, name, me, why), f"Accepted {this} as {name!r}")
+            name = st.text_input("Theme name", value=chosen.label, key=common.field_key("accept-name", this))
+            why = st.text_input("Why (optional)", key=common.field_key("accept-why", this))
+            if st.form_submit_button("Accept as a theme", disabled=not open_):
+                common.act(lambda: study.accept(this, name, me, why), f"Accepted {this} as {name!r}", then_next)
         with reject, st.form("reject"):
-            why = st.text_input("Reason (required)", key="reject-why")
-            if st.form_submit_button("Reject", disabled=not undecided):
-                common.act(lambda: study.reject(this, me, why), f"Rejected {this}")
+            why = st.text_input("Reason (required)", key=common.field_key("reject-why", this))
+            if st.form_submit_button("Reject", disabled=not open_):
+                common.act(lambda: study.reject(this, me, why), f"Rejected {this}", then_next)
         with merge:
-            targets = [t for t in sorted(book.themes)] + [cid[c.number] for c in found if c.number != chosen.number
-                                                         and common.fate(book, cid[c.number]) == "to review"]
-            labels = {t: f"{t} · {book.themes[t].name}" if t in book.themes else
-                      f"{t} · {next(c.label for c in found if cid[c.number] == t)}" for t in targets}
+            others = [n for n in order if n != number and undecided(n)]
+            targets = [*sorted(book.themes), *(cid[n] for n in others)]
+            labels = {**{t: f"{t} · {book.themes[t].name}" for t in book.themes},
+                      **{cid[n]: f"{cid[n]} · {by_number[n].label}" for n in others}}
             with st.form("merge"):
+                st.caption(f"Merge {this} (and any other candidates chosen below) into one theme.")
                 target = st.selectbox("Merge into (a theme, or a candidate to accept with it)", targets,
-                                      format_func=lambda t: labels[t], key="merge-target")
-                name = st.text_input("Name, when merging into a candidate (default: its label)", key="merge-name")
-                why = st.text_input("Reason (required)", key="merge-why")
-                if st.form_submit_button("Merge", disabled=not undecided or not targets):
-                    common.act(lambda: study.merge([this], target, name or None, me, why),
-                               f"Merged {this} into {target}")
+                                      format_func=labels.get, key=common.field_key("merge-target", this))
+                also = st.multiselect("Also merge these candidates (optional)", [cid[n] for n in others],
+                                      format_func=labels.get, key=common.field_key("merge-also", this))
+                name = st.text_input("Name, when merging into a candidate (default: its label)",
+                                     key=common.field_key("merge-name", this))
+                why = st.text_input("Reason (required)", key=common.field_key("merge-why", this))
+                if st.form_submit_button("Merge", disabled=not open_ or not targets):
+                    sources = [this, *(s for s in also if s != target)]
+                    common.act(lambda: study.merge(sources, target, name or None, me, why),
+                               f"Merged {', '.join(sources)} into {target}", then_next)
         with split:
             parts = st.number_input("Parts (0: the best of 2-6)", 0, 6, 0, key="split-parts")
-            if st.button("Propose sub-groups", disabled=not undecided):
+            if st.button("Propose sub-groups", disabled=not open_):
                 try:
                     st.session_state["proposal"] = (this, study.propose_split(this, int(parts) or None))
                 except WorkbenchError as exc:
-                    st.error(str(exc))
+                    st.error(common.plain(str(exc)))
             proposal = st.session_state.get("proposal")
             if proposal and proposal[0] == this:
                 with st.form("split"):
                     names = []
                     for i, part in enumerate(proposal[1]):
                         names.append(st.text_input(f"Part {i + 1} ({len(part.members)} segments)", value=part.label,
-                                                   key=f"part-{this}-{i}"))
+                                                   key=common.field_key(f"part-{i}", this)))
                         for seg in part.members[:2]:
                             common.quote(index.get(seg))
-                    why = st.text_input("Reason (required)", key="split-why")
+                    why = st.text_input("Reason (required)", key=common.field_key("split-why", this))
                     if st.form_submit_button("Accept as these themes"):
                         chosen_parts = [(n, p.members) for n, p in zip(names, proposal[1], strict=True)]
                         common.act(lambda: study.accept_in_parts(this, chosen_parts, me, why),
-                                   f"Accepted {this} as {len(names)} themes")
+                                   f"Accepted {this} as {len(names)} themes", then_next)
 
-        st.caption("All member segments (most similar to the candidate first)")
+        st.subheader("Its segments")
+        st.caption("Each member in full, most similar to the candidate first, with the turn it answers.")
         members = [(index[a.segment_id], a.similarity) for a in sorted(
-            (a for a in assigned if a.candidate == chosen.number), key=lambda a: (-a.similarity, a.segment_id))
+            (a for a in assigned if a.candidate == number), key=lambda a: (-a.similarity, a.segment_id))
             if a.segment_id in index]
-        shown = common.site_role_filter([r for r, _ in members], key="members")
         sims = {r.id: s for r, s in members}
-        page = common.paged(shown, key="members-page")
-        common.segment_table(page, {"similarity": [round(sims[r.id], 3) for r in page]})
+        common.segment_reader([r for r, _ in members], study, key="members",
+                              extra=lambda r: f"similarity {sims[r.id]:.3f}")
 
-    pairs = [(cid[a], cid[b], s) for a, b, s in run.merge_suggestions
-             if common.fate(book, cid[a]) == "to review" and common.fate(book, cid[b]) == "to review"]
+    pairs = [(cid[a], cid[b], s) for a, b, s in run.merge_suggestions if undecided(a) and undecided(b)]
     if pairs:
         st.subheader("Merge suggestions")
         label = {cid[c.number]: c.label for c in found}
@@ -139,20 +164,41 @@ with review:
 with triage:
     queue_rows = study.triage(run.id)
     st.caption(f"{len(queue_rows)} segment(s) were not close enough to any candidate and no theme holds them. "
-               "Assign each to a theme, or leave it.")
-    if queue_rows and book.themes:
-        for record, near in common.paged(queue_rows, key="triage-page", size=10):
+               "Tick several, then assign them to a theme or dismiss them (read, and belonging to no theme).")
+    if queue_rows:
+        shown = list(common.paged(queue_rows, key="triage-page", size=10))
+        before = study.turns_before()
+        ticked = []
+        for record, near in shown:
             row = index.get(record.segment_id)
-            common.quote(row)
-            hint = ", ".join(f"{t} {book.themes[t].name} ({s:.2f})" for t, s in near[:3]) or "no close theme"
-            st.caption(f"Nearest themes: {hint}; nearest candidate {cid.get(record.nearest, '?')} "
-                       f"({record.nearest_similarity:.2f})")
-            options = [t for t, _ in near] + [t for t in sorted(book.themes) if t not in dict(near)]
-            left, right = st.columns([3, 1])
-            theme = left.selectbox("Theme", options, key=f"triage-{record.segment_id}",
-                                   format_func=lambda t: f"{t} · {book.themes[t].name}", label_visibility="collapsed")
-            if right.button("Assign", key=f"assign-{record.segment_id}"):
-                common.act(lambda seg=record.segment_id, t=theme: study.assign([seg], t, me),
-                           f"Assigned {record.segment_id} to {theme}")
-    elif queue_rows:
-        st.info("Accept a candidate first: unassigned segments are assigned to themes.")
+            if row is None:
+                continue
+            with st.container(border=True):
+                hint = ", ".join(f"{t} {book.themes[t].name} ({s:.2f})" for t, s in near[:3]) or "no close theme"
+                if st.checkbox(common.plain(f"{row.id} · {common.who_said(row)}"),
+                               key=common.field_key("triage-tick", row.id)):
+                    ticked.append(row.id)
+                previous = before.get(row.id)
+                if previous is not None:
+                    st.caption(common.plain(f"Before, {common.who_said(previous)}: {previous.text}"))
+                st.text(row.text)
+                st.caption(common.plain(f"Nearest themes: {hint}; nearest candidate "
+                                        f"{cid.get(record.nearest, '?')} ({record.nearest_similarity:.2f})"))
+        nearest = next((near[0][0] for record, near in shown if record.segment_id in ticked and near), None)
+        options = sorted(book.themes)
+        with st.form("triage"):
+            st.caption(f"{len(ticked)} ticked on this page")
+            left, right = st.columns([3, 2])
+            theme = left.selectbox("Theme", options, key=common.field_key("triage-theme"),
+                                   index=options.index(nearest) if nearest in options else 0,
+                                   format_func=lambda t: f"{t} · {book.themes[t].name}",
+                                   disabled=not options)
+            why = right.text_input("Why (optional)", key=common.field_key("triage-why"))
+            a, b = st.columns(2)
+            if a.form_submit_button("Assign the ticked segments", disabled=not options):
+                common.act(lambda: study.assign(ticked, theme, me, why),
+                           f"Assigned {len(ticked)} segment(s) to {theme}")
+            if b.form_submit_button("Dismiss the ticked segments"):
+                common.act(lambda: study.dismiss(ticked, me, why), f"Dismissed {len(ticked)} segment(s) from triage")
+        if not options:
+            st.info("Accept a candidate first: unassigned segments are assigned to themes.")

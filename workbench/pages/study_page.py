@@ -25,7 +25,11 @@ cols = st.columns(4)
 cols[0].metric("Transcripts", view.transcripts)
 cols[1].metric("Segments", view.segments)
 cols[2].metric("Participants", view.participants)
-cols[3].metric("Interviewer share", f"{view.interviewer_share:.0%}")
+cols[3].metric("Interviewer text", f"{view.interviewer_share:.0%}",
+               help=f"The share of all the transcripts' text, counted in characters, spoken by interviewers "
+               f"({view.interviewer_segments} of {view.segments} segments are interviewer turns). Interviewer "
+               "turns are left out of discovery unless you tick 'Cluster interviewer turns too', and never "
+               "count towards prevalence.")
 if view.segments:
     left, middle, right = st.columns(3)
     for column, title, pairs in ((left, "site", view.by_site), (middle, "role", view.by_role),

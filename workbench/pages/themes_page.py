@@ -1,4 +1,10 @@
-"""Themes: the codebook being built. Rename, define, move and assign segments, memos, context."""
+"""Themes: the codebook being built. Read, rename, define, move and assign segments, memos.
+
+The theme on screen is held by its id (``common.pick``): renaming it, moving its segments
+or filtering them never moves the page to another theme, so each decision lands on the
+theme the researcher is looking at. Form fields are keyed per theme and per decision
+(``common.field_key``): a reason typed for one action is never recorded on the next.
+"""
 
 from __future__ import annotations
 
@@ -20,16 +26,17 @@ if not book.themes:
     st.stop()
 
 ids = sorted(book.themes)
-chosen = st.selectbox("Theme", ids, key="theme",
-                      format_func=lambda t: f"{t} · {book.themes[t].name} · {len(book.themes[t].members)} segments")
+chosen = common.pick("Theme", ids, key="theme",
+                     format_func=lambda t: f"{t} · {book.themes[t].name} · {len(book.themes[t].members)} segments")
 theme = book.themes[chosen]
 members = [index[s] for s in sorted(theme.members) if s in index]
-st.subheader(f"{theme.id}: {theme.name}")
-st.caption(f"From {theme.origin}; {len(members)} segments, "
-           f"{len({r.participant_id for r in members if r.participant_id})} participants, "
-           f"{len({r.site for r in members if r.site})} sites; mapped to: "
-           f"{', '.join(sorted(theme.nodes)) or 'no logic-model node yet'}; events "
-           f"{', '.join(f'#{s}' for s in theme.history)}")
+st.subheader(common.plain(f"{theme.id}: {theme.name}"))
+st.caption(common.plain(
+    f"From {theme.origin}; {len(members)} segments, "
+    f"{len({r.participant_id for r in members if r.participant_id})} participants, "
+    f"{len({r.site for r in members if r.site})} sites; mapped to: "
+    f"{', '.join(sorted(theme.nodes)) or 'no logic-model node yet'}; events "
+    f"{', '.join(f'#{s}' for s in theme.history)}"))
 if theme.definition or theme.inclusion or theme.exclusion:
     st.text(f"Definition: {theme.definition}\nInclude: {theme.inclusion}\nExclude: {theme.exclusion}")
 for seg in theme.exemplars:
@@ -40,25 +47,30 @@ def parse_ids(text: str) -> list[str]:
     return [t for t in re.split(r"[\s,;]+", text) if t]
 
 
-tabs = st.tabs(["Segments", "Rename", "Define", "Move / assign", "Memos", "Context"])
+def short(segment: str) -> str:
+    text = index[segment].text
+    return f"{segment}: {text[:90]}" + ("…" if len(text) > 90 else "")
+
+
+tabs = common.tabs(["Segments", "Rename", "Define", "Move / assign", "Memos"], key="theme-tab")
 with tabs[0]:
-    shown = common.site_role_filter(members, key="theme-members")
-    common.segment_table(common.paged(shown, key="theme-page"))
+    st.caption("Each segment in full, who said it, and the turn it answers.")
+    common.segment_reader(members, study, key="theme-members")
 
 with tabs[1], st.form("rename"):
-    name = st.text_input("New name", value=theme.name, key=f"rename-{theme.id}")
-    why = st.text_input("Why (optional)", key="rename-why")
+    name = st.text_input("New name", value=theme.name, key=common.field_key("rename", theme.id))
+    why = st.text_input("Why (optional)", key=common.field_key("rename-why", theme.id))
     if st.form_submit_button("Rename"):
         common.act(lambda: study.rename(theme.id, name, me, why), f"Renamed {theme.id} to {name!r}")
 
 with tabs[2], st.form("define"):
-    definition = st.text_area("Definition", value=theme.definition, key=f"definition-{theme.id}")
-    inclusion = st.text_area("Include when", value=theme.inclusion, key=f"inclusion-{theme.id}")
+    definition = st.text_area("Definition", value=theme.definition, key=common.field_key("definition", theme.id))
+    inclusion = st.text_area("Include when", value=theme.inclusion, key=common.field_key("inclusion", theme.id))
     exclusion = st.text_area("Exclude when (and where it goes instead)", value=theme.exclusion,
-                             key=f"exclusion-{theme.id}")
+                             key=common.field_key("exclusion", theme.id))
     exemplars = st.multiselect("Exemplar quotes (from the theme's segments)", [r.id for r in members],
-                               default=[s for s in theme.exemplars if s in index],
-                               format_func=lambda s: f"{s}: {index[s].text[:90]}", key=f"exemplars-{theme.id}")
+                               default=[s for s in theme.exemplars if s in index], format_func=short,
+                               key=common.field_key("exemplars", theme.id))
     if st.form_submit_button("Save definition"):
         common.act(lambda: study.define(theme.id, definition, inclusion, exclusion, exemplars, me),
                    f"Defined {theme.id}")
@@ -66,44 +78,37 @@ with tabs[2], st.form("define"):
 with tabs[3]:
     others = [t for t in ids if t != theme.id]
     with st.form("move"):
-        picked = st.multiselect("Segments of this theme", [r.id for r in members],
-                                format_func=lambda s: f"{s}: {index[s].text[:90]}", key=f"move-{theme.id}")
+        picked = st.multiselect("Segments of this theme", [r.id for r in members], format_func=short,
+                                key=common.field_key("move", theme.id))
         action = st.radio("Do", ["Move to another theme", "Take out of this theme"], horizontal=True,
-                          key="move-action")
-        target = st.selectbox("Other theme", others or ["(none)"], key="move-target",
+                          key=common.field_key("move-action", theme.id))
+        target = st.selectbox("Other theme", others or ["(none)"], key=common.field_key("move-target", theme.id),
                               format_func=lambda t: f"{t} · {book.themes[t].name}" if t in book.themes else t)
-        why = st.text_input("Why (optional)", key="move-why")
+        why = st.text_input("Why (optional)", key=common.field_key("move-why", theme.id))
         if st.form_submit_button("Apply"):
             if action.startswith("Move"):
                 common.act(lambda: study.move(picked, theme.id, target, me, why),
-                           f"Moved {len(picked)} segment(s) to {target}")
+                           f"Moved {len(picked)} segment(s) from {theme.id} to {target}")
             else:
                 common.act(lambda: study.unassign(picked, theme.id, me, why),
                            f"Took {len(picked)} segment(s) out of {theme.id}")
     with st.form("assign"):
         typed = st.text_area("Code more segments to this theme: segment ids, separated by spaces or commas",
-                             key="assign-ids")
-        why = st.text_input("Why (optional)", key="assign-why")
+                             key=common.field_key("assign-ids", theme.id))
+        why = st.text_input("Why (optional)", key=common.field_key("assign-why", theme.id))
         if st.form_submit_button("Assign"):
             common.act(lambda: study.assign(parse_ids(typed), theme.id, me, why),
                        f"Assigned {len(parse_ids(typed))} segment(s) to {theme.id}")
 
 with tabs[4]:
     for memo in [m for m in book.memos if m.theme == theme.id]:
-        st.caption(f"#{memo.seq} {memo.by}, {memo.at[:16].replace('T', ' ')}" +
-                   (f", on {memo.segment}" if memo.segment else ""))
+        st.caption(common.plain(f"#{memo.seq} {memo.by}, {memo.at[:16].replace('T', ' ')}" +
+                                (f", on {memo.segment}" if memo.segment else "")))
         st.text(memo.text)
-    with st.form("memo", clear_on_submit=True):
-        text = st.text_area("New memo on this theme", key="memo-text")
-        about = st.selectbox("About a segment (optional)", ["", *[r.id for r in members]], key="memo-about")
+    with st.form("memo"):
+        text = st.text_area("New memo on this theme", key=common.field_key("memo-text", theme.id))
+        about = st.selectbox("About a segment (optional)", ["", *[r.id for r in members]],
+                             format_func=lambda s: short(s) if s else "(the theme as a whole)",
+                             key=common.field_key("memo-about", theme.id))
         if st.form_submit_button("Add memo"):
-            common.act(lambda: study.memo(text, theme.id, about or None, me), "Memo added")
-
-with tabs[5]:
-    seg = st.selectbox("Segment", [r.id for r in members], key="context-seg",
-                       format_func=lambda s: f"{s}: {index[s].text[:90]}")
-    if seg:
-        for row in study.context(seg):
-            prefix = "▶ " if row.id == seg else ""
-            st.caption(f"{prefix}{row.speaker or ''} ({'interviewer' if row.is_interviewer else row.participant_id})")
-            common.quote(row)
+            common.act(lambda: study.memo(text, theme.id, about or None, me), f"Memo added to {theme.id}")

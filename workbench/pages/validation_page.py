@@ -45,22 +45,32 @@ if not items:
 mine = {item: verdict for (s, item, who), (verdict, _) in book.votes.items() if s == session and who == me}
 st.subheader(f"Your votes ({len([i for i, _ in items if i in mine])} of {len(items)})")
 labels = {i: f"{i} {name}" + (f"  [you: {mine[i]}]" if i in mine else "") for i, name in items}
-item = st.selectbox("Theme or candidate", [i for i, _ in items], format_func=labels.get, key="validation-item")
+order = [i for i, _ in items]
+item = common.pick("Theme or candidate", order, key=f"validation-item-{session}", format_func=labels.get)
+
+
+def then_next() -> None:
+    """After a vote: the next item this reviewer has not voted on, so a panel works down the list."""
+    following = common.after(order, item, lambda i: i not in mine)
+    if following is not None:
+        common.show_next(f"validation-item-{session}", following)
+
+
 if item in book.themes:
     theme = book.themes[item]
     if theme.definition:
         st.markdown(f"**Definition:** {common.plain(theme.definition)}")
     index = study.segment_index()
-    for segment in (theme.exemplars or sorted(theme.members))[:3]:
+    for segment in study.quotes(theme.id)[:3]:  # exemplars, then the members nearest the theme's centre
         common.quote(index.get(segment))
 with st.form("vote"):
     # Keyed by session and item: each item's radio starts at your own vote on it, never at the
     # verdict chosen for the item before, so one click cannot silently change a vote.
     verdict = st.radio("Your verdict", VOTES, horizontal=True, key=f"validation-verdict-{session}-{item}",
                        index=VOTES.index(mine[item]) if item in mine else 0)
-    why = st.text_input("Why (optional; kept in the log)", key=f"validation-why-{session}-{item}")
+    why = st.text_input("Why (optional; kept in the log)", key=common.field_key(f"validation-why-{session}", item))
     if st.form_submit_button("Record my vote"):
-        common.act(lambda: study.vote(session, item, verdict, me, why), f"Recorded your vote on {item}")
+        common.act(lambda: study.vote(session, item, verdict, me, why), f"Recorded your vote on {item}", then_next)
 
 st.subheader("The group's votes and agreement")
 if not st.toggle("Show them (after you have voted)", key="validation-show"):
@@ -98,9 +108,11 @@ elif open_items:
     st.subheader(f"Adjudicate ({len(open_items)} item(s) the reviewers disagree on"
                  + (f"; {settled} already adjudicated or no longer a theme)" if settled else ")"))
     with st.form("adjudicate"):
-        target = st.selectbox("Item", open_items, key="adjudicate-item")
-        outcome = st.radio("Outcome agreed", VOTES, horizontal=True, key="adjudicate-outcome")
-        reason = st.text_input("Reason (required)", key="adjudicate-why")
+        target = st.selectbox("Item", open_items, key=common.field_key("adjudicate-item", session),
+                              format_func=lambda i: f"{i} {study.item_name(i)}")
+        outcome = st.radio("Outcome agreed", VOTES, horizontal=True,
+                           key=common.field_key("adjudicate-outcome", session))
+        reason = st.text_input("Reason (required)", key=common.field_key("adjudicate-why", session))
         if st.form_submit_button("Record the adjudication"):
             common.act(lambda: study.adjudicate(session, target, outcome, me, reason), f"Adjudicated {target}")
 elif found.disagreements:

@@ -1,0 +1,80 @@
+"""A review session through several actions in a row: each decision lands on the item on screen.
+
+Each test here first reproduced a defect a researcher met in the browser: a decision
+saved on T-001 after the chosen theme's label changed, a reason carried from one accept
+into the next, an error hidden in a tab no longer on screen.
+"""
+
+from __future__ import annotations
+
+from workbench.study import Study
+
+from .app_harness import by_key, said
+from .test_app_pages import button, ok, page
+
+
+def three_themes(location: str) -> Study:
+    study = Study.open(location)
+    for n, name in enumerate(("First", "Second", "Third")):
+        study.accept(f"C{n:02d}", name, by="ana")
+    return study
+
+
+def test_a_definition_after_a_rename_lands_on_the_theme_on_screen(small, browser_like):
+    study = three_themes(small)
+    at = ok(page("themes_page", small, "bob"))
+    by_key(at.selectbox, "theme").set_value("T-003").run()
+    by_key(at.text_input, "rename").input("Third, renamed")
+    button(at, "Rename").click().run()
+    ok(at)
+    assert study.codebook().themes["T-003"].name == "Third, renamed"
+    assert by_key(at.selectbox, "theme").value == "T-003", "the page stays on the renamed theme"
+    by_key(at.text_area, "definition").input("What the third theme means")
+    button(at, "Save definition").click().run()
+    ok(at)
+    assert "Defined T-003" in said(at.success[0])
+    book = study.codebook()
+    assert book.themes["T-003"].definition == "What the third theme means"
+    assert not book.themes["T-001"].definition
+
+
+def test_a_memo_after_a_move_lands_on_the_theme_on_screen(small, browser_like):
+    study = three_themes(small)
+    at = ok(page("themes_page", small, "bob"))
+    by_key(at.selectbox, "theme").set_value("T-003").run()
+    members = sorted(study.codebook().themes["T-003"].members)
+    by_key(at.multiselect, "move").select(members[0])
+    by_key(at.selectbox, "move-target").set_value("T-002")
+    button(at, "Apply").click().run()
+    ok(at)
+    assert by_key(at.selectbox, "theme").value == "T-003"
+    by_key(at.text_area, "memo-text").input("for the third")
+    button(at, "Add memo").click().run()
+    ok(at)
+    assert [m.theme for m in study.codebook().memos] == ["T-003"]
+
+
+def test_a_reason_is_not_carried_into_the_next_accept(small, browser_like):
+    study = Study.open(small)
+    at = ok(page("candidates_page", small, "ana"))
+    first = by_key(at.selectbox, "candidate").value
+    by_key(at.text_input, "accept-why").input("clear and distinct")
+    button(at, "Accept as a theme").click().run()
+    ok(at)
+    shown = by_key(at.selectbox, "candidate").value
+    assert shown != first, "after an accept the next undecided candidate is shown"
+    assert by_key(at.text_input, "accept-why").value == "", "the last accept's reason is not pre-filled"
+    button(at, "Accept as a theme").click().run()
+    ok(at)
+    events = study.events()
+    assert [e.rationale for e in events] == ["clear and distinct", ""]
+    assert [e.payload["candidate"] for e in events] == [f"R1-C{first:02d}", f"R1-C{shown:02d}"]
+
+
+def test_a_refusal_is_shown_in_the_tab_the_researcher_is_on(small, browser_like):
+    at = ok(page("candidates_page", small, "ana"))
+    button(at, "Accept as a theme").click().run()
+    ok(at)
+    button(at, "Reject").click().run()
+    assert at.error and "reason is required" in at.error[0].value
+    assert "--why" not in at.error[0].value, "the app names no command-line flag"
