@@ -28,6 +28,11 @@ def by_key(widgets, prefix: str):
 @pytest.fixture
 def browser_like(monkeypatch) -> Iterator[dict[str, str]]:
     """Select boxes send the label shown when chosen (or as the server last set it), as in a browser."""
+    yield send_labels_as_a_browser(monkeypatch)
+
+
+def send_labels_as_a_browser(monkeypatch) -> dict[str, str]:
+    """Patch AppTest's select boxes (undone with ``monkeypatch``); returns the labels each box holds."""
     shown: dict[str, str] = {}  # element id -> the label the browser holds
     original_set = Selectbox.set_value
     original_state = Selectbox._widget_state
@@ -49,7 +54,7 @@ def browser_like(monkeypatch) -> Iterator[dict[str, str]]:
 
     monkeypatch.setattr(Selectbox, "set_value", set_value)
     monkeypatch.setattr(Selectbox, "_widget_state", property(widget_state))
-    yield shown
+    return shown
 
 
 def said(element) -> str:
