@@ -133,4 +133,17 @@ def small(template, tmp_path) -> str:
     return str(target)
 
 
+
+
+@pytest.fixture(scope="module")
+def chromium() -> None:
+    """Debian's chromium for the browser tests: in CI its absence is a failure, not a skip."""
+    from .browser_harness import CHROMIUM
+
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("/usr/bin/chromium is missing in CI: .ci/run must install it")
+        pytest.skip("no /usr/bin/chromium: install it (./run test does) to run the browser tests")
+
+
 from .app_harness import browser_like  # noqa: E402, F401 - a fixture for every app test

@@ -334,23 +334,28 @@ def test_logic_model_page_load_map_and_edit(small):
     assert study.events()[-1].kind == "model" and len(study.logic_model().nodes) >= 25
     study.accept("C00", "Delays", by="ana")
 
+    def keyed(widgets, name: str):  # form fields are keyed per item and decision, the picker per turn
+        return next(w for w in widgets if (w.key or "").split(":")[0].split("~")[0] == name)
+
     at = ok(page("logic_model_page", small, "ana"))
     at.selectbox(key="node").set_value("mech-timely-info").run()
     themes_metric = next(m for m in at.metric if m.label == "Themes")
     assert themes_metric.value == "0"
-    at.text_input(key="map-note").input("waiting for information")
+    keyed(at.multiselect, "map-themes").select("T-001")
+    keyed(at.text_input, "map-note").input("waiting for information")
     button(at, "Map to this node").click().run()
     ok(at)
     assert next(m for m in at.metric if m.label == "Themes").value == "1"
     assert int(next(m for m in at.metric if m.label == "Participants").value) > 0
     assert Study.open(small).codebook().themes["T-001"].notes == {"mech-timely-info": "waiting for information"}
 
-    at.text_input(key="new-id").input("ctx-weekends")
-    at.text_input(key="new-label").input("Out-of-hours cover")
+    keyed(at.text_input, "new-id").input("ctx-weekends")
+    keyed(at.text_input, "new-label").input("Out-of-hours cover")
     button(at, "Add node").click().run()
     ok(at)
     assert Study.open(small).logic_model().node("ctx-weekends").type == "context"
-    at.text_input(key="remove-why").input("mapped by mistake")
+    keyed(at.selectbox, "node").set_value("mech-timely-info").run()  # the new node was opened: back to this one
+    keyed(at.text_input, "remove-why").input("mapped by mistake")
     button(at, "Remove node").click().run()
     assert "unmap first" in at.error[0].value, "a node with evidence cannot be removed"
 
