@@ -4,7 +4,7 @@ A hypothesis state machine drives the app's entry script with streamlit.testing'
 one browser session throughout (pages switched within it, select boxes sending their
 labels as a browser does). Each step is what a researcher does: pick a theme or a
 candidate, rename, define, move, assign, write a memo, accept, reject, merge, vote, filter,
-switch page. After every step:
+map themes to a logic-model node, revert a decision, switch page. After every step:
 
 - each new event targets exactly the item that was on screen when the button was
   clicked, and carries exactly the words typed for it (nothing from an earlier form);
@@ -29,7 +29,8 @@ from workbench.study import Study
 
 from .app_harness import by_key, send_labels_as_a_browser
 
-APP = Path(__file__).resolve().parent.parent / "workbench" / "app.py"
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "workbench" / "app.py"
 WORDS = st.text(st.characters(codec="utf-8", categories=("L", "N", "Zs", "P", "S")), min_size=1, max_size=24).filter(
     lambda s: s.strip() and "\n" not in s)
 TEMPLATE: list[str] = []  # the discovered study, made once (module fixture) and copied for each example
@@ -53,7 +54,9 @@ class ReviewSession(RuleBasedStateMachine):
         self.folder = tempfile.mkdtemp()
         self.location = str(Path(self.folder) / "study")
         shutil.copytree(TEMPLATE[0], self.location)
-        Study.open(self.location).accept("C00", "Waiting for a reply", by="setup")  # one theme to start from
+        setup = Study.open(self.location)
+        setup.accept("C00", "Waiting for a reply", by="setup")  # one theme to start from
+        setup.load_logic_model(ROOT / "models" / "mash-ipe.yaml", by="setup")
         self.patch = pytest.MonkeyPatch()
         send_labels_as_a_browser(self.patch)
         self.at = AppTest.from_file(str(APP), default_timeout=180)
@@ -61,7 +64,7 @@ class ReviewSession(RuleBasedStateMachine):
         self.at.session_state["researcher"] = "ana"
         self.at.run()
         self.page = "study_page"
-        self.seen = 1  # events already checked (the setup's accept)
+        self.seen = 2  # events already checked (the setup's accept and model)
 
     def teardown(self) -> None:
         if hasattr(self, "patch"):
@@ -231,6 +234,47 @@ class ReviewSession(RuleBasedStateMachine):
         button(self.at, "Record my vote").click().run()
         self.expect(lambda e: (e.kind, e.payload["item"], e.payload["vote"], e.payload["session"])
                     == ("vote", item, verdict, "panel"))
+
+    # --- Logic model page ---------------------------------------------------------------
+    @precondition(lambda self: bool(self.themes()))
+    @rule(data=st.data(), note=WORDS)
+    def map_themes(self, data, note) -> None:
+        self.go("logic_model_page")
+        node = by_key(self.at.selectbox, "node")
+        node.set_value(data.draw(st.sampled_from([n.id for n in self.study().logic_model().nodes][:8]))).run()
+        node_id = by_key(self.at.selectbox, "node").value
+        box = by_key(self.at.multiselect, "map-themes")
+        assert by_key(self.at.text_input, "map-note").value == "", "no note carried from an earlier mapping"
+        if not box.options:
+            return
+        themes = sorted(data.draw(st.lists(st.sampled_from(
+            [t for t in self.themes() if node_id not in self.study().codebook().themes[t].nodes]),
+            min_size=1, max_size=2, unique=True)))
+        for theme in themes:
+            box.select(theme)
+        by_key(self.at.text_input, "map-note").input(note)
+        button(self.at, "Map to this node").click().run()
+        assert not self.at.exception, [e.value for e in self.at.exception]
+        fresh = self.new_events()
+        assert [(e.kind, e.payload["theme"], e.payload["node"], e.payload.get("note")) for e in fresh] == \
+            [("map", t, node_id, note.strip()) for t in themes]
+        assert by_key(self.at.selectbox, "node").value == node_id, "the page stays on the node"
+
+    # --- Decision log page ----------------------------------------------------------------
+    @rule(data=st.data(), why=WORDS)
+    def revert(self, data, why) -> None:
+        self.go("log_page")
+        log = self.study().log()
+        active = [e.seq for e in log.events if log.active(e.seq)]
+        if not active:
+            return
+        seq = data.draw(st.sampled_from(active))
+        by_key(self.at.selectbox, "revert-event").set_value(seq).run()
+        by_key(self.at.text_input, "revert-why").input(why)
+        by_key(self.at.checkbox, "revert-sure").check().run()
+        assert not self.new_events(), "nothing is reverted before the button"
+        by_key(self.at.button, "revert-go").click().run()
+        self.expect(lambda e: (e.kind, e.payload["event"], e.rationale) == ("revert", seq, why.strip()))
 
     # --- every step -----------------------------------------------------------------------
     @invariant()

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from .cli_support import ByOpt, FormatOpt, StudyOpt, WhyOpt, done, emit, handled, open_study
-from .decisions import describe
+from .decisions import describe_all
 from .errors import InputError, WorkbenchError
 
 __all__ = ["decide_app", "log_app", "propose_split", "suggestions", "themes"]
@@ -262,7 +262,8 @@ def log_show(study: StudyOpt, fmt: FormatOpt = "table",
     opened = open_study(study)
     log = opened.log()
     events = log.events[-last:] if last else log.events
-    rows = [{"seq": e.seq, "at": e.at, "by": e.by, "kind": e.kind, "what": describe(e), "why": e.rationale,
+    said = describe_all(log.events, log.undone)  # names, earlier names, what each revert undid
+    rows = [{"seq": e.seq, "at": e.at, "by": e.by, "kind": e.kind, "what": said[e.seq], "why": e.rationale,
              "active": log.active(e.seq), "payload": e.payload if fmt == "json" else e.payload_json,
              "hash": e.hash} for e in events]
     if fmt == "table":

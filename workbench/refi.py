@@ -318,7 +318,9 @@ def project_qdpx(log: Log, study: str, name: str, sources: list[SourceText], cas
     if notes:
         holder = etree.SubElement(root, f"{ns}Notes")
         for event in notes:
-            title = f"Memo #{event.seq}" if event.kind == "memo" else f"Decision #{event.seq}: {describe(event)}"
+            # A note's name is a title in the client's list of notes: the kind and what it was
+            # about; the full description (a definition's whole text, say) is the note's body.
+            title = f"Memo #{event.seq}" if event.kind == "memo" else f"Decision #{event.seq}: {event.kind}"
             body = (event.payload.get("text", "") if event.kind == "memo"
                     else f"{describe(event)}\nWhy: {event.rationale}")
             note = etree.SubElement(holder, f"{ns}Note", guid=guid(study, f"note/{event.seq}"), name=xml_text(title),
