@@ -142,6 +142,7 @@ def test_a_review_session_in_the_browser(chromium, tmp_path):
         themes = page.locator("[data-testid='stMultiSelect']:visible").filter(
             has_text="Themes not yet mapped to this node")
         themes.locator("input").click()
+        themes.locator("input").fill("T-001")
         page.get_by_role("option").filter(has_text="T-001").first.click()
         page.keyboard.press("Escape")
         visible(page, "How they evidence this node (optional; kept with each theme)").fill("staff describe trust")
@@ -169,7 +170,11 @@ def test_a_review_session_in_the_browser(chromium, tmp_path):
         page.get_by_text(f"I understand what reverting #{mapped.seq} undoes").click()
         settle(page)
         page.get_by_role("button", name=f"Yes, revert #{mapped.seq}").click()
-        page.get_by_text(re.compile(rf"Reverted #{mapped.seq}")).wait_for()
+        try:
+            page.get_by_text(re.compile(rf"Reverted #{mapped.seq}")).wait_for(timeout=30_000)
+        except PlaywrightTimeout:
+            page.screenshot(path="/tmp/revert-failure.png", full_page=True)
+            raise
         settle(page)
         kinds = [e.kind for e in Study.open(study).events()]
         for kind in ("accept", "reject", "merge", "assign", "define", "rename", "map", "revert"):

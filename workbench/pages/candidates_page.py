@@ -111,7 +111,8 @@ with review:
             parts = st.number_input("Parts (0: the best of 2-6)", 0, 6, 0, key="split-parts")
             if st.button("Propose sub-groups", disabled=not open_):
                 try:
-                    st.session_state["proposal"] = (this, study.propose_split(this, int(parts) or None))
+                    st.session_state["proposal"] = (this, study.propose_split(
+                        this, int(parts) or None, common.progress_bar("Proposing sub-groups")))
                 except WorkbenchError as exc:
                     st.error(common.plain(str(exc)))
             proposal = st.session_state.get("proposal")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import random
+from collections.abc import Mapping
+from typing import Any
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -15,10 +17,11 @@ from workbench.runs import candidate_id
 MAX_POINTS = 5_000  # more would send too much text to the browser; filter to see the rest
 
 study = common.study()
-common.researcher()
+me = common.researcher()
 st.title("Map")
+common.flash()
 st.caption("Each dot is a segment; nearby segments say similar things. Hover to read one; select dots "
-           "(box or lasso) to list them.")
+           "(box or lasso) to read them in full and code them to a theme.")
 rows = [r for r in study.rows() if not r.is_interviewer]
 if not rows:
     st.info("The study is empty: import transcripts on the Study page.")
@@ -92,18 +95,64 @@ def draw() -> go.Figure:
     return figure
 
 
+def selected_ids(state: Mapping[str, Any] | None) -> list[str]:
+    """The segments selected on the map (box or lasso), each once, from the chart's selection state.
+
+    ``state`` is what ``st.plotly_chart`` returns, or ``st.session_state["map"]`` (the same
+    selection, there before the chart is drawn again); read by key, so a plain dict does too.
+    """
+    points = ((state or {}).get("selection") or {}).get("points") or []
+    found = [p.get("customdata") for p in points]
+    return list(dict.fromkeys(str(c[0] if isinstance(c, list) else c) for c in found if c))
+
+
 # The figure is kept until the codebook, the filters or the colouring change: switching
-# back to this page does not rebuild thousands of points.
+# back to this page does not rebuild thousands of points. While segments are selected, a
+# decision alone does not redraw it either: a new figure is a new chart to Streamlit, which
+# drops the selection, so coding the selection to a theme would take away what was coded.
+# Its colours catch up when the selection is cleared.
 key = (study.log().seq, study.store.data_version(), colour, tuple(sites), tuple(roles), tuple(group), len(shown))
 held = st.session_state.get("_map_figure")
-if held is None or held[0] != key:
+live = bool(selected_ids(st.session_state.get("map")))
+if held is None or (held[0] != key and not (live and held[0][1:] == key[1:])):
     held = (key, draw())
     st.session_state["_map_figure"] = held
 figure = held[1]
 event = st.plotly_chart(figure, on_select="rerun", selection_mode=("box", "lasso"), key="map")
-picked = [p.get("customdata") for p in (event.selection.points if event and event.selection else [])]
-selected = [c[0] if isinstance(c, list) else c for c in picked if c]
+index = study.segment_index()
+selected = [s for s in selected_ids(event) if s in index]
 if selected:
-    index = study.segment_index()
     st.subheader(f"{len(selected)} selected segment(s)")
-    common.segment_table(common.paged([index[s] for s in selected if s in index], key="map-page"))
+    if held[0][0] != key[0]:
+        st.caption("The colours are as they were before the latest decision: clear the selection (double-click "
+                   "the map) to redraw them.")
+    common.segment_reader([index[s] for s in selected], study, key="map-selected")
+    if not book.themes:
+        st.info("Accept a candidate or create a theme first: selected segments are coded to themes.")
+    else:
+        with st.form("map-code"):
+            st.caption(f"Code all {len(selected)} selected segment(s) to one theme, as one decision. Those "
+                       "already in the theme are left as they are.")
+            meant = common.held("map-theme")
+            theme = common.pick("Theme", sorted(book.themes), key="map-theme",
+                                format_func=lambda t: f"{t} · {book.themes[t].name}")
+            why = st.text_input("Reason (optional)", key=common.field_key("map-why"))
+            if st.form_submit_button("Code the selected segments to this theme"):
+                there = book.themes[theme].members
+                if meant is not None and meant != theme and meant not in book.themes:
+                    # Merged or split by someone else since the box was drawn: the box fell back to
+                    # another theme, and the segments would have gone there unasked.
+                    try:
+                        book.theme(meant)
+                    except WorkbenchError as exc:
+                        st.error(common.plain(f"{exc}. Choose the theme again."))
+                    st.stop()
+                new = [s for s in selected if s not in there]
+                already = len(selected) - len(new)
+                if not new:
+                    st.info(common.plain(f"All {len(selected)} selected segment(s) are already in {theme} "
+                                         f"({book.themes[theme].name}): nothing to code."))
+                else:
+                    done = (f"Coded {len(new)} selected segment(s) to {theme} ({book.themes[theme].name})"
+                            + (f"; {already} already in it were left as they are" if already else ""))
+                    common.act(lambda: study.assign(new, theme, me, why), done)
