@@ -78,3 +78,21 @@ def test_a_refusal_is_shown_in_the_tab_the_researcher_is_on(small, browser_like)
     button(at, "Reject").click().run()
     assert at.error and "reason is required" in at.error[0].value
     assert "--why" not in at.error[0].value, "the app names no command-line flag"
+
+
+def test_a_form_for_a_theme_merged_away_meanwhile_records_nothing(small, browser_like):
+    study = three_themes(small)
+    at = ok(page("themes_page", small, "bob"))
+    by_key(at.selectbox, "theme").set_value("T-003").run()
+    by_key(at.text_area, "definition").input("Meant for the third theme")
+    study.merge(["T-003"], "T-002", by="ana", why="the same idea")  # another researcher, meanwhile
+    button(at, "Save definition").click().run()
+    assert not at.exception
+    assert "T-003 is no longer there" in said(at.error[0]) and "Nothing was recorded" in said(at.error[0])
+    assert [e.kind for e in study.events()][-1] == "merge", "no definition recorded on the theme shown instead"
+    assert not study.codebook().themes["T-001"].definition
+    by_key(at.text_area, "definition").input("Now for the theme on screen")
+    button(at, "Save definition").click().run()
+    ok(at)
+    shown = by_key(at.selectbox, "theme").value
+    assert study.codebook().themes[shown].definition == "Now for the theme on screen"

@@ -29,7 +29,12 @@ def location() -> str:
 
 
 def study() -> Study:
-    """This browser session's study: its own facade, so its codebook cache is its own."""
+    """This browser session's study: its own facade, so its codebook cache is its own.
+
+    Every page calls it first, so it also starts the run's record of pickers whose item
+    went away (``pick``): what a page run found is not held against the next page's actions.
+    """
+    st.session_state["_lost"] = {}
     where = location()
     if not where:
         st.error("No study is open. Start the app with: workbench app --study FOLDER")
@@ -69,6 +74,12 @@ def act(action: Callable[[], Event | Sequence[Event]], done: str | None = None,
     ``field_key`` starts afresh, so no decision's words are carried into the next, and
     ``then`` may point a picker at the item to show next.
     """
+    lost = {k: v for k, v in st.session_state.get("_lost", {}).items() if v is not None}
+    if lost:  # a picker's item went away since the page was drawn: the form was filled in for it
+        st.error(plain("Nothing was recorded: " + "; ".join(
+            f"{item} is no longer there (changed by another decision since the page was drawn)"
+            for item in lost.values()) + ". Check the item now shown and try again."))
+        return False
     try:
         result = action()
     except WorkbenchError as exc:
@@ -117,8 +128,16 @@ def pick(label: str, options: Sequence[Any], key: str, format_func: Callable[[An
     options = list(options)
     held = st.session_state.get(f"_held:{key}")
     index = options.index(held) if held in options else 0
+    # An item that went away (merged by another researcher) leaves the box on another item:
+    # remembered for this run, so that a form filled in for the item that went is refused
+    # (``act``) instead of being recorded on the one the box fell back to.
+    st.session_state.setdefault("_lost", {})[key] = held if held is not None and held not in options else None
     turn = st.session_state.get(f"_turn:{key}", 0)
     widget = key if not turn else f"{key}~{turn}"
+    if st.session_state["_lost"][key] is not None:
+        turn += 1  # a fresh box on the item it falls back to, not the browser's label of the one that went
+        st.session_state[f"_turn:{key}"] = turn
+        widget = f"{key}~{turn}"
     value = (where or st).selectbox(label, options, index=index, format_func=format_func, key=widget, **kwargs)
     if value is not None:
         st.session_state[f"_held:{key}"] = value
