@@ -122,6 +122,14 @@ def assign(segments: Annotated[list[str], typer.Argument(help="Segment ids.")], 
     done(open_study(study).assign(segments, theme, by, why))
 
 
+@decide_app.command("dismiss")
+@handled
+def dismiss(segments: Annotated[list[str], typer.Argument(help="Segment ids.")], study: StudyOpt, by: ByOpt = None,
+            why: WhyOpt = "") -> None:
+    """Take unassigned segments out of triage: read, and judged to belong to no theme (revert to restore)."""
+    done(open_study(study).dismiss(segments, by, why))
+
+
 @decide_app.command("unassign")
 @handled
 def unassign(segments: Annotated[list[str], typer.Argument(help="Segment ids.")], study: StudyOpt,

@@ -758,7 +758,9 @@ class Study:
         return queue
 
     def theme_suggestions(self, run_id: int | None = None) -> list[tuple[str, str, float]]:
-        return self._run(run_id).suggestions
+        """(segment, theme, similarity) for the run's unassigned segments, leaving out those dismissed from triage."""
+        dismissed = self.codebook().dismissed
+        return [s for s in self._run(run_id).suggestions if s[0] not in dismissed]
 
     # --- the logic model ---------------------------------------------------------------
     def logic_model(self) -> LogicModel | None:
