@@ -46,6 +46,18 @@ def _length(values: object) -> int:
     return len(values) if isinstance(values, list) else 0
 
 
+def by_key(widgets, *prefixes: str):
+    """The widget keyed ``prefix``, or ``prefix`` then ':' or '~' (fields are keyed per item and decision,
+    ``common.field_key``; pickers get a new key after the page moves them), for the first of ``prefixes``
+    found: as tests/app_harness.py's ``by_key``, copied because benchmarks don't import the tests."""
+    for prefix in prefixes:
+        exact = [w for w in widgets if w.key == prefix]
+        found = exact or [w for w in widgets if (w.key or "").startswith((f"{prefix}:", f"{prefix}~"))]
+        if found:
+            return found[-1]
+    raise AssertionError(f"no widget keyed {' or '.join(map(repr, prefixes))} among {[w.key for w in widgets]}")
+
+
 def build(folder: Path) -> str:
     import numpy as np
 
@@ -131,8 +143,9 @@ def main() -> None:
         for _ in range(REPEATS):
             for name in PAGES:
                 at = run(app.switch_page(f"pages/{name}.py"), f"switch to {name}")
-                largest_table = max([largest_table, *(len(d.value) for d in at.dataframe if "text" in d.value),
-                                     *(len(t.value) for t in at.table)])
+                # Segment tables have a "text" column; the log's events, now a dataframe, a "what" column.
+                largest_table = max([largest_table, *(len(t.value) for t in at.table),
+                                     *(len(d.value) for d in at.dataframe if {"text", "what"} & set(d.value))])
                 for chart in at.get("plotly_chart"):
                     spec = json.loads(chart.proto.spec)
                     map_points = max(map_points, sum(_length(trace.get("x", [])) for trace in spec["data"]))
@@ -151,15 +164,15 @@ def main() -> None:
             button.click()
             run(cand, "accept a candidate")
             assert "Accepted" in cand.success[0].value
-            cand.selectbox(key="merge-target").set_value("T-001")
-            cand.text_input(key="merge-why").input(f"the same idea {i}")
+            by_key(cand.selectbox, "merge-target").set_value("T-001")
+            by_key(cand.text_input, "merge-why").input(f"the same idea {i}")
             next(b for b in cand.button if b.label == "Merge").click()
             run(cand, "merge a candidate into a theme")
             assert "Merged" in cand.success[0].value, cand.error
         themes = open_page("themes_page")
         run(themes, "warm-up")
         for i in range(REPEATS):
-            themes.text_input(key="rename-T-001").input(f"Renamed {i}")
+            by_key(themes.text_input, "rename:T-001", "rename-T-001").input(f"Renamed {i}")
             next(b for b in themes.button if b.label == "Rename").click()
             run(themes, "rename a theme")
             assert "Renamed" in themes.success[0].value

@@ -236,6 +236,62 @@ def app(data: dict) -> list[str]:
             f"of {data['segments']:,}.", ""]
 
 
+def browser_session(data: dict) -> list[str]:
+    """The scripted session in Chromium, and beside it, when saved, the run with a server setting changed."""
+    experiment = load("browser_session_experiment")
+    other = {**experiment["by_kind"], "overall": experiment["overall"]} if experiment else {}
+    setting = ", ".join(f"{k}={v}" for k, v in (experiment or {}).get("server_env", {}).items())
+    t, o = data["targets"], data["overall"]
+
+    def verdict(met: bool) -> str:
+        return "met" if met else "**missed**"
+
+    def cell(value: float | None) -> str:
+        return "" if value is None else f"{value:.0f}"
+
+    rows = [f"| {k} | {v['count']} | {cell(v['median_ms'])} | {cell(v['max_ms'])} | "
+            f"{cell(v['from_press_median_ms'])} | {cell(v['script_median_ms'])} | {cell(v['full_gc_median_ms'])} | "
+            f"{cell(v.get('browser_busy_median_ms'))} | "
+            f"{cell(other.get(k, {}).get('median_ms'))} |" for k, v in [*data["by_kind"].items(), ("overall", o)]]
+    shares = ", ".join(f"{r['others_cpu_share']:.1%}" for r in data["load_average"])
+    rounds = "; ".join(f"{r['median_ms']:.0f} and {r['max_ms']:.0f} ms" for r in data["by_round"])
+    lines = ["## A review session in the browser", "",
+             "Command: `cd benchmarks && ../.venv/bin/python bench_browser_session.py` (about 2 minutes): "
+             f"bench_app.py's study ({data['segments']:,} segments, {data['candidates']} candidates) served by "
+             "`workbench app` and driven by Debian's chromium (Playwright), "
+             f"{data['rounds']} rounds of the same scripted session, each on a fresh copy with a fresh server: "
+             f"{data['decisions_per_round']} decisions a round (8 accepts with names, 2 rejects, 2 merges, 2 triage "
+             "assigns, 2 each of rename, define, move and memo, 6 votes in a new validation session, 2 mappings "
+             f"to logic-model nodes, 1 revert) among {data['actions_per_round']} timed actions, page switches, "
+             "tabs and pickers included. An action's time runs from just before the click to the page settled: "
+             "the script run it started has finished and reached the page, nothing is stale, and its expected "
+             "result (success message, heading, field) is on screen. *From the press* is the same end on the "
+             "page's clock from the pointer-down or key-down, without Playwright's checks before the click. "
+             "*Script* is the server's script runs for the action (two for a decision, which reruns after it is "
+             "recorded), *full GC* the server's full garbage collections in it, *drawing* the browser's main "
+             "thread busy (long tasks). Targets: median under 500 ms, none over 2 s, uncontended.",
+             "",
+             f"Other processes used {shares} of the machine's CPU during the rounds "
+             f"({'contended' if data['contended'] else 'uncontended'}); each round's median and maximum: {rounds}. "
+             f"Log check: {data['log_check'] if isinstance(data['log_check'], str) else '; '.join(data['log_check'])}.",
+             "",
+             "| action | n | median ms | max ms | from the press, median | script | full GC | drawing "
+             f"| median with {setting or 'a setting changed'} |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|", *rows, "",
+             f"Targets: median under {t['median_ms']} ms {verdict(t['median_met'])} ({o['median_ms']:.0f} ms), "
+             f"none over {t['max_ms']} ms {verdict(t['max_met'])} (the longest {o['max_ms']:.0f} ms; from the press "
+             f"{o['from_press_max_ms']:.0f} ms)."]
+    if data["over_2s"]:
+        lines.append(f"Over 2 s: {'; '.join(data['over_2s'])}.")
+    if experiment:
+        e = experiment["overall"]
+        lines.append(f"With {setting} (a separate run, `--server-env {setting}`): median {e['median_ms']:.0f} ms, "
+                     f"the longest {e['max_ms']:.0f} ms ({'contended' if experiment['contended'] else 'uncontended'}).")
+    if data.get("notes"):
+        lines.append(f"Notes: {'; '.join(data['notes'])}.")
+    return [*lines, ""]
+
+
 def analysis(data: dict) -> list[str]:
     scans = [f"| {r['texts']} | {r['names']} | {r['seconds']} | {r['per_second']:,} | {r['findings']:,} |"
              for r in data["scans"]]
@@ -271,7 +327,7 @@ def main() -> None:
                          ("speed", speed),
                          ("speed_feedback", speed), ("startup", startup),
                          ("seed_consensus", seed_consensus), ("layout_scan", layout_scan), ("replay", replay),
-                         ("app", app), ("analysis", analysis)):
+                         ("app", app), ("browser_session", browser_session), ("analysis", analysis)):
         data = load(name)
         if data:
             lines = render({k: v for k, v in data.items() if k != "machine"})

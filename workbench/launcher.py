@@ -27,6 +27,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "server": {"address": "127.0.0.1", "headless": True, "enableXsrfProtection": True, "maxUploadSize": 50},
     "browser": {"gatherUsageStats": False},
     "client": {"toolbarMode": "viewer"},
+    "runner": {"postScriptGC": False},
 }
 
 

@@ -210,7 +210,14 @@ if ids:
                "to it. Red border: the node shown below. Dashed arrows feed back to an earlier step. Hover for "
                "details; drag a box or scroll to zoom, double-click to see it all.")
     turn = st.session_state.get("_turn:node", 0)
-    event = st.plotly_chart(draw(model, layout(model, width=WRAP), evidence, names, selected),
+    # Laid out and drawn again only when the log, the segments or the node shown change:
+    # building the figure took 200-330 ms of every run of this page (bench_browser_session.py).
+    drawn_for = (study.log().seq, study.store.data_version(), selected)
+    held = st.session_state.get("_model_figure")
+    if held is None or held[0] != drawn_for:
+        held = (drawn_for, draw(model, layout(model, width=WRAP), evidence, names, selected))
+        st.session_state["_model_figure"] = held
+    event = st.plotly_chart(held[1],
                             on_select="rerun", selection_mode="points", key=f"graph~{turn}",
                             config={"scrollZoom": True, "displaylogo": False})
     points = event.selection.points if event and event.selection else []
@@ -326,5 +333,6 @@ with tabs[2]:
             if remove.form_submit_button("Remove edge"):
                 common.act(lambda: study.remove_edge(source, target, me, why), f"Removed {source} -> {target}",
                            then=keep)
-    st.download_button("Download the model as it stands (YAML)", study.export_logic_model(), "logic-model.yaml",
-                       "application/yaml")
+    st.download_button("Download the model as it stands (YAML)",  # made at the click, not on every run
+                       common.made_at_click(common.location(), lambda fresh: fresh.export_logic_model()),
+                       "logic-model.yaml", "application/yaml")
