@@ -3,7 +3,7 @@
 A hypothesis state machine drives the app's entry script with streamlit.testing's AppTest,
 one browser session throughout (pages switched within it, select boxes sending their
 labels as a browser does). Each step is what a researcher does: pick a theme or a
-candidate, rename, define, move, assign, write a memo, accept, reject, merge, vote, filter,
+candidate, rename, define, move, assign, write a memo, accept, reject, merge, split, vote, filter,
 map themes to a logic-model node, revert a decision, switch page. After every step:
 
 - each new event targets exactly the item that was on screen when the button was
@@ -219,6 +219,30 @@ class ReviewSession(RuleBasedStateMachine):
         button(self.at, "Merge").click().run()
         self.expect(lambda e: (e.kind, e.payload["into"], [s["id"] for s in e.payload["sources"]], e.rationale)
                     == ("merge", target, [f"R1-C{number:02d}"], why.strip()))
+
+    @rule(why=WORDS)
+    def split(self, why) -> None:
+        number = self.candidate_on_screen()
+        if number is None:
+            return
+        self.at.number_input(key="split-parts").set_value(2)
+        button(self.at, "Propose sub-groups").click().run()
+        assert not self.at.exception, [e.value for e in self.at.exception]
+        if not any(b.label == "Accept as these themes" for b in self.at.button):
+            assert self.at.error, "a proposal that cannot be made says why"
+            return
+        names = [by_key(self.at.text_input, f"part-{i}").value for i in range(2)]
+        by_key(self.at.text_input, "split-why").input(why)
+        button(self.at, "Accept as these themes").click().run()
+        assert not self.at.exception, [e.value for e in self.at.exception]
+        fresh = self.new_events()
+        if not fresh:
+            assert self.at.error, "an action that recorded nothing must say why"
+            return
+        accept, split = fresh
+        assert (accept.kind, accept.payload["candidate"], split.kind) == ("accept", f"R1-C{number:02d}", "split")
+        assert split.payload["theme"] == accept.payload["theme"] and split.rationale == why.strip()
+        assert [p["name"] for p in split.payload["parts"]] == [n.strip() for n in names]
 
     # --- Validation page ----------------------------------------------------------------
     @precondition(lambda self: bool(self.themes()))
