@@ -96,3 +96,35 @@ def test_a_form_for_a_theme_merged_away_meanwhile_records_nothing(small, browser
     ok(at)
     shown = by_key(at.selectbox, "theme").value
     assert study.codebook().themes[shown].definition == "Now for the theme on screen"
+
+
+def test_a_merge_target_renamed_before_sending_still_receives_the_merge(small, browser_like):
+    study = Study.open(small)
+    study.accept("C00", "First", by="ana")
+    study.accept("C01", "Second", by="ana")
+    at = ok(page("candidates_page", small, "bob"))  # R1-C02 on screen, the only one to review
+    by_key(at.selectbox, "merge-target").set_value("T-002")
+    by_key(at.text_input, "merge-why").input("the same idea")
+    study.rename("T-002", "Second, renamed by Ana", by="ana")  # another researcher, before the form is sent
+    at.run()  # any rerun in between (a tab switched): the browser still shows, and sends, "T-002 · Second"
+    by_key(at.text_input, "merge-why").input("the same idea")
+    button(at, "Merge").click().run()
+    ok(at)
+    merged = study.events()[-1]
+    assert (merged.kind, merged.payload["into"]) == ("merge", "T-002")
+
+
+def test_a_read_only_picker_whose_event_is_filtered_out_blocks_no_revert(small):
+    study = Study.open(small)
+    study.accept("C00", "First", by="ana")
+    study.rename("T-001", "Second name", by="ana")
+    at = ok(page("log_page", small, "cat"))
+    by_key(at.selectbox, "log-detail").set_value(2).run()
+    next(t for t in at.text_input if t.label.startswith("Search")).input("nothing matches this").run()
+    next(t for t in at.text_input if t.label.startswith("Search")).input("").run()
+    by_key(at.selectbox, "revert-event").set_value(2).run()
+    by_key(at.text_input, "revert-why").input("wrong name")
+    by_key(at.checkbox, "revert-sure").check().run()
+    by_key(at.button, "revert-go").click().run()
+    ok(at)
+    assert study.events()[-1].kind == "revert" and study.events()[-1].payload == {"event": 2}

@@ -42,3 +42,25 @@ def _refused(action):
     except WorkbenchError as exc:
         return exc
     raise AssertionError("not refused")
+
+
+def test_coded_segments_are_not_dismissed_and_coding_ends_a_dismissal(small):
+    study = Study.open(small)
+    study.accept("C00", "Waiting", by="ana")
+    member = sorted(study.codebook().themes["T-001"].members)[0]
+    assert "coded to a theme" in str(_refused(lambda: study.dismiss([member], by="ana")))
+    study.dismiss(["odd"], by="ana", why="off topic")
+    study.assign(["odd"], "T-001", by="ana")
+    study.unassign(["odd"], "T-001", by="ana")
+    assert [a.segment_id for a, _ in study.triage()] == ["odd"], "back in triage once no theme holds it"
+
+
+def test_a_refused_split_on_accepting_leaves_nothing_behind(small):
+    study = Study.open(small)
+    members = study.candidate_members("C00")
+    refused = _refused(lambda: study.accept_in_parts("C00", [("A", members[:3]), ("B", members[3:5])], by="ana",
+                                                     why="two ideas"))
+    assert "in no part" in str(refused), refused
+    assert study.events() == [] and study.codebook().candidates == {}
+    done = study.accept_in_parts("C00", [("A", members[:3]), ("B", members[3:])], by="ana", why="two ideas")
+    assert [e.kind for e in done] == ["accept", "split"] and [e.seq for e in done] == [1, 2]

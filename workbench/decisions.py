@@ -295,6 +295,7 @@ class Codebook:
         for seg in segments:
             theme.members.add(seg)
             self.coded.setdefault(seg, set()).add(theme.id)
+            self.dismissed.pop(seg, None)  # coded after all: no longer "belonging to no theme"
 
     def _remove(self, theme: Theme, segments: Iterable[str]) -> None:
         for seg in segments:
@@ -467,6 +468,9 @@ class Codebook:
         already = [s for s in segments if s in self.dismissed]
         if already:
             raise DecisionError(f"already dismissed from triage: {_few(already)}")
+        coded = [s for s in segments if self.coded.get(s)]
+        if coded:
+            raise DecisionError(f"coded to a theme, so not in triage: {_few(coded)} (unassign it first)")
         for seg in segments:
             self.dismissed[seg] = event.seq
 

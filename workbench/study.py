@@ -491,6 +491,8 @@ class Study:
                    why: str = "") -> list[Event]:
         """Several decisions as one action: all appended in one transaction, or none."""
         by = (by or default_researcher()).strip()
+        if not by:
+            raise DecisionError("name who is deciding", flag="--by")
         sealed: list[Event] = []
         try:
             with self.store.write() as tx:
@@ -635,17 +637,30 @@ class Study:
 
     def accept_in_parts(self, candidate: str, parts: Sequence[tuple[str, Sequence[str]]], by: str | None = None,
                         why: str = "") -> list[Event]:
-        """Accept a candidate and split it at once: two events, the accept then the split."""
+        """Accept a candidate and split it at once: the accept then the split, in one transaction.
+
+        Both or neither: a split refused (parts that do not share out the members) leaves
+        no accept behind, and nothing can come between the two events.
+        """
         if not why.strip():
             raise DecisionError("a reason is required to split: say why", flag="--why")
         if len(parts) < 2:
             raise DecisionError("a split needs at least two parts")
-        first = self.accept(candidate, None, by, why)
-        try:
-            return [first, self.split(first.payload["theme"], parts, by, why)]
-        except DecisionError as exc:
-            undo = self.revert(first.seq, by, f"split refused: {exc}")
-            raise DecisionError(f"{exc} (the accept, event #{first.seq}, was reverted by #{undo.seq})") from None
+        cid, run_id, number = self._candidate(candidate)
+        label = next(c.label for c in self._run(run_id).candidates if c.number == number)
+        members = self.candidate_members(cid)
+        created: dict[str, str] = {}
+
+        def accept(log: Log) -> dict[str, Any]:
+            created["theme"] = log.next_theme_id()
+            return {"candidate": cid, "theme": created["theme"], "name": label.strip(), "members": members}
+
+        def split(log: Log) -> dict[str, Any]:
+            return {"theme": created["theme"], "parts": [
+                {"theme": log.next_theme_id(i), "name": name, "members": list(part)}
+                for i, (name, part) in enumerate(parts)]}
+
+        return self.decide_all([("accept", accept), ("split", split)], by, why)
 
     def move(self, segments: Sequence[str], source: str, target: str, by: str | None = None, why: str = "") -> Event:
         chosen = self._segments(segments)

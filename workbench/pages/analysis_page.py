@@ -38,7 +38,7 @@ by = st.selectbox("Group by", [*GROUPINGS[:2], *columns, *GROUPINGS[2:]], key="p
 try:
     found = study.prevalence(by)
 except WorkbenchError as exc:
-    st.error(str(exc))
+    st.error(common.plain(str(exc)))
     st.stop()
 groups = [g for g, _ in found.groups]
 heading = {g: f"{g} (group)" if g in ("theme", "name") else g for g in groups}  # a site called "name" stays apart
@@ -98,7 +98,7 @@ try:
     sat = study.saturation(None if order_by == "(import order)" else order_by, int(base), int(run),
                            threshold / 100)
 except WorkbenchError as exc:
-    st.error(str(exc))
+    st.error(common.plain(str(exc)))
     st.stop()
 say = st.success if sat.reached else st.info if not sat.assessed else st.warning
 verdict = sat.verdict(common.plain)  # the transcript it names is text, not Markdown

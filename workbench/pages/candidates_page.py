@@ -59,8 +59,13 @@ with review:
         order = [c.number for c in found]
 
         def then_next() -> None:
-            """After a decision on this candidate: the next one still to review (in the run's order)."""
-            following = common.after(order, number, lambda n: n != number and undecided(n))
+            """After a decision on this candidate: the next one still to review (in the run's order).
+
+            Judged on the codebook after the decision: a merge may have taken other candidates too.
+            """
+            after_it = study.codebook()
+            following = common.after(order, number, lambda n: n != number
+                                     and common.fate(after_it, cid[n]) == "to review")
             if following is not None:
                 common.show_next("candidate", following)
 
@@ -92,18 +97,19 @@ with review:
         with merge:
             others = [n for n in order if n != number and undecided(n)]
             targets = [*sorted(book.themes), *(cid[n] for n in others)]
-            labels = {**{t: f"{t} · {book.themes[t].name}" for t in book.themes},
-                      **{cid[n]: f"{cid[n]} · {by_number[n].label}" for n in others}}
+            merge_names = {**{t: book.themes[t].name for t in book.themes},
+                           **{cid[n]: by_number[n].label for n in others}}
             with st.form("merge"):
                 st.caption(f"Merge {this} (and any other candidates chosen below) into one theme.")
-                target = st.selectbox("Merge into (a theme, or a candidate to accept with it)", targets,
-                                      format_func=labels.get, key=common.field_key("merge-target", this))
+                target = common.choice("Merge into (a theme, or a candidate to accept with it)", targets,
+                                       common.field_key("merge-target", this), merge_names.get)
                 also = st.multiselect("Also merge these candidates (optional)", [cid[n] for n in others],
-                                      format_func=labels.get, key=common.field_key("merge-also", this))
+                                      format_func=lambda t: f"{t} · {merge_names[t]}",
+                                      key=common.field_key("merge-also", this))
                 name = st.text_input("Name, when merging into a candidate (default: its label)",
                                      key=common.field_key("merge-name", this))
                 why = st.text_input("Reason (required)", key=common.field_key("merge-why", this))
-                if st.form_submit_button("Merge", disabled=not open_ or not targets):
+                if st.form_submit_button("Merge", disabled=not open_ or not targets) and target is not None:
                     sources = [this, *(s for s in also if s != target)]
                     common.act(lambda: study.merge(sources, target, name or None, me, why),
                                f"Merged {', '.join(sources)} into {target}", then_next)
@@ -111,8 +117,10 @@ with review:
             parts = st.number_input("Parts (0: the best of 2-6)", 0, 6, 0, key="split-parts")
             if st.button("Propose sub-groups", disabled=not open_):
                 try:
+                    # Numbered, so a new proposal's fields start at its own names, not the last one's.
                     st.session_state["proposal"] = (this, study.propose_split(
-                        this, int(parts) or None, common.progress_bar("Proposing sub-groups")))
+                        this, int(parts) or None, common.progress_bar("Proposing sub-groups")),
+                        st.session_state.get("proposal", (None, None, 0))[2] + 1)
                 except WorkbenchError as exc:
                     st.error(common.plain(str(exc)))
             proposal = st.session_state.get("proposal")
@@ -121,7 +129,7 @@ with review:
                     names = []
                     for i, part in enumerate(proposal[1]):
                         names.append(st.text_input(f"Part {i + 1} ({len(part.members)} segments)", value=part.label,
-                                                   key=common.field_key(f"part-{i}", this)))
+                                                   key=common.field_key(f"part-{i}", f"{this}-{proposal[2]}")))
                         for seg in part.members[:2]:
                             common.quote(index.get(seg))
                     why = st.text_input("Reason (required)", key=common.field_key("split-why", this))
@@ -190,10 +198,10 @@ with triage:
         with st.form("triage"):
             st.caption(f"{len(ticked)} ticked on this page")
             left, right = st.columns([3, 2])
-            theme = left.selectbox("Theme", options, key=common.field_key("triage-theme"),
-                                   index=options.index(nearest) if nearest in options else 0,
-                                   format_func=lambda t: f"{t} · {book.themes[t].name}",
-                                   disabled=not options)
+            # Keyed by the nearest theme of what is ticked, so the box starts there as ticks change.
+            theme = common.choice("Theme", options, common.field_key("triage-theme", nearest or ""),
+                                  lambda t: book.themes[t].name, where=left,
+                                  index=options.index(nearest) if nearest in options else 0, disabled=not options)
             why = right.text_input("Why (optional)", key=common.field_key("triage-why"))
             a, b = st.columns(2)
             if a.form_submit_button("Assign the ticked segments", disabled=not options):

@@ -44,7 +44,7 @@ def study() -> Study:
         try:
             held = (where, Study.open(where))
         except WorkbenchError as exc:
-            st.error(str(exc))
+            st.error(plain(str(exc)))
             st.stop()
         st.session_state["_study"] = held
     return held[1]
@@ -115,7 +115,7 @@ def field_key(name: str, item: object = "") -> str:
 
 
 def pick(label: str, options: Sequence[Any], key: str, format_func: Callable[[Any], str] = str,
-         where: Any = None, **kwargs: Any) -> Any:
+         where: Any = None, guard: bool = True, **kwargs: Any) -> Any:
     """A select box that holds its item by the item's stable id, whatever its label does.
 
     Streamlit remembers a select box's choice by the label shown; when the chosen item's
@@ -123,7 +123,8 @@ def pick(label: str, options: Sequence[Any], key: str, format_func: Callable[[An
     matched nothing and the box fell back to the first item, so the next decision landed
     on T-001. Here the chosen id is kept apart (``_held:KEY``) and is the box's starting
     index, so a box that loses its label comes back on the same item, and survives a
-    switch to another page and back. ``show_next`` moves it on purpose.
+    switch to another page and back. ``show_next`` moves it on purpose. ``guard=False``
+    for a picker no action depends on (what to read), whose item going away refuses nothing.
     """
     options = list(options)
     held = st.session_state.get(f"_held:{key}")
@@ -131,17 +132,38 @@ def pick(label: str, options: Sequence[Any], key: str, format_func: Callable[[An
     # An item that went away (merged by another researcher) leaves the box on another item:
     # remembered for this run, so that a form filled in for the item that went is refused
     # (``act``) instead of being recorded on the one the box fell back to.
-    st.session_state.setdefault("_lost", {})[key] = held if held is not None and held not in options else None
+    gone = held if held is not None and held not in options else None
+    st.session_state.setdefault("_lost", {})[key] = gone if guard else None
     turn = st.session_state.get(f"_turn:{key}", 0)
     widget = key if not turn else f"{key}~{turn}"
-    if st.session_state["_lost"][key] is not None:
+    if gone is not None:
         turn += 1  # a fresh box on the item it falls back to, not the browser's label of the one that went
         st.session_state[f"_turn:{key}"] = turn
         widget = f"{key}~{turn}"
     value = (where or st).selectbox(label, options, index=index, format_func=format_func, key=widget, **kwargs)
-    if value is not None:
-        st.session_state[f"_held:{key}"] = value
+    st.session_state[f"_held:{key}"] = value  # the fallback too: a box is never stuck on an item that went
     return value
+
+
+def choice(label: str, options: Sequence[str], key: str, name: Callable[[str], str], where: Any = None,
+           **kwargs: Any) -> str | None:
+    """A select box in a form whose options are ids shown as "ID · name", names that may change.
+
+    When another decision renames the chosen theme before the form is sent (a rerun in
+    between, a tab switched), the browser sends the label it showed, which Streamlit no
+    longer knows, and its box fell back to the first option: a merge meant for T-003 went
+    to T-001. Here a label is read back by its id, whatever name follows it, and the id is
+    returned (None if it is no longer among the options).
+    """
+    known = set(options)
+
+    def shown(value: Any) -> str:
+        ident = str(value).split(" · ")[0]
+        return f"{ident} · {name(ident)}" if ident in known else str(value)
+
+    value = (where or st).selectbox(label, list(options), format_func=shown, key=key, **kwargs)
+    ident = None if value is None else str(value).split(" · ")[0]
+    return ident if ident in known else None
 
 
 def show_next(key: str, value: Any) -> None:

@@ -110,7 +110,7 @@ else:
     st.caption("Select a row, or choose an event below, to read it in full.")
 
 st.subheader("Read an event in full")
-chosen = common.pick("Event", [None, *[e.seq for e in shown]], key="log-detail", format_func=option)
+chosen = common.pick("Event", [None, *[e.seq for e in shown]], key="log-detail", format_func=option, guard=False)
 if chosen is not None:
     event = log.event(chosen)
     with st.container(border=True):

@@ -321,9 +321,9 @@ with tabs[2]:
         with st.form("edge"):
             st.caption("Add or remove an edge")
             a, b = st.columns(2)
-            source = a.selectbox("From", ids, index=ids.index(selected), format_func=node_name,
-                                 key=common.field_key("edge-from", selected))
-            target = b.selectbox("To", ids, format_func=node_name, key=common.field_key("edge-to", selected))
+            source = common.choice("From", ids, common.field_key("edge-from", selected), node_name, where=a,
+                                   index=ids.index(selected))
+            target = common.choice("To", ids, common.field_key("edge-to", selected), node_name, where=b)
             label = st.text_input("Label (optional)", key=common.field_key("edge-label", selected))
             why = st.text_input("Reason (required to remove)", key=common.field_key("edge-why", selected))
             add, remove = st.columns(2)

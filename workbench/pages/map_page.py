@@ -33,7 +33,7 @@ if not points:
         try:
             study.projection(common.progress_bar("Laying out"))
         except WorkbenchError as exc:
-            st.error(str(exc))
+            st.error(common.plain(str(exc)))
             st.stop()
         st.rerun()
     st.stop()

@@ -62,10 +62,10 @@ with st.form("import", clear_on_submit=True):
                     report = study.ingest(paths, by=common.researcher(), participants=sidecar,
                                           progress=common.progress_bar("Reading"))
                 except WorkbenchError as exc:
-                    st.error(str(exc))
+                    st.error(common.plain(str(exc)))
                 else:
                     for warning in report.warnings:
-                        st.warning(warning)
+                        st.warning(common.plain(warning))
                     st.session_state["flash"] = (f"Imported {len(report.added)} transcript(s), "
                                                  f"{report.segments_added} segment(s); "
                                                  f"{len(report.unchanged)} already in the study")
@@ -88,7 +88,7 @@ with st.form("scan"):
                 st.session_state["_scan"] = (study.store.data_version(),
                                              [(row, f) for row, f in study.scan(names) if f.score >= least])
             except WorkbenchError as exc:
-                st.error(str(exc))
+                st.error(common.plain(str(exc)))
 held = st.session_state.get("_scan")
 found = held[1] if held is not None and held[0] == study.store.data_version() else None  # gone after an import
 if found is not None:
@@ -126,7 +126,7 @@ with st.form("discover"):
             run = study.discover(params, by=common.researcher(), backend=PRECISIONS[precision],
                                  progress=common.progress_bar("Discovering"))
         except WorkbenchError as exc:
-            st.error(str(exc))
+            st.error(common.plain(str(exc)))
         else:
             st.session_state["flash"] = (f"Run {run.id}: {run.candidates} candidate themes from {run.segments} "
                                          f"segments, coverage {run.coverage:.0%}")

@@ -82,11 +82,13 @@ with tabs[3]:
                                 key=common.field_key("move", theme.id))
         action = st.radio("Do", ["Move to another theme", "Take out of this theme"], horizontal=True,
                           key=common.field_key("move-action", theme.id))
-        target = st.selectbox("Other theme", others or ["(none)"], key=common.field_key("move-target", theme.id),
-                              format_func=lambda t: f"{t} · {book.themes[t].name}" if t in book.themes else t)
+        target = common.choice("Other theme", others, common.field_key("move-target", theme.id),
+                               lambda t: book.themes[t].name)
         why = st.text_input("Why (optional)", key=common.field_key("move-why", theme.id))
         if st.form_submit_button("Apply"):
-            if action.startswith("Move"):
+            if action.startswith("Move") and target is None:
+                st.error("Choose the other theme to move the segments to.")
+            elif action.startswith("Move"):
                 common.act(lambda: study.move(picked, theme.id, target, me, why),
                            f"Moved {len(picked)} segment(s) from {theme.id} to {target}")
             else:

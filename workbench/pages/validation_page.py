@@ -108,8 +108,7 @@ elif open_items:
     st.subheader(f"Adjudicate ({len(open_items)} item(s) the reviewers disagree on"
                  + (f"; {settled} already adjudicated or no longer a theme)" if settled else ")"))
     with st.form("adjudicate"):
-        target = st.selectbox("Item", open_items, key=common.field_key("adjudicate-item", session),
-                              format_func=lambda i: f"{i} {study.item_name(i)}")
+        target = common.choice("Item", open_items, common.field_key("adjudicate-item", session), study.item_name)
         outcome = st.radio("Outcome agreed", VOTES, horizontal=True,
                            key=common.field_key("adjudicate-outcome", session))
         reason = st.text_input("Reason (required)", key=common.field_key("adjudicate-why", session))
