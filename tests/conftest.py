@@ -108,18 +108,21 @@ def topic_table(path: Path, extra: list[tuple[str, str]] = (), site: bool = True
     return path
 
 
+def discover_topics(folder: Path, extra: list[tuple[str, str]] = ()) -> Study:
+    """``topic_table`` (and ``extra`` rows) imported into a new study in ``folder`` and discovered: open."""
+    from workbench.discover import DiscoveryParams
+
+    study = Study.init(folder / "study", by="setup")
+    study.ingest([topic_table(folder / "answers.csv", extra)])
+    study.discover(DiscoveryParams(min_size=5, runs=2, min_similarity=0.5), by="setup")
+    return study
+
+
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> Path:
     """A small discovered study for the app's tests: three clear topics, one odd segment left for triage."""
-    from workbench.discover import DiscoveryParams
-
     folder = tmp_path_factory.mktemp("app")
-    odd = ("odd", "Quantum chromodynamics of gluon plasma <b>bold</b> *stars*.")
-    table = topic_table(folder / "answers.csv", [odd])
-    study = Study.init(folder / "study", by="setup")
-    study.ingest([table])
-    study.discover(DiscoveryParams(min_size=5, runs=2, min_similarity=0.5), by="setup")
-    study.close()
+    discover_topics(folder, [("odd", "Quantum chromodynamics of gluon plasma <b>bold</b> *stars*.")]).close()
     return folder / "study"
 
 

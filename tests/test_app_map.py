@@ -13,11 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from workbench.discover import DiscoveryParams
 from workbench.study import Study
 
 from .app_harness import by_key
-from .conftest import topic_table
+from .conftest import discover_topics
 from .test_app_pages import button, ok, page
 
 
@@ -25,10 +24,7 @@ from .test_app_pages import button, ok, page
 def laid_out(tmp_path_factory) -> Path:
     """A small discovered study with its map laid out and two accepted themes."""
     folder = tmp_path_factory.mktemp("map")
-    table = topic_table(folder / "answers.csv", [("odd", "Quantum chromodynamics of gluon plasma.")])
-    study = Study.init(folder / "study", by="setup")
-    study.ingest([table])
-    study.discover(DiscoveryParams(min_size=5, runs=2, min_similarity=0.5), by="setup")
+    study = discover_topics(folder, [("odd", "Quantum chromodynamics of gluon plasma.")])
     study.projection()
     study.accept("C00", "Waiting", by="setup")
     study.accept("C01", "Sharing", by="setup")

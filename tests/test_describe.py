@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 from workbench.decisions import KINDS, Event, describe, describe_all, event_fields
-from workbench.discover import DiscoveryParams
 from workbench.study import Study
 
-from .conftest import topic_table, write
+from .conftest import discover_topics, write
 
 MODEL = """name: Tiny programme theory
 description: Trust comes first.
@@ -32,10 +31,7 @@ edges:
 def template(tmp_path_factory) -> Path:
     """45 answers on three topics, discovered: candidates C00 (referrals), C01 (police), C02 (thresholds)."""
     folder = tmp_path_factory.mktemp("describe")
-    study = Study.init(folder / "study", by="setup")
-    study.ingest([topic_table(folder / "answers.csv")])
-    study.discover(DiscoveryParams(min_size=5, runs=2, min_similarity=0.5), by="setup")
-    study.close()
+    discover_topics(folder).close()
     return folder / "study"
 
 

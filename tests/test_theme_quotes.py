@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from workbench.discover import DiscoveryParams
 from workbench.study import Study
 
-from .conftest import TOPICS, topic_table, write
+from .conftest import TOPICS, discover_topics, write
 
 # Topic 0 (referrals) is every third row: a00, a03, ... a42, spoken by P0, P3 and P6 (site S0).
 REFERRALS = [f"a{i:02d}" for i in range(0, 45, 3)]
@@ -27,9 +26,7 @@ MEMBERS = [*STRAYS, *REFERRALS[1:]]  # a00 left out, so the first three by id ar
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("quotes")
-    study = Study.init(folder / "study", by="setup")
-    study.ingest([topic_table(folder / "answers.csv")])
-    study.discover(DiscoveryParams(min_size=5, runs=2, min_similarity=0.5), by="setup")
+    study = discover_topics(folder)
     study.create_theme("Slow referrals", MEMBERS, by="ana")
     study.close()
     return folder / "study"
