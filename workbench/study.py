@@ -10,7 +10,7 @@ import getpass
 import hashlib
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -305,22 +305,24 @@ class Study:
     def turns_before(self) -> dict[str, SegmentRow]:
         """Each segment's preceding turn in its transcript: the question an answer answers.
 
-        A long turn cut into parts shares one turn before. Kept until the segments change,
+        A turn cut into parts is given whole (its parts' words joined, as the last part's row),
+        and the parts of a long answer share one turn before. Kept until the segments change,
         so a page of quotes shows their context without searching the study for each.
         """
         version = self.store.data_version()
         if self._before is None or self._before[0] != version:
             before: dict[str, SegmentRow] = {}
-            last: SegmentRow | None = None  # the last segment of the previous turn
-            current: SegmentRow | None = None
+            previous: list[SegmentRow] = []  # the parts of the turn before the current one
+            current: list[SegmentRow] = []  # the parts of the current turn so far
             for row in self.rows():
-                if current is None or row.transcript_id != current.transcript_id:
-                    last = None
-                elif row.turn != current.turn:
-                    last = current
-                if last is not None:
-                    before[row.id] = last
-                current = row
+                if current and (row.transcript_id != current[-1].transcript_id or row.turn != current[-1].turn):
+                    previous = current if row.transcript_id == current[-1].transcript_id else []
+                    current = []
+                current.append(row)
+                if previous:
+                    whole = previous[-1] if len(previous) == 1 else replace(
+                        previous[-1], text=" ".join(p.text for p in previous))
+                    before[row.id] = whole
             self._before = (version, before)
         return self._before[1]
 
