@@ -202,3 +202,15 @@ def test_payload_fields_are_listed_as_text_for_the_full_view(history):
         "Nobody rings back"
     assert fields["parts[1].members"].count(", ") == 7
     assert dict(event_fields(e["memo"]))["text"] == "Ask site 2 about this.\nAnd the evening shift."
+
+
+def test_an_events_status_and_the_themes_it_touches_follow_reverts(template, tmp_path):
+    study = fresh(template, tmp_path)
+    study.accept("C00", "First", by="ana")
+    study.rename("T-001", "Second", by="ana")
+    undo = study.revert(2, by="ana", why="wrong")
+    redo = study.revert(undo.seq, by="ana", why="right after all")
+    log = study.log()
+    assert [log.status(s) for s in (1, 2, 3, 4)] == ["active", "active", f"undone by #{redo.seq}",
+                                                        "reverts #3 (restores #2)"]
+    assert log.touches(redo.seq, "T-001") and not log.touches(redo.seq, "T-002")

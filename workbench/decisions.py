@@ -693,6 +693,27 @@ class Log:
     def active(self, seq: int) -> bool:
         return seq not in self.undone
 
+    def status(self, seq: int) -> str:
+        """What event ``seq`` counts for now: 'active', 'undone by #N', or 'reverts #N (restores #M)'."""
+        event = self.event(seq)
+        if not self.active(seq):
+            by = next((e.seq for e in reversed(self.events) if e.kind == "revert" and self.active(e.seq)
+                       and e.payload.get("event") == seq), None)
+            return f"undone by #{by}" if by is not None else "undone"
+        if event.kind != "revert":
+            return "active"
+        target = self.event(event.payload["event"])
+        return f"reverts #{target.seq}" + (f" (restores #{target.payload['event']})" if target.kind == "revert" else "")
+
+    def touches(self, seq: int, theme: str) -> bool:
+        """Whether event ``seq`` names theme id ``theme``, or reverts (or restores) an event that does."""
+        event = self.event(seq)
+        while f'"{theme}"' not in event.payload_json:
+            if event.kind != "revert":
+                return False
+            event = self.event(event.payload["event"])
+        return True
+
     def append(self, event: Event) -> None:
         """Apply the next event, or raise DecisionError and change nothing."""
         if event.seq != self.seq + 1:

@@ -564,7 +564,7 @@ def _placed(unit: np.ndarray, labels: np.ndarray, threshold: float) -> tuple[np.
     return centroids, sims, _place(labels, sims, threshold)
 
 
-def _representatives(members: list[tuple[str, float]], docs: dict[str, Doc], limit: int = 5) -> list[str]:
+def representatives(members: list[tuple[str, float]], docs: dict[str, Doc], limit: int = 5) -> list[str]:
     """Up to ``limit`` quotes near the centre, each from a new participant and, if possible, a new site."""
     chosen: list[str] = []
     people: set[str | None] = set()
@@ -955,7 +955,7 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
         sites = {by_id[s].site for s, _ in members if by_id[s].site}
         candidates.append(Candidate(
             number=c, label=_label(label_words.get(c, []), keywords.get(c, [])), keywords=keywords.get(c, []),
-            representatives=_representatives(members, by_id), members=members, participants=len(people),
+            representatives=representatives(members, by_id), members=members, participants=len(people),
             sites=len(sites), stability=stability[c], centroid=centroids[c]))
 
     suggestions: list[tuple[int, int, float]] = []

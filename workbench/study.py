@@ -271,6 +271,7 @@ class Study:
         """
         import numpy as np
 
+        from .discover import Doc, representatives
         from .embed import cache_key
         from .segments import sha256_text
 
@@ -291,13 +292,10 @@ class Study:
         centre /= max(float(np.linalg.norm(centre)), 1e-12)
         similarity = dict(zip(have, (unit @ centre).tolist(), strict=True))
         ranked = sorted((s for s in rest if s in similarity), key=lambda s: -similarity[s])  # stable: ties in order
-        chosen: list[str] = []
-        voices: set[str] = set()
-        for s in ranked[:max(wanted, (len(ranked) + 1) // 2)]:  # the nearer half, each from a new participant
-            person = index[s].participant_id or s
-            if len(chosen) < wanted and person not in voices:
-                chosen.append(s)
-                voices.add(person)
+        nearer = ranked[:max(wanted, (len(ranked) + 1) // 2)]
+        docs = {s: Doc(s, index[s].text, index[s].participant_id, index[s].site) for s in nearer}
+        # Discovery's choice of a candidate's quotes (new participants, then new sites), among the nearer half.
+        chosen = representatives([(s, similarity[s]) for s in nearer], docs, limit=wanted)[:wanted]
         taken = set(chosen)
         spare = [s for s in ranked if s not in taken] + [s for s in rest if s not in similarity]
         return [*chosen, *spare][:wanted]

@@ -36,17 +36,6 @@ if held is None or held[0] != head:
     held = (head, describe_all(log.events, log.undone))
     st.session_state["log-said"] = held
 said: dict[int, str] = held[1]
-undone_by = {e.payload["event"]: e.seq for e in log.events if e.kind == "revert" and log.active(e.seq)}
-
-
-def state(event: Event) -> str:
-    """active / undone by #N / reverts #N (restores #M): what the event counts for now."""
-    if not log.active(event.seq):
-        return f"undone by #{undone_by[event.seq]}" if event.seq in undone_by else "undone"
-    if event.kind != "revert":
-        return "active"
-    target = log.event(event.payload["event"])
-    return f"reverts #{target.seq}" + (f" (restores #{target.payload['event']})" if target.kind == "revert" else "")
 
 
 def when(event: Event) -> str:
@@ -65,16 +54,6 @@ def option(seq: int | None) -> str:
     return f"#{seq} · {event.kind} · {short(said[seq])} · by {event.by}"
 
 
-def touches(event: Event, theme: str) -> bool:
-    """Whether an event names the theme id, or reverts (or restores) one that does."""
-    while True:
-        if f'"{theme}"' in event.payload_json:
-            return True
-        if event.kind != "revert":
-            return False
-        event = log.event(event.payload["event"])
-
-
 def searched(event: Event) -> str:
     fields = " ".join(value for _, value in event_fields(event))
     return " ".join((f"#{event.seq}", event.kind, event.by, said[event.seq], event.rationale, fields)).lower()
@@ -87,7 +66,7 @@ kinds = b.multiselect("Kind", sorted({e.kind for e in events}))
 theme = c.text_input("Theme id (e.g. T-003)").strip().upper()
 search = d.text_input("Search (words in what, why, notes and memos)").lower().split()
 shown = [e for e in events if (not who or e.by in who) and (not kinds or e.kind in kinds)
-         and (not theme or touches(e, theme)) and all(w in searched(e) for w in search)]
+         and (not theme or log.touches(e.seq, theme)) and all(w in searched(e) for w in search)]
 page = common.paged(shown, key="log-page", size=50)
 if not events:
     st.info("No decisions yet: they appear here as researchers accept, name, define and map themes.")
@@ -95,7 +74,7 @@ elif not page:
     st.caption("No event matches these filters.")
 else:
     # A dataframe shows cells as text; the "#" column is what Revert and the full view ask for.
-    table = pd.DataFrame([{"#": e.seq, "when (UTC)": when(e), "by": e.by, "kind": e.kind, "status": state(e),
+    table = pd.DataFrame([{"#": e.seq, "when (UTC)": when(e), "by": e.by, "kind": e.kind, "status": log.status(e.seq),
                            "what": said[e.seq], "why": e.rationale} for e in page])
     picked = st.dataframe(
         table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
@@ -114,7 +93,8 @@ chosen = common.pick("Event", [None, *[e.seq for e in shown]], key="log-detail",
 if chosen is not None:
     event = log.event(chosen)
     with st.container(border=True):
-        st.caption(common.plain(f"#{event.seq} · {event.kind} · by {event.by} · {when(event)} UTC · {state(event)}"))
+        st.caption(common.plain(f"#{event.seq} · {event.kind} · by {event.by} · {when(event)} UTC · "
+                                f"{log.status(event.seq)}"))
         st.text(f"What: {said[event.seq]}")
         st.text(f"Why: {event.rationale or '(no reason given)'}")
         st.dataframe(pd.DataFrame([*event_fields(event), ("hash", event.hash), ("previous hash", event.prev_hash)],
