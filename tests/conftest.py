@@ -126,14 +126,19 @@ def template(tmp_path_factory) -> Path:
     return folder / "study"
 
 
-@pytest.fixture
-def small(template, tmp_path) -> str:
-    """A fresh copy of ``template`` for one test."""
+def copied(source: Path, tmp_path: Path) -> str:
+    """A copy of the study folder ``source`` for one test to change: where it is."""
     import shutil
 
     target = tmp_path / "study"
-    shutil.copytree(template, target)
+    shutil.copytree(source, target)
     return str(target)
+
+
+@pytest.fixture
+def small(template, tmp_path) -> str:
+    """A fresh copy of ``template`` for one test."""
+    return copied(template, tmp_path)
 
 
 

@@ -8,7 +8,6 @@ state to a selection of points as Plotly reports them; the browser test draws th
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ import pytest
 from workbench.study import Study
 
 from .app_harness import by_key
-from .conftest import discover_topics
+from .conftest import copied, discover_topics
 from .test_app_pages import button, ok, page
 
 
@@ -34,9 +33,7 @@ def laid_out(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def mapped(laid_out, tmp_path) -> str:
-    target = tmp_path / "study"
-    shutil.copytree(laid_out, target)
-    return str(target)
+    return copied(laid_out, tmp_path)
 
 
 def lasso(ids: list[str]) -> dict:

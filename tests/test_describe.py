@@ -7,7 +7,6 @@ reading JSON (or nothing). Events are made through the facade, as researchers ma
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ import pytest
 from workbench.decisions import KINDS, Event, describe, describe_all, event_fields
 from workbench.study import Study
 
-from .conftest import discover_topics, write
+from .conftest import copied, discover_topics, write
 
 MODEL = """name: Tiny programme theory
 description: Trust comes first.
@@ -36,8 +35,7 @@ def template(tmp_path_factory) -> Path:
 
 
 def fresh(template: Path, tmp_path: Path) -> Study:
-    shutil.copytree(template, tmp_path / "study")
-    return Study.open(tmp_path / "study")
+    return Study.open(copied(template, tmp_path))
 
 
 @pytest.fixture(scope="module")
