@@ -251,8 +251,9 @@ def browser_session(data: dict) -> list[str]:
 
     rows = [f"| {k} | {v['count']} | {cell(v['median_ms'])} | {cell(v['max_ms'])} | "
             f"{cell(v['from_press_median_ms'])} | {cell(v['script_median_ms'])} | {cell(v['full_gc_median_ms'])} | "
-            f"{cell(v.get('browser_busy_median_ms'))} | "
-            f"{cell(other.get(k, {}).get('median_ms'))} |" for k, v in [*data["by_kind"].items(), ("overall", o)]]
+            f"{cell(v.get('browser_busy_median_ms'))} |"
+            + (f" {cell(other.get(k, {}).get('median_ms'))} |" if experiment else "")
+            for k, v in [*data["by_kind"].items(), ("overall", o)]]
     shares = ", ".join(f"{r['others_cpu_share']:.1%}" for r in data["load_average"])
     rounds = "; ".join(f"{r['median_ms']:.0f} and {r['max_ms']:.0f} ms" for r in data["by_round"])
     lines = ["## A review session in the browser", "",
@@ -275,9 +276,9 @@ def browser_session(data: dict) -> list[str]:
              f"({'contended' if data['contended'] else 'uncontended'}); each round's median and maximum: {rounds}. "
              f"Log check: {data['log_check'] if isinstance(data['log_check'], str) else '; '.join(data['log_check'])}.",
              "",
-             "| action | n | median ms | max ms | from the press, median | script | full GC | drawing "
-             f"| median with {setting or 'a setting changed'} |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|", *rows, "",
+             "| action | n | median ms | max ms | from the press, median | script | full GC | drawing |"
+             + (f" median with {setting} |" if experiment else ""),
+             "|---|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if experiment else ""), *rows, "",
              f"Targets: median under {t['median_ms']} ms {verdict(t['median_met'])} ({o['median_ms']:.0f} ms), "
              f"none over {t['max_ms']} ms {verdict(t['max_met'])} (the longest {o['max_ms']:.0f} ms; from the press "
              f"{o['from_press_max_ms']:.0f} ms)."]
@@ -309,6 +310,23 @@ def analysis(data: dict) -> list[str]:
             "| what | seconds |", "|---|---:|", *timed, ""]
 
 
+def split(data: dict) -> list[str]:
+    rows = [f"| {r['study']} | {r['candidate']} | {r['segments']} | {r['parts']} | {r['first_s']} | "
+            f"{r['warm_median_s']} | {r['plain_bertopic_median_s']} | {r['ratio']} | {' ; '.join(r['labels'])} | "
+            f"{len(r['unreadable'])} |" for r in data["candidates"]]
+    return ["## Proposing sub-groups (a split)", "",
+            "Command: `cd benchmarks && ../.venv/bin/python bench_split.py`. For the three largest candidates of "
+            "the sample study and of 2,000 real NHS patient comments (../shared/data, discovered first): "
+            "`Study.propose_split` (what the Candidates page's Propose sub-groups calls), the first call (after "
+            "discovery in the same process, so its imports are already loaded) and the warm median of 3, "
+            "beside plain BERTopic's quick start fitted on "
+            "the same members with the same vectors (median of 3), as a ratio; and the parts' labels, with how "
+            "many hold a contraction fragment (thats, dont, im...). No target: the issue asks for progress and "
+            "readable labels; the ratio is for scale.", "",
+            "| study | candidate | segments | parts | first (s) | warm (s) | plain BERTopic (s) | ratio | labels "
+            "| unreadable |", "|---|---|---:|---:|---:|---:|---:|---:|---|---:|", *rows, ""]
+
+
 def where(machine: dict | None) -> str:
     """The processor a section was measured on (speed, int8's above all, depends on it)."""
     if not machine:
@@ -327,7 +345,8 @@ def main() -> None:
                          ("speed", speed),
                          ("speed_feedback", speed), ("startup", startup),
                          ("seed_consensus", seed_consensus), ("layout_scan", layout_scan), ("replay", replay),
-                         ("app", app), ("browser_session", browser_session), ("analysis", analysis)):
+                         ("app", app), ("browser_session", browser_session), ("split", split),
+                         ("analysis", analysis)):
         data = load(name)
         if data:
             lines = render({k: v for k, v in data.items() if k != "machine"})
