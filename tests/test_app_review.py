@@ -71,7 +71,9 @@ def test_a_reason_is_not_carried_into_the_next_accept(small, browser_like):
     assert [e.payload["candidate"] for e in events] == [f"R1-C{first:02d}", f"R1-C{shown:02d}"]
 
 
-def test_a_refusal_is_shown_in_the_tab_the_researcher_is_on(small, browser_like):
+def test_a_refusal_after_a_success_says_what_is_missing_in_the_apps_words(small, browser_like):
+    """That the refusal is on screen, in the Reject tab the researcher is on, is checked in
+    Chromium (test_browser_review_day: AppTest draws every tab at once)."""
     at = ok(page("candidates_page", small, "ana"))
     button(at, "Accept as a theme").click().run()
     ok(at)
