@@ -109,3 +109,24 @@ def choose(page, label: str, option: str) -> None:
     box.locator("input").fill(option.split(" ")[0])
     page.get_by_role("option", name=option).first.click()
     settle(page)
+
+
+def tick_option(page, box, text: str, tries: int = 3) -> None:
+    """Choose the option holding ``text`` in a multiselect ``box``, then close its list.
+
+    The list is typed into (long lists are virtual) and tried again if the page redraws it
+    under the pointer (Streamlit may still be sending the last run's elements).
+    """
+    for attempt in range(tries):
+        settle(page)
+        box.locator("input").click()
+        box.locator("input").fill(text)
+        try:
+            page.get_by_role("option").filter(has_text=text).first.click(timeout=10_000)
+            break
+        except Exception:
+            if attempt == tries - 1:
+                raise
+            page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    settle(page)

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from workbench.discover import DiscoveryParams
 from workbench.study import Study
 
-from .browser_harness import browser, choose, go, serve, settle, start
+from .browser_harness import browser, choose, go, serve, settle, start, tick_option
 from .conftest import ROOT, topic_table
 
 SCRIPT = "<script>window.pwned=1</script>"
@@ -141,10 +141,7 @@ def test_a_review_session_in_the_browser(chromium, tmp_path):
         expect(metric("Participants")).to_have_text("0")
         themes = page.locator("[data-testid='stMultiSelect']:visible").filter(
             has_text="Themes not yet mapped to this node")
-        themes.locator("input").click()
-        themes.locator("input").fill("T-001")
-        page.get_by_role("option").filter(has_text="T-001").first.click()
-        page.keyboard.press("Escape")
+        tick_option(page, themes, "T-001")
         visible(page, "How they evidence this node (optional; kept with each theme)").fill("staff describe trust")
         page.get_by_role("button", name="Map to this node").click()
         page.get_by_text("Mapped T-001 to mech-trust").wait_for()

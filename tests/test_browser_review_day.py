@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 
 from workbench.study import Study
 
-from .browser_harness import browser, choose, go, serve, settle, start
+from .browser_harness import browser, choose, go, serve, settle, start, tick_option
 
 FEAR = "![n](http://example.org/x.png) Fear"
 
@@ -220,10 +220,7 @@ def test_a_day_of_reviewing_in_the_browser(chromium, study_copy, tmp_path):
         choose(page, "Node", "Trust between agencies (mechanism)")
         box = page.locator("[data-testid='stMultiSelect']:visible").filter(has_text="Themes not yet mapped")
         for theme in ("T-002", "T-003"):
-            box.locator("input").click()
-            box.locator("input").fill(theme)
-            page.get_by_role("option").filter(has_text=theme).first.click()
-            page.keyboard.press("Escape")
+            tick_option(page, box, theme)
         r.field("How they evidence this node (optional; kept with each theme)").fill("partners act on what is shared")
         r.click("Map to this node")
         mapped = r.decided("Mapped T-002, T-003 to mech-trust", "map", "map")
