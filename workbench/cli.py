@@ -22,6 +22,7 @@ from .cli_model import model_app
 from .cli_support import ByOpt, FormatOpt, StudyOpt, emit, err, handled, open_study, progress
 from .embed import DEFAULT_BACKEND
 from .errors import WorkbenchError
+from .formats import summary
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -65,7 +66,7 @@ def init(
 @app.command()
 @handled
 def ingest(
-    files: Annotated[list[Path], typer.Argument(help="Transcripts (.txt .docx .vtt .srt) and tables (.csv .tsv .xlsx .jsonl).")],
+    files: Annotated[list[Path], typer.Argument(help=f"Transcripts ({summary('transcript')}) and tables ({summary('table')}).")],
     study: StudyOpt,
     participants: Annotated[Path | None, typer.Option(help="Participants sidecar (.csv/.xlsx): participant_id, site, role, groups...")] = None,
     id_column: Annotated[str, typer.Option(help="Tables: the column holding segment ids.")] = "id",
@@ -76,9 +77,16 @@ def ingest(
     interviewer: Annotated[list[str] | None, typer.Option(help="A speaker label to treat as interviewer (repeatable); Interviewer, Facilitator, Researcher... are known.")] = None,
     encoding: Annotated[str | None, typer.Option(help="Text encoding when a file is not UTF-8, e.g. cp1252.")] = None,
     max_file_mb: Annotated[float, typer.Option(help="Refuse files larger than this many megabytes.")] = float(os.environ.get("WORKBENCH_MAX_FILE_MB", "50")),
+    check: Annotated[bool, typer.Option("--check", help="Parse and report speakers, turns and warnings; import nothing.")] = False,
     by: ByOpt = None,
 ) -> None:
-    """Import transcripts and tables into a study: all files in one transaction, or none."""
+    """Import transcripts and tables into a study: all files in one transaction, or none.
+
+    Every import prints what it read: per transcript, its speakers with their turns and
+    share of the words, who counts as interviewer, the preamble's length, and warnings
+    (a label found inside turns, one speaker holding nearly all the words, a label matching
+    no participant). With --check it prints that and writes nothing.
+    """
     from .ingest import IngestOptions
     from .readers import ReadLimits
     from .tabular import Columns
@@ -90,7 +98,16 @@ def ingest(
         interviewer_labels=tuple(interviewer or ()),
     )
     opened = open_study(study)
+    if check:
+        parsed = opened.check(files, participants=participants, options=options, progress=progress("reading"))
+        for line in parsed.report:
+            typer.echo(line)
+        typer.echo(f"checked {len(parsed.transcripts)} transcript(s), "
+                   f"{sum(len(t.segments) for t in parsed.transcripts)} segment(s); nothing was imported")
+        return
     report = opened.ingest(files, by=by, participants=participants, options=options, progress=progress("reading"))
+    for line in report.report[:len(report.report) - len(report.warnings)]:
+        typer.echo(line)
     for warning in report.warnings:
         err(f"warning: {warning}")
     if not report.changed_anything:

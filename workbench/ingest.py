@@ -13,28 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
+from .formats import ReadContext, read_any
+from .import_check import TranscriptCheck, check_transcript, describe_checks, sidecar_warnings
 from .model_files import TokenCounter
 from .participants import Participant, read_participants
 from .readers import ReadLimits
-from .segments import Transcript, TranscriptDraft, Turn, build
-from .tabular import Columns, read_table
-from .transcripts import read_docx, read_subtitles, read_txt
+from .segments import Transcript, Turn, build
+from .tabular import Columns
 
-__all__ = ["SUPPORTED", "IngestOptions", "ParsedFiles", "describe_difference", "parse_files"]
-
-SUPPORTED = {
-    ".txt": "transcript", ".text": "transcript", ".docx": "transcript", ".vtt": "transcript",
-    ".srt": "transcript", ".csv": "table", ".tsv": "table", ".xlsx": "table", ".xlsm": "table",
-    ".jsonl": "table", ".ndjson": "table",
-}
-_ADVICE = {
-    ".doc": "old Word format: open it in Word and save it as .docx",
-    ".pdf": "PDF: export the transcript from its program as .docx or .txt",
-    ".rtf": "RTF: save it as .docx or .txt",
-    ".xls": "old Excel format: save it as .xlsx or .csv",
-    ".odt": "OpenDocument text: save it as .docx or .txt",
-    ".json": "a JSON file: put one segment object per line and name it .jsonl",
-}
+__all__ = ["IngestOptions", "ParsedFiles", "describe_difference", "parse_files"]
 
 Progress = Callable[[int, int, str], None]
 
@@ -52,23 +39,17 @@ class ParsedFiles:
     transcripts: list[Transcript] = field(default_factory=list)
     participants: list[Participant] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    checks: list[TranscriptCheck] = field(default_factory=list)
 
+    @property
+    def report_warnings(self) -> list[str]:
+        """Warnings about the files as a whole (a row skipped, a participant with no turns)."""
+        return self.warnings + sidecar_warnings(self.participants, self.checks)
 
-def _draft(path: Path, options: IngestOptions, known: set[str]) -> tuple[list[TranscriptDraft], list[str]]:
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED:
-        if path.is_dir():
-            raise InputError(str(path), "is a folder, not a file", "name the files inside it")
-        advice = _ADVICE.get(suffix, "supported: " + ", ".join(sorted(SUPPORTED)))
-        raise InputError(str(path), f"is not a format the workbench reads ({advice})")
-    interviewers = options.interviewer_labels
-    if suffix in {".txt", ".text"}:
-        return [read_txt(path, options.limits, options.encoding, known, interviewers)], []
-    if suffix == ".docx":
-        return [read_docx(path, options.limits, known, interviewers)], []
-    if suffix in {".vtt", ".srt"}:
-        return [read_subtitles(path, options.limits, suffix[1:], options.encoding, known, interviewers)], []
-    return read_table(path, options.limits, options.columns, options.encoding)
+    @property
+    def report(self) -> list[str]:
+        """The check report as lines: per transcript its speakers and warnings, then the files' warnings."""
+        return describe_checks(self.checks, self.report_warnings)
 
 
 def parse_files(
@@ -79,12 +60,18 @@ def parse_files(
     known_participants: Iterable[str] = (),
     progress: Progress | None = None,
 ) -> ParsedFiles:
-    """Read every file, then segment every transcript; raises InputError on the first bad file."""
+    """Read every file, then segment every transcript; raises InputError on the first bad file.
+
+    Writes nothing: the result carries, besides the transcripts, the check report a
+    researcher reads before importing (``ParsedFiles.report``).
+    """
     parsed = ParsedFiles()
     if participants_file is not None:
         parsed.participants = read_participants(participants_file, options.limits, options.encoding)
     known = {p.id for p in parsed.participants} | set(known_participants)
     canonical = {k.casefold(): k for k in known}
+    context = ReadContext(options.limits, options.encoding, options.columns, frozenset(known),
+                          options.interviewer_labels)
 
     def participant_of(turn: Turn) -> str | None:
         label = turn.participant or turn.speaker
@@ -96,14 +83,16 @@ def parse_files(
     for done, path in enumerate(paths):
         if progress:
             progress(done, len(paths), path.name)
-        drafts, warnings = _draft(path, options, known)
+        drafts, warnings = read_any(path, context)
         parsed.warnings.extend(warnings)
         for draft in drafts:
             if draft.id in seen_ids:
                 raise InputError(str(path), f"holds transcript {draft.id!r}, which {seen_ids[draft.id]} also holds",
                                  "rename one of the files, or import them separately")
             seen_ids[draft.id] = str(path)
-            parsed.transcripts.append(build(draft, counter, counter.limit, participant_of, options.interviewer_labels))
+            transcript = build(draft, counter, counter.limit, participant_of, options.interviewer_labels)
+            parsed.transcripts.append(transcript)
+            parsed.checks.append(check_transcript(draft, transcript, known or None))
     if progress:
         progress(len(paths), len(paths), "done")
     return parsed

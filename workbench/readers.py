@@ -135,7 +135,7 @@ def open_zip(path: Path, data: bytes, limits: ReadLimits, what: str, required: s
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
-        raise InputError(name, f"is a damaged file, not a readable {what}",
+        raise InputError(name, f"is damaged: it cannot be read as {what}",
                          f"open it in its program and save it again as {what}") from exc
     if len(infos) > limits.max_zip_entries:
         raise InputError(name, f"holds {len(infos)} parts, more than {limits.max_zip_entries}; it may be a zip bomb",

@@ -69,6 +69,7 @@ class Turn:
     unit_id: str | None = None  # a row's own id (tables); turns get ids from their position
     participant: str | None = None  # named explicitly by a table's column
     metadata: dict[str, str] = field(default_factory=dict)
+    description: str | None = None  # the label's parenthesis: "P03 (Social Worker)" -> "Social Worker"
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,9 @@ class TranscriptDraft:
     format: str
     turns: tuple[Turn, ...]
     preamble: str = ""
+    layout: str = ""  # how the file marks its turns (transcripts.LAYOUTS), "subtitles" or "table"
+    unsure: tuple[tuple[int, str], ...] = ()  # (line, label) of label-like lines left inside turns
+    notes: tuple[str, ...] = ()  # what the reader noticed: unaccepted tracked changes, an SRT named .vtt...
 
 
 @dataclass(frozen=True)
@@ -125,7 +129,8 @@ class SegmentRow(Segment):
 
 def _prefix(turn: Turn) -> str:
     stamp = f"[{turn.timestamp}] " if turn.timestamp else ""
-    speaker = f"{clean_text(turn.speaker)}: " if turn.speaker else ""
+    label = f"{turn.speaker} ({turn.description})" if turn.speaker and turn.description else turn.speaker
+    speaker = f"{clean_text(label)}: " if label else ""
     return stamp + speaker
 
 
@@ -179,7 +184,8 @@ def build(
                 start=start + a,
                 end=start + b,
                 text=text[a:b],
-                metadata=dict(turn.metadata),
+                metadata=dict(turn.metadata) | (
+                    {"speaker_description": clean_text(turn.description)} if turn.description else {}),
             ))
     return Transcript(id=draft.id, source=draft.source, format=draft.format, text=full,
                       segments=tuple(segments))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import os
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,7 +19,8 @@ from .decisions import Codebook, DecisionError, Draft, Event, Log, chain_problem
 from .discover import DiscoveryParams, ProposedPart
 from .embed import DEFAULT_BACKEND
 from .errors import ConflictError, StudyError
-from .ingest import IngestOptions, Progress, describe_difference, parse_files
+from .import_check import TranscriptCheck, describe_checks
+from .ingest import IngestOptions, ParsedFiles, Progress, describe_difference, parse_files
 from .model_files import TokenCounter, token_counter
 from .overview import Overview, SegmentFilter, overview
 from .participants import Participant
@@ -58,6 +60,17 @@ class IngestReport:
     participants_added: int = 0
     participants_updated: int = 0
     warnings: list[str] = field(default_factory=list)
+    checks: list[TranscriptCheck] = field(default_factory=list)  # the parse of every file, as --check shows it
+    roles_from_labels: dict[str, str] = field(default_factory=dict)  # participant -> role read off its label
+
+    @property
+    def report(self) -> list[str]:
+        """The parse report (speakers, shares, warnings), then what the import did with roles."""
+        lines = describe_checks(self.checks)
+        if self.roles_from_labels:
+            lines.append("roles taken from speaker labels (the participants file gave none): " + ", ".join(
+                f"{pid}: {role}" for pid, role in sorted(self.roles_from_labels.items())))
+        return lines + [f"warning: {w}" for w in self.warnings]
 
     @property
     def changed_anything(self) -> bool:
@@ -126,9 +139,8 @@ class Study:
         researchers may have coded would silently shift under them.
         """
         by = by or default_researcher()
-        known = [p.id for p in self.store.participants()]
-        parsed = parse_files(paths, self.counter(), options, participants, known, progress)
-        report = IngestReport(warnings=list(parsed.warnings))
+        parsed = self.check(paths, participants, options, progress)
+        report = IngestReport(warnings=list(parsed.warnings), checks=list(parsed.checks))
 
         stored = {t.id: t for t in self.store.transcripts()}
         changed = [t for t in parsed.transcripts if t.id in stored and stored[t.id].text_sha256 != t.text_hash]
@@ -143,6 +155,7 @@ class Study:
             )
         report.unchanged = [t.id for t in parsed.transcripts if t.id in stored]
         fresh = [t for t in parsed.transcripts if t.id not in stored]
+        report.checks = [c for c in parsed.checks if c.id not in stored]  # what this import adds
 
         owners = self.store.segment_owners(s.id for t in fresh for s in t.segments)
         if owners:
@@ -151,18 +164,24 @@ class Study:
             raise ConflictError(f"{source}: segment id {seg_id!r} is already used by transcript {owner!r}; "
                                 "nothing was imported. Give the rows ids of their own")
 
+        people = self._with_label_roles(parsed.participants, fresh, report)
         with self.store.write() as tx:
-            if parsed.participants:
-                report.participants_added, report.participants_updated = tx.upsert_participants(parsed.participants)
+            if people:
+                report.participants_added, report.participants_updated = tx.upsert_participants(people)
             by_source: dict[str, list[Transcript]] = {}
             for transcript in fresh:
                 by_source.setdefault(transcript.source, []).append(transcript)
             for source, items in by_source.items():
                 digest = hashlib.sha256(Path(source).read_bytes()).hexdigest()
-                import_id = tx.record_import(by, source, digest, {
+                details: dict[str, Any] = {
                     "transcripts": [t.id for t in items],
                     "segments": sum(len(t.segments) for t in items),
-                })
+                }
+                speakers = {s.participant_id for t in items for s in t.segments}
+                roles = {p: r for p, r in report.roles_from_labels.items() if p in speakers}
+                if roles:
+                    details["roles_from_labels"] = roles
+                import_id = tx.record_import(by, source, digest, details)
                 for transcript in items:
                     tx.add_transcript(transcript, import_id)
                     report.added.append(transcript.id)
@@ -175,6 +194,40 @@ class Study:
                 })
         report.warnings.extend(self._participant_warnings(parsed.participants))
         return report
+
+    def check(self, paths: Sequence[Path], participants: Path | None = None,
+              options: IngestOptions = IngestOptions(), progress: Progress | None = None) -> ParsedFiles:
+        """Parse files as an import would, writing nothing: ``.report`` is what to check before importing."""
+        known = [p.id for p in self.store.participants()]
+        return parse_files(paths, self.counter(), options, participants, known, progress)
+
+    def _with_label_roles(self, sidecar: list[Participant], fresh: list[Transcript],
+                          report: IngestReport) -> list[Participant]:
+        """The participants to write: the sidecar's, with roles offered by labels where nobody gave one.
+
+        ``P03 (Social Worker):`` says what P03 is. Where neither the participants file nor
+        the study gives P03 a role, that description becomes the role (and the report says
+        so); where either gives one, theirs stands.
+        """
+        described: dict[str, Counter[str]] = {}
+        for transcript in fresh:
+            for segment in transcript.segments:
+                role = segment.metadata.get("speaker_description")
+                if role and segment.participant_id and not segment.is_interviewer:
+                    described.setdefault(segment.participant_id, Counter())[role] += 1
+        if not described:
+            return sidecar
+        given = {p.id: p for p in self.store.participants()} | {p.id: p for p in sidecar}
+        people = {p.id: p for p in sidecar}
+        for pid, roles in described.items():
+            current = given.get(pid)
+            if current is not None and current.role:
+                continue
+            role = roles.most_common(1)[0][0]
+            base = current or Participant(pid)
+            people[pid] = Participant(base.id, base.site, role, dict(base.attributes))
+            report.roles_from_labels[pid] = role
+        return list(people.values())
 
     def _participant_warnings(self, sidecar: list[Participant]) -> list[str]:
         people = {p.id for p in self.store.participants()}

@@ -174,5 +174,5 @@ def read_table(path: Path, limits: ReadLimits, columns: Columns = Columns(),
             metadata=metadata,
         ))
     fmt = path.suffix.lower().lstrip(".")
-    drafts = [TranscriptDraft(tid, name, fmt, tuple(turns)) for tid, turns in groups.items()]
+    drafts = [TranscriptDraft(tid, name, fmt, tuple(turns), layout="table") for tid, turns in groups.items()]
     return drafts, warnings

@@ -10,36 +10,26 @@ continuation lines that belong to the turn above. Subtitle files (Teams, Zoom) c
 
 from __future__ import annotations
 
-import io
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from .errors import InputError
-from .readers import ReadLimits, check_file, decode_text, open_zip
+from .readers import ReadLimits, check_file, decode_text
 from .segments import TranscriptDraft, Turn, is_interviewer_label
+from .speaker_labels import TIMESTAMP, Label, is_strong_label, read_label
 
 __all__ = ["parse_lines", "read_docx", "read_subtitles", "read_txt", "transcript_id_for"]
 
-_TS = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
-_LABEL = r"[^\W\d_][\w'’.\-]*(?:[ ](?!\d{1,2}:\d{2})[\w'’.\-\[\]]+){0,3}|\[[^\]\n]{1,30}\]"
-_INLINE = re.compile(
-    rf"^\s*(?:[\[(]?(?P<ts1>{_TS})[\])]?\s*[-–]?\s*)?(?P<label>{_LABEL})\s*(?:[\[(](?P<ts2>{_TS})[\])])?\s*:\s*(?P<text>.*)$"
-)
-_LABEL_LINE = re.compile(
-    rf"^\s*(?:[\[(]?(?P<ts1>{_TS})[\])]?\s*)?(?P<label>{_LABEL})\s*(?:[\[(]?(?P<ts2>{_TS})[\])]?)?\s*$"
-)
-_TIMESTAMP_ONLY = re.compile(rf"^\s*[\[(]?{_TS}(?:\s*-->\s*{_TS})?[\])]?\s*$")
-_STRONG = re.compile(
-    r"^(interviewer|int|iv|researcher|facilitator|moderator|evaluator|respondent|interviewee|"
-    r"participant|parent|carer|young person|child|practitioner|speaker|manager|"
-    r"mother|father|mum|dad|grandparent)(\s*\d+)?$|^[A-Z]{1,3}\d{1,3}[a-z]?$",
-    re.IGNORECASE,
-)
+# A line that is only a time (or a range), as some exports put between blocks: "(00:02:03):".
+_TIMESTAMP_ONLY = re.compile(rf"^\s*[\[(]?{TIMESTAMP}(?:\s*(?:-->|[-–—])\s*{TIMESTAMP})?[\])]?\s*:?\s*$")
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
+
+Layout = Literal["timestamped", "label-line", "line", "paragraph"]
 
 
 def transcript_id_for(path: Path) -> str:
@@ -48,191 +38,223 @@ def transcript_id_for(path: Path) -> str:
 
 
 @dataclass(frozen=True)
-class _Candidate:
-    line: int
-    label: str
-    text: str
-    timestamp: str | None
-    explicit: bool  # carried a colon or a timestamp
+class ParsedTurns:
+    """A transcript's turns as its layout marks them, with what the parse noticed.
+
+    ``layout`` names how the file marks its turns (a key of ``LAYOUTS``); ``unsure`` holds
+    (line, label) for label-like lines the layout left inside a turn, so the check report
+    can ask the researcher instead of guessing.
+    """
+
+    preamble: str
+    turns: list[Turn]
+    layout: Layout
+    unsure: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _plausible(label: str) -> bool:
-    words = label.split()
-    if len(label) > 40 or not words or len(words) > 4:
-        return False
-    return not any(ch in label for ch in ",;?!\"“”") and not label.endswith(".")
-
-
-def _candidates(lines: list[str]) -> list[_Candidate | None]:
-    found: list[_Candidate | None] = []
-    for number, line in enumerate(lines, start=1):
-        alone = _LABEL_LINE.match(line)
-        if alone and (alone["ts1"] or alone["ts2"]) and _plausible(alone["label"]):
-            found.append(_Candidate(number, alone["label"].strip(), "", alone["ts1"] or alone["ts2"], True))
+def _layout(labels: list[Label | None], starts: list[bool]) -> Layout:
+    """How this file marks its turns, from the labels it holds and where they stand."""
+    timed = sum(1 for lb in labels if lb and lb.timestamp and lb.grade != "weak")
+    untimed_openers = 0
+    head_inline = inner_inline = bare_alone = 0
+    for index, (lb, start) in enumerate(zip(labels, starts, strict=True)):
+        if lb is None or lb.grade == "weak" or lb.timestamp:
             continue
-        inline = _INLINE.match(line)
-        if inline and _plausible(inline["label"]):
-            found.append(_Candidate(number, inline["label"].strip(), inline["text"],
-                                    inline["ts1"] or inline["ts2"], True))
-            continue
-        if alone and _plausible(alone["label"]):
-            stamp = alone["ts1"] or alone["ts2"]
-            found.append(_Candidate(number, alone["label"].strip(), "", stamp, stamp is not None))
-            continue
-        found.append(None)
-    return found
+        untimed_openers += 1
+        if lb.colon:
+            head_inline += start
+            inner_inline += not start
+        elif start and index + 1 < len(labels) and labels[index + 1] is None and not starts[index + 1]:
+            bare_alone += 1
+    if timed >= 2 and timed >= untimed_openers:
+        return "timestamped"
+    if bare_alone >= 2 and bare_alone >= head_inline:
+        return "label-line"
+    if inner_inline >= max(1, head_inline):
+        return "line"
+    return "paragraph"
 
 
-def parse_lines(lines: list[str], source: str, known_speakers: Iterable[str] = (),
-                interviewer_labels: Iterable[str] = ()) -> tuple[str, list[Turn]]:
-    """Turn a transcript's lines into (preamble, turns).
+def parse_transcript(lines: list[str], source: str, known_speakers: Iterable[str] = (),
+                     interviewer_labels: Iterable[str] = ()) -> ParsedTurns:
+    """Turn a transcript's lines into its preamble and speaker turns, by the file's own layout.
 
-    A line opens a turn when it starts with a speaker label. A label counts as a speaker
-    when it is a known participant id or interviewer name, follows a common pattern
-    (Interviewer, P03, Parent 2, Respondent...), carries a timestamp, or opens turns at
-    least twice in the file; anything else ("Mum said: ...") is speech and continues the
-    turn above. Lines before the first turn are the preamble (a header, say).
+    Every line is read for a label's shape (``speaker_labels.read_label``); the file's
+    layout then says which labels open turns. In a file whose turns open paragraphs, a
+    label opening a paragraph opens a turn even if that speaker speaks once, while the
+    same shape inside a paragraph is speech; in a line-per-turn file any line may open a
+    turn. Known participants, interviewer labels, common role labels (Interviewer, P03,
+    Respondent...) and timestamped labels open turns wherever they stand; lower-case
+    labels (``Social worker:``) only where the file uses them at least twice. Lines before
+    the first turn are the preamble (a title, a date, a list of attendees).
     """
     known = {k.casefold() for k in known_speakers} | {k.casefold() for k in interviewer_labels}
-    candidates = _candidates(lines)
-    inline_counts = Counter(c.label.casefold() for c in candidates if c and c.explicit)
+    extra = tuple(interviewer_labels)
+    labels = [read_label(line) if line.strip() else None for line in lines]
+    starts = [bool(line.strip()) and (i == 0 or not lines[i - 1].strip()) for i, line in enumerate(lines)]
 
-    def is_speaker(c: _Candidate) -> bool:
-        label = c.label.strip("[]").strip()
-        if label.casefold() in known or c.label.casefold() in known or _STRONG.match(label):
-            return True
-        if is_interviewer_label(label, interviewer_labels):
-            return True
-        if c.timestamp:
-            return True
-        return c.explicit and inline_counts[c.label.casefold()] >= 2 and c.label[:1].isupper()
+    def strong(lb: Label) -> bool:
+        return (lb.speaker.casefold() in known or lb.written.casefold() in known or is_strong_label(lb.speaker)
+                or is_interviewer_label(lb.speaker, extra))
 
+    layout = _layout(labels, starts)
+    used = Counter(lb.speaker.casefold() for lb in labels if lb and lb.colon)
+
+    def opens(index: int, lb: Label) -> bool:
+        if strong(lb):
+            return lb.colon or bool(lb.timestamp) or starts[index] or layout == "label-line"
+        if lb.grade == "weak" and used[lb.speaker.casefold()] < 2:
+            return False
+        if lb.timestamp:
+            return True
+        if not lb.colon:  # a bare name alone on its line: a label only in files laid out that way
+            return layout == "label-line" and starts[index]
+        return layout in ("line", "label-line") or starts[index]
+
+    first = [opens(i, lb) if lb else False for i, lb in enumerate(labels)]
+    proven = Counter(lb.speaker.casefold() for lb, go in zip(labels, first, strict=True) if lb and go)
     preamble: list[str] = []
     turns: list[Turn] = []
-    speaker: str | None = None
-    stamp: str | None = None
+    unsure: list[tuple[int, str]] = []
+    current: Label | None = None
     start = 0
     words: list[str] = []
 
     def close() -> None:
-        if speaker is not None:
-            turns.append(Turn(text=" ".join(words), line=start, speaker=speaker, timestamp=stamp))
+        if current is None or not " ".join(words).strip():
+            return
+        last = turns[-1] if turns else None
+        if last is not None and (last.speaker, last.description) == (current.speaker, current.description):
+            # One speaker's words over several labelled blocks (tools start a block every so many
+            # seconds) are one turn: the turn ends when someone else speaks.
+            turns[-1] = Turn(text=f"{last.text} {' '.join(words)}", line=last.line, speaker=last.speaker,
+                             timestamp=last.timestamp, description=last.description)
+        else:
+            turns.append(Turn(text=" ".join(words), line=start, speaker=current.speaker,
+                              timestamp=current.timestamp, description=current.description))
 
-    for number, (line, cand) in enumerate(zip(lines, candidates, strict=True), start=1):
-        if cand is not None and is_speaker(cand):
+    for number, (line, lb, go) in enumerate(zip(lines, labels, first, strict=True), start=1):
+        if lb is not None and not go and lb.colon and proven[lb.speaker.casefold()] >= 2:
+            go = True  # a speaker the file names at least twice, where a blank line was forgotten
+        if lb is not None and go:
             close()
-            speaker, stamp, start, words = cand.label, cand.timestamp, number, []
-            if cand.text.strip():
-                words.append(cand.text.strip())
+            current, start, words = lb, number, []
+            if lb.text.strip():
+                words.append(lb.text.strip())
         elif not line.strip() or _TIMESTAMP_ONLY.match(line):
             continue
-        elif speaker is None:
+        elif current is None:
             preamble.append(line)
         else:
+            if lb is not None and lb.colon and lb.grade != "weak":
+                unsure.append((number, lb.written))
             words.append(line.strip())
     close()
     turns = [t for t in turns if t.text.strip()]
     if not turns:
         raise InputError(source, "no speaker turns found",
                          "start each turn with the speaker, e.g. 'Interviewer: ...' and 'P03: ...'")
-    return "\n".join(preamble), turns
+    return ParsedTurns("\n".join(preamble), turns, layout, unsure)
+
+
+def parse_lines(lines: list[str], source: str, known_speakers: Iterable[str] = (),
+                interviewer_labels: Iterable[str] = ()) -> tuple[str, list[Turn]]:
+    """(preamble, turns) of a transcript's lines; see ``parse_transcript``."""
+    parsed = parse_transcript(lines, source, known_speakers, interviewer_labels)
+    return parsed.preamble, parsed.turns
+
+
+def _draft_of(path: Path, fmt: str, parsed: ParsedTurns, notes: Iterable[str] = ()) -> TranscriptDraft:
+    return TranscriptDraft(transcript_id_for(path), str(path), fmt, tuple(parsed.turns), parsed.preamble,
+                           layout=parsed.layout, unsure=tuple(parsed.unsure), notes=tuple(notes))
 
 
 def read_txt(path: Path, limits: ReadLimits, encoding: str | None = None,
              known_speakers: Iterable[str] = (), interviewer_labels: Iterable[str] = ()) -> TranscriptDraft:
     text = decode_text(check_file(path, limits), str(path), encoding)
-    preamble, turns = parse_lines(text.splitlines(), str(path), known_speakers, interviewer_labels)
-    return TranscriptDraft(transcript_id_for(path), str(path), "txt", tuple(turns), preamble)
-
-
-def _docx_lines(path: Path, data: bytes, limits: ReadLimits) -> list[str]:
-    open_zip(path, data, limits, "a Word document (.docx)", "word/document.xml")
-    try:
-        import docx
-        from docx.table import Table
-
-        document = docx.Document(io.BytesIO(data))
-        lines: list[str] = []
-        for block in document.iter_inner_content():
-            if isinstance(block, Table):
-                for row in block.rows:
-                    cells = [c.text.strip() for c in row.cells]
-                    cells = [c for i, c in enumerate(cells) if c and c not in cells[:i]]
-                    if len(cells) >= 3 and _TIMESTAMP_ONLY.match(cells[0]):
-                        lines.append(f"[{cells[0]}] {cells[1]}: {' '.join(cells[2:])}")
-                    elif len(cells) >= 2:
-                        lines.append(f"{cells[0]}: {' '.join(cells[1:])}")
-                    else:
-                        lines.extend(cells)
-            else:
-                lines.extend(block.text.splitlines() or [""])
-                lines.append("")
-        return lines
-    except InputError:
-        raise
-    except Exception as exc:  # python-docx raises many kinds on damaged parts; translate them all
-        raise InputError(str(path), f"is a damaged Word document ({type(exc).__name__})",
-                         "open it in Word and save it again as .docx") from exc
+    parsed = parse_transcript(text.splitlines(), str(path), known_speakers, interviewer_labels)
+    return _draft_of(path, "txt", parsed)
 
 
 def read_docx(path: Path, limits: ReadLimits, known_speakers: Iterable[str] = (),
               interviewer_labels: Iterable[str] = ()) -> TranscriptDraft:
-    data = check_file(path, limits)
-    lines = _docx_lines(path, data, limits)
-    preamble, turns = parse_lines(lines, str(path), known_speakers, interviewer_labels)
-    # Word has no lines: report paragraph numbers, which is what the line numbers here are.
-    return TranscriptDraft(transcript_id_for(path), str(path), "docx", tuple(turns), preamble)
+    """A Word document: all the text a reader sees (content controls, tracked insertions, text boxes...)."""
+    from .docx_text import docx_text
+
+    read = docx_text(path, check_file(path, limits), limits)
+    # Word has no lines: the numbers reported are of the paragraph lines read from it.
+    parsed = parse_transcript(read.lines, str(path), known_speakers, interviewer_labels)
+    return _draft_of(path, "docx", parsed, [_TRACKED] if read.tracked_changes else [])
 
 
-_CUE_SPEAKER = re.compile(rf"^\s*(?P<label>{_LABEL})\s*:\s*(?P<text>.+)$")
+def read_pdf(path: Path, limits: ReadLimits, known_speakers: Iterable[str] = (),
+             interviewer_labels: Iterable[str] = ()) -> TranscriptDraft:
+    """A text-based PDF, page furniture (headers, footers, page numbers) left out."""
+    from .read_pdf import pdf_lines
+
+    lines = pdf_lines(path, check_file(path, limits), limits)
+    return _draft_of(path, "pdf", parse_transcript(lines, str(path), known_speakers, interviewer_labels))
+
+
+def read_odt(path: Path, limits: ReadLimits, known_speakers: Iterable[str] = (),
+             interviewer_labels: Iterable[str] = ()) -> TranscriptDraft:
+    """An OpenDocument text, tracked changes as they stand (insertions in, deletions out)."""
+    from .read_odt import odt_lines
+
+    lines, tracked = odt_lines(path, check_file(path, limits), limits)
+    notes = [_TRACKED] if tracked else []
+    return _draft_of(path, "odt", parse_transcript(lines, str(path), known_speakers, interviewer_labels), notes)
+
+
+_TRACKED = ("the document has tracked changes nobody accepted: it was read as it stands, insertions in and "
+            "deletions out; accept or reject them in the word processor if that is not what was said")
 
 
 def read_subtitles(path: Path, limits: ReadLimits, fmt: str, encoding: str | None = None,
                    known_speakers: Iterable[str] = (), interviewer_labels: Iterable[str] = ()) -> TranscriptDraft:
-    """WebVTT or SRT: one turn per run of consecutive cues by the same speaker."""
-    import webvtt
-    from webvtt.errors import MalformedFileError
+    """WebVTT or SRT: one turn per run of consecutive cues by the same speaker.
+
+    A cue's speaker is its voice tag (``<v Name>``, Teams) or a label opening its text
+    (``Name:``, ``Hon. X (Y, Z):``, Zoom and captioners); a cue with neither continues the
+    speaker before it. Labels are read with the same rules as any transcript's.
+    """
+    from .cues import read_cues
 
     text = decode_text(check_file(path, limits), str(path), encoding)
-    try:
-        if fmt == "vtt":
-            captions = list(webvtt.from_string(text))
-        else:
-            captions = list(webvtt.from_buffer(text.splitlines(), format="srt"))
-    except MalformedFileError as exc:
-        expected = ("'WEBVTT' on the first line and cues below" if fmt == "vtt"
-                    else "numbered cues with 00:00:01,000 --> 00:00:02,000 times")
-        raise InputError(str(path), f"is not a valid {fmt.upper()} subtitle file ({exc})",
-                         f"expected {expected}") from exc
-    except Exception as exc:  # webvtt-py raises assorted errors on damaged cues
-        raise InputError(str(path), f"has a damaged {fmt.upper()} cue ({type(exc).__name__}: {exc})",
-                         "export the subtitles again") from exc
-    known = {k.casefold() for k in known_speakers}
-    bodies = [" ".join(_TAG.sub("", c.raw_text if c.voice else c.text).split()) for c in captions]
-    prefixed = [_CUE_SPEAKER.match(b) for b in bodies]
-    counts = Counter(m["label"].casefold() for m in prefixed if m and _plausible(m["label"]))
+    cues, notes = read_cues(text, str(path), fmt)
+    known = {k.casefold() for k in known_speakers} | {k.casefold() for k in interviewer_labels}
+    extra = tuple(interviewer_labels)
+    labels = [None if cue.voice else read_label(cue.text) for cue in cues]
+    labels = [lb if lb and lb.colon else None for lb in labels]
+    used = Counter(lb.speaker.casefold() for lb in labels if lb)
 
-    def is_label(label: str) -> bool:
-        bare = label.strip("[]").strip()
-        return (label.casefold() in known or bool(_STRONG.match(bare)) or is_interviewer_label(bare, interviewer_labels)
-                or (counts[label.casefold()] >= 2 and label[:1].isupper()))
+    def is_label(lb: Label) -> bool:
+        return (lb.speaker.casefold() in known or is_strong_label(lb.speaker)
+                or is_interviewer_label(lb.speaker, extra) or lb.grade != "weak" or used[lb.speaker.casefold()] >= 2)
 
     turns: list[Turn] = []
     speaker: str | None = None
-    for number, (caption, body, match) in enumerate(zip(captions, bodies, prefixed, strict=True), start=1):
-        label = caption.voice
-        if not label and match and _plausible(match["label"]) and is_label(match["label"]):
-            label, body = match["label"].strip(), match["text"].strip()
-        if not body:
+    description: str | None = None
+    for cue, lb in zip(cues, labels, strict=True):
+        body = cue.text
+        label = cue.voice
+        if not label and lb is not None and is_label(lb):
+            label, description, body = lb.speaker, lb.description, lb.text
+        elif label:
+            voiced = read_label(label + ":")
+            label, description = (voiced.speaker, voiced.description) if voiced else (label, None)
+        if not body.strip():
             continue
         label = label or speaker or "Unknown"
         if turns and label == speaker:
             last = turns[-1]
-            turns[-1] = Turn(text=f"{last.text} {body}", line=last.line, speaker=label, timestamp=last.timestamp)
+            turns[-1] = Turn(text=f"{last.text} {body}", line=last.line, speaker=label, timestamp=last.timestamp,
+                             description=last.description)
         else:
-            stamp = caption.start.split(".")[0].split(",")[0]
-            turns.append(Turn(text=body, line=number, speaker=label, timestamp=stamp))
+            turns.append(Turn(text=body, line=cue.line, speaker=label, timestamp=cue.start,
+                              description=description))
         speaker = label
     if not turns:
         raise InputError(str(path), "holds no captions with text", "export the subtitles again")
-    return TranscriptDraft(transcript_id_for(path), str(path), fmt, tuple(turns))
+    return TranscriptDraft(transcript_id_for(path), str(path), fmt, tuple(turns), notes=tuple(notes),
+                           layout="subtitles")

@@ -11,6 +11,8 @@ import streamlit as st
 from workbench.discover import DiscoveryParams
 from workbench.embed import DEFAULT_BACKEND
 from workbench.errors import WorkbenchError
+from workbench.formats import summary
+from workbench.import_check import LAYOUT_WORDS
 from workbench.pages import common
 
 # The embedding backends a researcher chooses between here (the CLI's --backend also has torch).
@@ -40,11 +42,19 @@ else:
     st.info("The study is empty: import transcripts below.")
 
 st.header("Import")
-with st.form("import", clear_on_submit=True):
-    files = st.file_uploader("Transcripts (.txt .docx .vtt .srt) or tables (.csv .tsv .xlsx .jsonl)",
-                             accept_multiple_files=True)
-    people = st.file_uploader("Participants file (optional: participant_id, site, role, ...)", type=["csv", "xlsx"])
-    if st.form_submit_button("Import"):
+st.caption("Check first: the check reads the files as an import would and shows, per transcript, who speaks, "
+           "how many turns and how much of the words are theirs, and anything the workbench was unsure of. "
+           "Nothing is written until you import.")
+batch = st.session_state.get("_import_round", 0)
+with st.form("import"):
+    files = st.file_uploader(f"Transcripts ({summary('transcript')}) or tables ({summary('table')})",
+                             accept_multiple_files=True, key=f"import-files-{batch}")
+    people = st.file_uploader("Participants file (optional: participant_id, site, role, ...)", type=["csv", "xlsx"],
+                              key=f"import-people-{batch}")
+    left, right = st.columns(2)
+    checking = left.form_submit_button("Check (imports nothing)")
+    importing = right.form_submit_button("Import", type="primary")
+    if checking or importing:
         if not files:
             st.warning("Choose at least one file.")
         else:
@@ -59,17 +69,49 @@ with st.form("import", clear_on_submit=True):
                     sidecar = Path(tmp) / Path(people.name).name
                     sidecar.write_bytes(people.getvalue())
                 try:
-                    report = study.ingest(paths, by=common.researcher(), participants=sidecar,
-                                          progress=common.progress_bar("Reading"))
+                    if checking:
+                        parsed = study.check(paths, participants=sidecar, progress=common.progress_bar("Reading"))
+                        st.session_state["_import_check"] = ("Check (nothing imported)", parsed.checks,
+                                                             parsed.report_warnings)
+                    else:
+                        report = study.ingest(paths, by=common.researcher(), participants=sidecar,
+                                              progress=common.progress_bar("Reading"))
                 except WorkbenchError as exc:
                     st.error(common.plain(str(exc)))
                 else:
-                    for warning in report.warnings:
-                        st.warning(common.plain(warning))
-                    st.session_state["flash"] = (f"Imported {len(report.added)} transcript(s), "
-                                                 f"{report.segments_added} segment(s); "
-                                                 f"{len(report.unchanged)} already in the study")
-                    st.rerun()
+                    if importing:
+                        notes = list(report.warnings)
+                        if report.roles_from_labels:
+                            notes.insert(0, "Roles taken from speaker labels (the participants file gave none): "
+                                         + ", ".join(f"{p}: {r}" for p, r in sorted(report.roles_from_labels.items())))
+                        st.session_state["_import_check"] = ("What was imported", report.checks, notes)
+                        st.session_state["_import_round"] = batch + 1
+                        st.session_state["flash"] = (f"Imported {len(report.added)} transcript(s), "
+                                                     f"{report.segments_added} segment(s); "
+                                                     f"{len(report.unchanged)} already in the study")
+                        st.rerun()
+
+shown = st.session_state.get("_import_check")
+if shown is not None:
+    title, checks, notes = shown
+    st.subheader(title)
+    for note in notes:
+        st.warning(common.plain(note))
+    for item in checks:
+        layout = LAYOUT_WORDS.get(item.layout, item.layout)
+        head = (f"{item.id}: {item.turns} turns, {len(item.speakers)} speakers, {item.segments} segments "
+                f"({layout})" + (f"; preamble {item.preamble_words} words" if item.preamble_words else ""))
+        with st.expander(head + (f" · {len(item.warnings)} warning(s)" if item.warnings else ""),
+                         expanded=bool(item.warnings)):
+            for warning in item.warnings:
+                st.warning(common.plain(warning))
+            st.dataframe(pd.DataFrame([{
+                "speaker": s.speaker, "label says": s.description or "", "turns": s.turns, "words": s.words,
+                "share of words": f"{s.share:.0%}", "interviewer": "yes" if s.interviewer else "",
+                "participant": s.participant or ""} for s in item.speakers]), hide_index=True, width="stretch")
+    if st.button("Clear this report", key="import-check-clear"):
+        st.session_state.pop("_import_check", None)
+        st.rerun()
 
 st.header("Check for identifiers left in")
 st.caption("Names, phone, NHS and National Insurance numbers, postcodes, emails and dates of birth that "
