@@ -381,3 +381,28 @@ def test_study_page_runs_discovery_with_the_layout_count_chosen_by_size(small):
     button(at, "Run discovery").click().run()
     assert not at.exception and "runs must be at least 2" in at.error[0].value
     assert len(Study.open(small).runs()) == 3, "nothing recorded"
+
+
+def test_study_page_shows_a_parse_to_check_as_text(tmp_path, counter):
+    """The check report: per transcript its speakers and warnings, label text shown as written."""
+    from workbench.ingest import parse_files
+
+    from .conftest import write
+
+    Study.init(tmp_path / "study", by="setup").close()
+    flattened = "\n\n".join(f"Interviewer: Question {i}? P07 (**Parent**): Answer {i}." for i in range(3))
+    parsed = parse_files([write(tmp_path / "flat.txt", "Title\n\n" + flattened)], counter)
+    at = AppTest.from_file(str(PACKAGE / "pages" / "study_page.py"), default_timeout=180)
+    at.session_state["study_location"] = str(tmp_path / "study")
+    at.session_state["researcher"] = "tester"
+    at.session_state["_import_check"] = ("Check (nothing imported)", parsed.checks, parsed.report_warnings)
+    ok(at.run())
+    assert [s.value for s in at.subheader] == ["Check (nothing imported)"]
+    (expander,) = [e for e in at.expander if "flat" in e.label]
+    assert "1 turns, 1 speakers" in expander.label and "preamble 1 words" in expander.label
+    warning = next(w.value for w in at.warning if "appears 3 times" in w.value)
+    assert r"P07 \(\*\*Parent\*\*\)\:" in warning, "markdown in a label is escaped, shown as written"
+    assert "Title" in [t.value for t in at.text]
+    assert list(at.dataframe[-1].value["speaker"]) == ["Interviewer"]
+    button(at, "Clear this report").click().run()
+    assert not at.subheader

@@ -75,7 +75,12 @@ def test_a_review_session_in_the_browser(chromium, tmp_path):
             uploader.locator("input[type=file]").set_input_files(str(transcript))
         uploader.get_by_text("upload.txt").wait_for()
         settle(page)
-        page.get_by_role("button", name="Import").click()
+        # Check first, as the page advises: the parse is shown and nothing is written.
+        page.get_by_role("button", name="Check (imports nothing)").click()
+        page.get_by_text("Check (nothing imported)").wait_for()
+        expect(page.get_by_test_id("stExpander").filter(has_text="upload: ")).to_contain_text("2 turns, 2 speakers")
+        settle(page)
+        page.get_by_role("button", name="Import", exact=True).click()
         try:
             page.get_by_text("Imported 1 transcript(s)").wait_for()
         except PlaywrightTimeout:

@@ -21,7 +21,6 @@ from .segments import Transcript, TranscriptDraft
 __all__ = ["LAYOUT_WORDS", "SpeakerShare", "TranscriptCheck", "check_transcript", "describe_checks", "sidecar_warnings"]
 
 _DOMINANT = 0.9  # one speaker holding more of the words than this suggests labels were missed
-_LONG_PREAMBLE = 40  # words before the first turn beyond which it may be unlabelled speech
 _ID_LABEL = re.compile(r"(?<![\w(])([A-Z]{1,4}\d{1,4}[a-z]?(?:\s*\([^():\n]{1,60}\))?):\s")
 
 
@@ -54,6 +53,7 @@ class TranscriptCheck:
     segments: int
     preamble_words: int
     speakers: tuple[SpeakerShare, ...]
+    preamble: str = ""  # shown, so the researcher sees what is left out of the analysis
     warnings: tuple[str, ...] = field(default=())
 
 
@@ -64,19 +64,23 @@ def _words(text: str) -> int:
 def _inside(labels: Iterable[str], turns: dict[int, str], lines: dict[int, int]) -> list[str]:
     """Warnings for label-like text found inside turns: ``"P07 (Parent):" appears inside 14 turns``."""
     where: dict[str, list[int]] = defaultdict(list)
+    times: Counter[str] = Counter()
     patterns = {label: re.compile(r"(?<![\w(])" + re.escape(label) + r":\s") for label in labels if label}
     for index, text in turns.items():
-        found = {label for label, pattern in patterns.items() if pattern.search(text)}
-        found |= {m.group(1) for m in _ID_LABEL.finditer(text)}
-        for label in found:
-            where[label].append(index)
+        found: Counter[str] = Counter({label: len(pattern.findall(text)) for label, pattern in patterns.items()})
+        found.update(m.group(1) for m in _ID_LABEL.finditer(text) if m.group(1) not in patterns)
+        for label, count in found.items():
+            if count:
+                where[label].append(index)
+                times[label] += count
     warnings = []
-    for label, indexes in sorted(where.items(), key=lambda item: (-len(item[1]), item[0])):
-        count = len(indexes)
+    for label, indexes in sorted(where.items(), key=lambda item: (-times[item[0]], item[0])):
+        count, turns_in = times[label], len(indexes)
         first = lines.get(indexes[0])
-        at = f" (first in the turn at line {first})" if first else ""
-        warnings.append(f'"{label}:" appears inside {count} turn{"s" if count != 1 else ""}{at}: was it a speaker? '
-                        "If so, start its turn on a new paragraph")
+        at = f", first in the turn at line {first}" if first else ""
+        warnings.append(f'"{label}:" appears {count} time{"s" if count != 1 else ""} inside {turns_in} '
+                        f'turn{"s" if turns_in != 1 else ""}{at}: was it a speaker? If so, start its turn on a '
+                        "new paragraph")
     return warnings
 
 
@@ -137,9 +141,9 @@ def check_transcript(draft: TranscriptDraft, transcript: Transcript, participant
         warnings.append(f"{unlabelled} turn{'s' if unlabelled != 1 else ''} have no speaker label (speaker "
                         "'Unknown'): export the subtitles with speaker names if the tool can")
     preamble_words = _words(draft.preamble)
-    if preamble_words >= _LONG_PREAMBLE:
-        warnings.append(f"{preamble_words} words before the first turn are kept as the preamble and not analysed: "
-                        "if they are speech, start them with the speaker's label")
+    if speakers and all(s.interviewer for s in speakers):
+        warnings.append("every speaker counts as an interviewer, so discovery will see none of this transcript: "
+                        "check the labels, or import it with the participant's label written out")
     if participants is not None:
         strangers = [s.written for s in speakers if not s.interviewer and s.participant
                      and s.participant not in participants]
@@ -150,7 +154,7 @@ def check_transcript(draft: TranscriptDraft, transcript: Transcript, participant
     return TranscriptCheck(
         id=transcript.id, source=transcript.source, format=transcript.format, layout=draft.layout,
         turns=len(per_turn), segments=len(transcript.segments), preamble_words=preamble_words,
-        speakers=speakers, warnings=tuple(warnings),
+        speakers=speakers, preamble=draft.preamble, warnings=tuple(warnings),
     )
 
 

@@ -44,6 +44,23 @@ def is_interviewer_label(label: str | None, extra: Iterable[str] = ()) -> bool:
     return bool(_INTERVIEWER.match(name)) or name.casefold() in {e.casefold() for e in extra}
 
 
+_ABBREVIATED = re.compile(r"^(int|i|iv)\s*\d+$", re.IGNORECASE)
+
+
+def _interviewers(speakers: Iterable[str | None], extra: Iterable[str] = ()) -> set[str | None]:
+    """The speakers of one transcript who are interviewers.
+
+    ``Int2`` or ``I1`` may abbreviate "interviewer 2" or be a participant's code; where the
+    transcript also has a speaker written out as ``Interviewer`` (or a named interviewer),
+    the abbreviation is a participant's code.
+    """
+    found = {s for s in speakers if is_interviewer_label(s, extra)}
+    written_out = {s for s in found if s and not _ABBREVIATED.match(s.strip().strip("[]"))}
+    if written_out:
+        found -= {s for s in found if s and _ABBREVIATED.match(s.strip().strip("[]"))}
+    return found
+
+
 def clean_text(text: str) -> str:
     """Normalise one turn's text: NFC, control characters out, whitespace collapsed.
 
@@ -166,11 +183,12 @@ def build(
         offset += len(chunks[-1])
     full = "".join(chunks).rstrip("\n") + "\n" if chunks else ""
 
+    interviewers = _interviewers([t.speaker for t, _, _ in placed], extra)
     segments: list[Segment] = []
     for index, (turn, start, text) in enumerate(placed, start=1):
         spans = split_spans(text, count, limit)
         base = turn.unit_id or f"{draft.id}-{index:03d}"
-        interviewer = is_interviewer_label(turn.speaker, extra)
+        interviewer = turn.speaker in interviewers
         participant = None if interviewer else participant_of(turn)
         for part, (a, b) in enumerate(spans, start=1):
             segments.append(Segment(

@@ -105,6 +105,9 @@ if shown is not None:
                          expanded=bool(item.warnings)):
             for warning in item.warnings:
                 st.warning(common.plain(warning))
+            if item.preamble:
+                st.caption("Before the first turn (kept as the preamble, not analysed):")
+                st.text(item.preamble[:600] + ("…" if len(item.preamble) > 600 else ""))
             st.dataframe(pd.DataFrame([{
                 "speaker": s.speaker, "label says": s.description or "", "turns": s.turns, "words": s.words,
                 "share of words": f"{s.share:.0%}", "interviewer": "yes" if s.interviewer else "",
