@@ -45,13 +45,14 @@ def test_the_issue_example_gives_each_speaker_their_own_turns(tmp_path, counter)
 def test_label_like_text_inside_turns_is_asked_about(tmp_path, counter):
     flattened = "\n\n".join(f"Interviewer: Question {i}? P07 (Parent): Answer {i} about the hub." for i in range(14))
     check, _ = check_of(write(tmp_path / "flat.txt", flattened), counter)
-    assert any('"P07 (Parent):" appears 14 times inside 1 turn' in w and "was it a speaker?" in w for w in check.warnings)
+    assert any('"P07 (Parent):" appears 14 times inside 1 turn' in w and "was it a speaker?" in w
+               for w in check.warnings)
 
 
 def test_a_label_left_inside_a_paragraph_is_asked_about(tmp_path, counter):
     text = ("Interviewer: Tell me.\n\nP01: Well, it started in May.\nSarah: I rang them.\n\n"
             "Interviewer: Then?\n\nP01: Then nothing.\n")
-    check, parsed = check_of(write(tmp_path / "inside.txt", text), counter)
+    check, _ = check_of(write(tmp_path / "inside.txt", text), counter)
     assert [s.speaker for s in check.speakers] == ["P01", "Interviewer"]
     assert any('line 4: "Sarah:" opens a line inside a turn' in w for w in check.warnings)
 
@@ -81,7 +82,7 @@ def test_every_speaker_an_interviewer_is_flagged(tmp_path, counter):
 
 def test_an_abbreviated_code_beside_a_written_out_interviewer_is_a_participant(tmp_path, counter):
     text = "Interviewer: What is your role?\n\n[Int2]: I am a developer.\n\nInterviewer: Thanks.\n"
-    check, parsed = check_of(write(tmp_path / "int2.txt", text), counter)
+    check, _ = check_of(write(tmp_path / "int2.txt", text), counter)
     assert {s.speaker: s.interviewer for s in check.speakers} == {"Int2": False, "Interviewer": True}
 
 
@@ -90,7 +91,7 @@ def test_an_abbreviated_code_beside_a_written_out_interviewer_is_a_participant(t
 def test_real_transcripts_give_no_warnings(fixture: Path, tmp_path: Path, counter):
     if fixture.name.endswith(".docx-source.txt"):
         pytest.skip("rendered to Word in test_real_transcripts")
-    check, parsed = check_of(fixture, counter)
+    check, _ = check_of(fixture, counter)
     assert check.warnings == ()
     want = json.loads((FIXTURES / f"{fixture.name}.expected.json").read_text(encoding="utf-8"))
     assert check.turns == len(want["turns"])

@@ -165,7 +165,7 @@ def read_cues(text: str, source: str, fmt: str) -> tuple[list[Cue], list[str]]:
 
     raws: list[_Raw] = []
 
-    def orphan(block: list[tuple[int, str]], where: str = "after a blank line inside") -> None:
+    def orphan(block: list[tuple[int, str]], why: str = "text after a blank line inside cue {n}") -> None:
         """Words with no timing line of their own: after a blank line inside the cue above."""
         number, line = block[0]
         if not raws:
@@ -173,8 +173,8 @@ def read_cues(text: str, source: str, fmt: str) -> tuple[list[Cue], list[str]]:
                              f"start each cue with a timing line such as {example}, or delete the text",
                              line=number)
         raws[-1].payload.extend(text for _, text in block)
-        warnings.add("orphan", f"text {where} cue {raws[-1].number} was kept as part of "
-                     "that cue; check the file if it belongs elsewhere", number)
+        warnings.add("orphan", why.format(n=raws[-1].number) + " was kept as part of that cue; "
+                     "check the file if it belongs elsewhere", number)
 
     for block in _blocks(lines, first):
         arrows = [k for k, (_, line) in enumerate(block) if "-->" in line]
@@ -202,7 +202,7 @@ def read_cues(text: str, source: str, fmt: str) -> tuple[list[Cue], list[str]]:
         if head and (dialect == "vtt" or _NUMBER.fullmatch(head[-1][1])):
             head = head[:-1]
         if head:
-            orphan(head, "with no timing line of its own, after")
+            orphan(head, "text with no timing line of its own, after cue {n},")
         for position, k in enumerate(arrows):
             number, line = block[k]
             timing = _TIMING.match(line)
