@@ -323,3 +323,11 @@ def test_any_text_gives_cues_or_an_input_error(text, fmt):
         return
     assert all(c.text and c.text == " ".join(c.text.split()) for c in cues)
     assert all(isinstance(w, str) for w in warnings)
+
+
+def test_stray_words_before_a_cue_number_are_kept_with_the_cue_above():
+    srt = "1\n00:00:01,000 --> 00:00:02,000\nfirst\n\nstray words\n2\n00:00:02,000 --> 00:00:03,000\nsecond\n"
+    cues, warnings = read_cues(srt, "t.srt", "srt")
+    assert brief(cues) == [(1, "00:00:01", None, "first stray words"), (2, "00:00:02", None, "second")]
+    assert warnings == ["t.srt, line 5: text with no timing line of its own, after cue 1, was kept as part of "
+                        "that cue; check the file if it belongs elsewhere"]

@@ -51,12 +51,15 @@ def test_every_command_is_in_the_readme():
 def test_readme_transcript_examples_parse_as_described(tmp_path, counter):
     blocks = [body for lang, body in code_blocks(README) if not lang]
     layouts = [b for b in blocks if "P03" in b and not b.startswith(("error", "participant_id"))]
-    assert len(layouts) == 4
+    assert len(layouts) == 5
     for i, block in enumerate(layouts):
         path = tmp_path / f"example{i}.txt"
         path.write_text(block, encoding="utf-8")
-        segments = parse_files([path], counter).transcripts[0].segments
+        parsed = parse_files([path], counter)
+        segments = parsed.transcripts[0].segments
         assert segments[0].is_interviewer and segments[1].speaker == "P03"
+        assert parsed.checks[0].warnings == () and not parsed.checks[0].preamble_words
+        assert "Mum said: no" not in block or [s.speaker for s in segments] == ["Interviewer", "P03", "Marcus"]
     vtt = next(b for b in blocks if b.startswith("WEBVTT"))
     (tmp_path / "example.vtt").write_text(vtt, encoding="utf-8")
     turns = parse_files([tmp_path / "example.vtt"], counter).transcripts[0].segments

@@ -20,7 +20,7 @@ from workbench.ingest import parse_files
 from workbench.readers import ReadLimits
 from workbench.transcripts import read_docx, read_subtitles, read_txt
 
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 LIMITS = ReadLimits()
 
 given_names = st.sampled_from(["Marcus", "Aisha", "Jane", "Dev", "Oluwaseun", "Zofia", "Siobhán", "Jean-Pierre",

@@ -134,7 +134,7 @@ def open_zip(path: Path, data: bytes, limits: ReadLimits, what: str, required: s
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError) as exc:
         raise InputError(name, f"is damaged: it cannot be read as {what}",
                          f"open it in its program and save it again as {what}") from exc
     if len(infos) > limits.max_zip_entries:

@@ -248,8 +248,9 @@ def read_label(line: str) -> Label | None:
     grade: Grade | None = "name" if is_strong_label(head) else _grade(head)
     if grade is None:
         return None
-    if not colon and (len(head) == 1 or grade == "weak" or (not stamp and grade != "name")):
-        return None  # "I 10:30" is speech; single-letter labels (I, Q, R) are labels only with a colon
+    if not colon and (head in ("I", "A", "a") or (len(head) == 1 and not stamp) or grade == "weak"
+                      or (not stamp and grade != "name")):
+        return None  # "I 10:30" is speech; "I" and "A" are labels only with a colon
     return Label(speaker=head, description=description, timestamp=stamp, text=text, colon=colon, grade=grade)
 
 

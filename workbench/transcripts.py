@@ -104,7 +104,10 @@ def parse_transcript(lines: list[str], source: str, known_speakers: Iterable[str
         if strong(lb):
             return lb.colon or bool(lb.timestamp) or starts[index] or layout == "label-line"
         if lb.grade == "weak" and used[lb.speaker.casefold()] < 2:
-            return False
+            # A lower-case label used once ("pippin:") opens a turn only as one word with a colon,
+            # where the layout puts labels (a paragraph's start, or any line in line-per-turn files).
+            return (lb.colon and " " not in lb.speaker and not lb.timestamp
+                    and (starts[index] or layout == "line"))
         if lb.timestamp:
             return True
         if not lb.colon:  # a bare name alone on its line: a label only in files laid out that way
