@@ -158,7 +158,7 @@ def _label_end(text: str) -> int:
                 index += 1  # a clock time inside the label ("Name 00:01:23:")
                 continue
             return index
-        if char in "\"“”?!;" or (char == "," and "(" not in text[:index]):
+        if char in "\"“”?!;":
             return -1
         index += 1
     return -1
@@ -227,6 +227,14 @@ def read_label(line: str) -> Label | None:
         stamp = stamp or trail["b"] or trail["n"]
         head = head[:trail.start()].rstrip()
     description = None
+    if "," in _outside_parentheses(head):
+        # Broadcast and hearing transcripts: "MAX FOSTER, CNN CORRESPONDENT:". A comma in a
+        # label is a role after the name only where the label is in capitals, as they write
+        # it; elsewhere a comma before a colon is a sentence's ("Well, basically: ...").
+        name, _, role = head.partition(",")
+        if "(" in name or not head.replace(",", "").replace(".", "").strip().isupper() or not colon:
+            return None
+        head, description = name.strip(), role.strip()
     if head.endswith(")"):
         opening = _matching_open(head)
         if opening <= 0:
@@ -252,6 +260,14 @@ def read_label(line: str) -> Label | None:
                       or (not stamp and grade != "name")):
         return None  # "I 10:30" is speech; "I" and "A" are labels only with a colon
     return Label(speaker=head, description=description, timestamp=stamp, text=text, colon=colon, grade=grade)
+
+
+def _outside_parentheses(text: str) -> str:
+    """``text`` with its parenthesised parts (nested ones too) taken out."""
+    previous = None
+    while previous != text:
+        previous, text = text, re.sub(r"\([^()]*\)", "", text)
+    return text
 
 
 def _matching_open(text: str) -> int:
