@@ -10,15 +10,20 @@ and the segments' offsets reproduce their text from the normalised transcript.
 from __future__ import annotations
 
 import io
+import re
+from collections import Counter
 from pathlib import Path
 
 import docx
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from workbench.ingest import parse_files
 from workbench.readers import ReadLimits
 from workbench.transcripts import read_docx, read_subtitles, read_txt
+
+from .test_docx_text import make_docx, run
+from .test_docx_text import render as render_xml
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 LIMITS = ReadLimits()
@@ -167,3 +172,35 @@ def test_a_path_is_what_the_tests_write(tmp_path: Path):
     # Guards the generators above: a label and its parenthesis render as people write them.
     assert written("P03", "Social Worker") == "P03 (Social Worker)"
     assert render("rev", [("Speaker 1", None, ["hello"])]) == "Speaker 1 (00:00:00):\nhello\n"
+
+
+@SETTINGS
+@given(document=st.lists(st.tuples(st.one_of(st.none(), st.sampled_from(["P01", "Interviewer", "Dr Okoro (GP)"])),
+                                   st.sampled_from(["paragraph", "cell", "textbox", "blocksdt"]),
+                                   st.lists(st.tuples(st.sampled_from(["run", "sdt", "ins", "hyperlink", "smartTag",
+                                                                       "fldSimple", "field", "del", "moveFrom"]),
+                                                      st.lists(st.text("abcdefghijklmnopqrstuvwxyz", min_size=1,
+                                                                       max_size=8), min_size=1, max_size=4),
+                                                      st.lists(st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1,
+                                                                       max_size=8), min_size=1, max_size=3)),
+                                            min_size=1, max_size=3)),
+                         min_size=1, max_size=8))
+def test_every_visible_word_of_a_word_document_is_in_one_segment_or_the_preamble(tmp_path_factory, counter,
+                                                                                 document):
+    labelled = []
+    for label, block, content in document:
+        xml, _ = render_xml([(block, content)])
+        if label:  # the label opens the block's first paragraph, as a transcriber types it
+            xml = xml.replace("<w:p>", f"<w:p>{run(label + ': ')}", 1)
+        labelled.append(xml)
+    _, visible = render_xml([(block, content) for _, block, content in document])
+    spoken = [any(kind not in ("del", "moveFrom") for kind, _, _ in content) for label, _, content in document
+              if label]
+    assume(any(spoken))  # with no labelled words there are no turns: refused, as the importer properties cover
+    path = tmp_path_factory.mktemp("docx") / "t.docx"
+    path.write_bytes(make_docx("".join(labelled)))
+    (transcript,) = parse_files([path], counter).transcripts
+    preamble = transcript.text[:transcript.segments[0].start] if transcript.segments else transcript.text
+    words = Counter(w for s in transcript.segments for w in re.findall(r"[a-z]+", s.text))
+    words.update(re.findall(r"[a-z]+", preamble.replace("Dr Okoro (GP)", "").replace("Interviewer", "")))
+    assert words == visible
