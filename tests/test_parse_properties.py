@@ -98,6 +98,10 @@ def render(layout: str, items: list[tuple[str, str | None, list[str]]]) -> str:
     if layout == "label-line":  # Otter and Teams: the label and its time on a line of their own
         return "\n\n".join(f"{written(w, d)}  {stamp(i)[3:]}\n" + "\n".join(lines)
                            for i, (w, d, lines) in enumerate(items)) + "\n"
+    if layout == "nvivo":  # NVivo's tab-separated rows: timespan, content, speaker
+        rows = [f"{stamp(i)}.0 - {stamp(i + 1)}.0\t{' '.join(lines)}\t{written(w, d)}"
+                for i, (w, d, lines) in enumerate(items)]
+        return "Timespan\tContent\tSpeaker\n" + "\n".join(rows)
     if layout == "rev":
         return "\n\n".join(f"{written(w, d)} ({stamp(i)}):\n" + "\n".join(lines)
                            for i, (w, d, lines) in enumerate(items)) + "\n"
@@ -113,19 +117,21 @@ def got(draft) -> list[tuple[str, str | None, str]]:
 
 
 @SETTINGS
-@given(layout=st.sampled_from(["paragraph", "line", "timestamped", "label-line", "rev"]), items=turns(),
+@given(layout=st.sampled_from(["paragraph", "line", "timestamped", "label-line", "rev", "nvivo"]), items=turns(),
        header=st.booleans())
 def test_text_layouts_give_back_the_generated_turns(tmp_path_factory, counter, layout, items, header):
-    if layout == "line":
+    if layout in ("line", "nvivo"):
         items = [(w, d, [" ".join(lines)]) for w, d, lines in items]
     text = render(layout, items)
     if header:
         text = "Interview 4, Castlemere\nDate: 3 May 2024\n\n" + text
+    heading = "Timespan\tContent\tSpeaker" if layout == "nvivo" else ""
     path = tmp_path_factory.mktemp("parse") / "t.txt"
     path.write_text(text, encoding="utf-8")
     draft = read_txt(path, LIMITS)
     assert got(draft) == merged(items)
-    assert draft.preamble == ("Interview 4, Castlemere\nDate: 3 May 2024" if header else "")
+    assert draft.preamble == "\n".join(
+        [*(["Interview 4, Castlemere", "Date: 3 May 2024"] if header else []), *([heading] if heading else [])])
     for transcript in parse_files([path], counter).transcripts:
         for segment in transcript.segments:
             assert transcript.text[segment.start:segment.end] == segment.text

@@ -30,6 +30,10 @@ from workbench.speaker_labels import read_label
     ("R: Yes.", "R", None, None, "Yes."),
     ("INTERVIEWER", "INTERVIEWER", None, None, ""),
     ("pippin: Have you?", "pippin", None, None, "Have you?"),
+    # NVivo's tab-separated transcript rows: time, speaker and words in any order
+    ("0:00:05.0 - 0:00:10.4\tSpeaker 1\tWell, we started.", "Speaker 1", None, "0:00:05.0", "Well, we started."),
+    ("00:01:02\tSo it was hard.\tP03 (Parent)", "P03", "Parent", "00:01:02", "So it was hard."),
+    ("Interviewer\tHow was it?", "Interviewer", None, None, "How was it?"),
 ])
 def test_labels_as_people_write_them(line, speaker, description, timestamp, text):
     label = read_label(line)
@@ -42,6 +46,7 @@ def test_labels_as_people_write_them(line, speaker, description, timestamp, text
     "The thing is: nobody rang.", "Well, basically: no.", "Yes, I said: fine.", "I 10:30", "the 10:30",
     "[laughter] yes", "[inaudible] and then", "Thank you.", "Okay", "We met at 10:30", "Monday 10:30",
     "He said: that's it.", "Interviewed by: Lucian", "00:01:23", "(00:02:03):", "“Stop”: she shouted",
+    "Timespan\tContent\tSpeaker", "and then\tsomething", "00:01:02\tjust words",
 ])
 def test_speech_and_furniture_are_not_labels(line):
     label = read_label(line)

@@ -196,6 +196,10 @@ def read_label(line: str) -> Label | None:
     an optional description in balanced parentheses, an optional timestamp, then either a
     colon and the words, or the end of the line (a label alone above its words).
     """
+    if "\t" in line.strip():
+        tabbed = _tabbed([f.strip() for f in line.strip().split("\t") if f.strip()])
+        if tabbed is not None:
+            return tabbed
     stamp, rest = split_timestamp_prefix(line)
     rest = rest.strip()
     if not rest or _ONLY_TS.match(rest):
@@ -251,7 +255,7 @@ def read_label(line: str) -> Label | None:
                 return None
             description, head = head[opening + 1:-1].strip() or description, head[:opening].rstrip()
     head = head.strip().rstrip("-–—|").strip()
-    if "(" in head or ")" in head or ":" in head:
+    if "(" in head or ")" in head or ":" in head or "\t" in head:
         return None
     grade: Grade | None = "name" if is_strong_label(head) else _grade(head)
     if grade is None:
@@ -260,6 +264,26 @@ def read_label(line: str) -> Label | None:
                       or (not stamp and grade != "name")):
         return None  # "I 10:30" is speech; "I" and "A" are labels only with a colon
     return Label(speaker=head, description=description, timestamp=stamp, text=text, colon=colon, grade=grade)
+
+
+def _tabbed(fields: list[str]) -> Label | None:
+    """A tab-separated row: time, speaker and words in any order (NVivo's transcript rows).
+
+    NVivo imports and exports transcripts as tab-separated ``timespan, content, speaker``
+    rows, columns in any order; spreadsheets pasted into text look the same.
+    """
+    stamps = [f for f in fields if _ONLY_TS.match(f)]
+    rest = [f for f in fields if not _ONLY_TS.match(f)]
+    if len(rest) != 2 or len(stamps) > 1:
+        return None
+    for who, words in (rest, rest[::-1]):
+        label = read_label(who + ":")
+        if label is not None and not label.text and label.grade != "weak":
+            stamp = split_timestamp_prefix(stamps[0] + " x")[0] if stamps else None
+            return Label(label.speaker, label.description, stamp, words, True, label.grade)
+        if not stamps:
+            return None  # without a time, only "speaker<TAB>words" reads as a row
+    return None
 
 
 def _outside_parentheses(text: str) -> str:
