@@ -210,3 +210,45 @@ def test_every_visible_word_of_a_word_document_is_in_one_segment_or_the_preamble
     words = Counter(w for s in transcript.segments for w in re.findall(r"[a-z]+", s.text))
     words.update(re.findall(r"[a-z]+", preamble.replace("Dr Okoro (GP)", "").replace("Interviewer", "")))
     assert words == visible
+
+
+@SETTINGS
+@given(items=turns(max_lines=2))
+def test_opendocument_paragraphs_give_back_the_generated_turns(tmp_path_factory, items):
+    from xml.sax.saxutils import escape
+
+    from workbench.transcripts import read_odt
+
+    from .test_read_pdf_odt import _odt
+
+    body = "".join(f"<text:p>{escape(written(w, d))}: " + "<text:line-break/>".join(escape(x) for x in lines)
+                   + "</text:p>" for w, d, lines in items)
+    path = tmp_path_factory.mktemp("parse") / "t.odt"
+    path.write_bytes(_odt(body))
+    assert got(read_odt(path, LIMITS)) == merged(items)
+
+
+ascii_people = st.tuples(st.sampled_from(["P03", "Interviewer", "Dev Patel", "Hon. Jane Okoro", "Respondent 2",
+                                          "Dr. Smith", "The Chair"]),
+                         st.sampled_from([None, "Social Worker", "Riverside, Lab.", "Cllr Ann Moss (Eastfield, Ind.)"]))
+ascii_words = st.sampled_from(["we", "rang", "the", "school", "Mum", "said:", "no", "at", "10:30", "police",
+                               "checks", "within", "24", "hours", "referral", "and", "then", "it", "was", "hard."])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(items=st.lists(st.tuples(ascii_people, st.lists(st.lists(ascii_words, min_size=1, max_size=9),
+                                                       min_size=1, max_size=3)), min_size=1, max_size=8))
+def test_pdf_pages_give_back_the_generated_turns(tmp_path_factory, items):
+    from workbench.transcripts import read_pdf
+
+    from .test_read_pdf_odt import _draw_transcript
+
+    turns_drawn = [(f"{written(w, d)}:", [" ".join(["so", *line]) for line in lines]) for (w, d), lines in items]
+    path = tmp_path_factory.mktemp("parse") / "t.pdf"
+    path.write_bytes(_draw_transcript(turns_drawn))
+    draft = read_pdf(path, LIMITS)
+    assert got(draft) == merged([(w, d, lines) for (w, d), lines in
+                                 [((w, d), [" ".join(["so", *line]) for line in lines]) for (w, d), lines in items]])
+
+    # A running header is known by repeating: on a one-page PDF it stays in the preamble, never in a turn.
+    assert draft.preamble.splitlines()[-1] == "Interview 4: Family support workers"
