@@ -336,6 +336,25 @@ def where(machine: dict | None) -> str:
     return f"Machine: {machine['cpu']}, {machine['cores']} cores, {isa}."
 
 
+def import_layouts(data: dict) -> list[str]:
+    base, now = data["baseline"], data["workbench"]
+    lines = ["## Real transcripts in their tools' layouts (import)", "",
+             "Command: `.venv/bin/python benchmarks/bench_import_layouts.py`: every fixture in "
+             "`tests/fixtures/real_transcripts` (excerpts of real public transcripts, turns written by hand; "
+             "SOURCES.md), parsed in one run by the workbench and by the importer of commit "
+             f"`{data['baseline_commit']}` (the last before transcripts were parsed by their own layout). A file is "
+             "right when every turn has its speaker and words; turns matched counts expected turns found in order.",
+             "",
+             f"Files right: workbench {now['files_right']}/{now['files']}, earlier importer "
+             f"{base['files_right']}/{base['files']}; turns matched: workbench {now['turns_matched']}/{now['turns']}, "
+             f"earlier importer {base['turns_matched']}/{base['turns']}.", "",
+             "| file | layout | turns | earlier importer | workbench |", "|---|---|---:|---:|---:|"]
+    for old, new in zip(base["rows"], now["rows"], strict=True):
+        lines.append(f"| {new['file']} | {new['layout']} | {new['turns']} | {old['turns_matched']} | "
+                     f"{new['turns_matched']} |")
+    return [*lines, ""]
+
+
 def main() -> None:
     out = ["# Benchmark results", "",
            f"Measured on this project's 2-core machines ({platform.machine()}, no GPU), uncontended unless a "
@@ -346,7 +365,7 @@ def main() -> None:
                          ("speed_feedback", speed), ("startup", startup),
                          ("seed_consensus", seed_consensus), ("layout_scan", layout_scan), ("replay", replay),
                          ("app", app), ("browser_session", browser_session), ("split", split),
-                         ("analysis", analysis)):
+                         ("analysis", analysis), ("import_layouts", import_layouts)):
         data = load(name)
         if data:
             lines = render({k: v for k, v in data.items() if k != "machine"})

@@ -49,6 +49,25 @@ def prepare(source: Path, target: Path) -> str:
     return str(target)
 
 
+def check_before_import(page) -> None:
+    """The Study page's check of two real public transcripts (from the test fixtures), before importing."""
+    fixtures = ROOT / "tests" / "fixtures" / "real_transcripts"
+    uploader = page.get_by_test_id("stFileUploader").filter(has_text="Transcripts (.txt")
+    files = [fixtures / "research_interview_interviewer_bracket_id.txt", fixtures / "teams_voice_tags.vtt"]
+    uploader.locator("input[type=file]").set_input_files([str(f) for f in files])
+    for file in files:
+        uploader.get_by_text(file.name).wait_for()
+    settle(page)
+    page.get_by_role("button", name="Check (imports nothing)").click()
+    page.get_by_text("Check (nothing imported)").wait_for()
+    settle(page)
+    page.get_by_role("heading", name="Check (nothing imported)").evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(OUT / "import-check.png"), full_page=False)
+    print("wrote", OUT / "import-check.png")
+    page.evaluate("window.scrollTo(0, 0)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--study", default=str(ROOT / "sample-study"))
@@ -71,6 +90,8 @@ def main() -> None:
                 name = title.lower().replace(" ", "-")
                 page.screenshot(path=str(OUT / f"{name}.png"), full_page=False)
                 print("wrote", OUT / f"{name}.png")
+                if title == "Study":
+                    check_before_import(page)
                 if title == "Candidates":
                     families = page.get_by_test_id("stExpander").filter(has_text="Families of candidates")
                     families.get_by_text("Families of candidates").click()
