@@ -148,7 +148,8 @@ def check_transcript(draft: TranscriptDraft, transcript: Transcript, participant
         strangers = [s.written for s in speakers if not s.interviewer and s.participant
                      and s.participant not in participants]
         if strangers:
-            warnings.append(f"{len(strangers)} speaker label{'s' if len(strangers) != 1 else ''} match no "
+            many = len(strangers) != 1
+            warnings.append(f"{len(strangers)} speaker label{'s match' if many else ' matches'} no "
                             f"participant: {', '.join(strangers)} (their site and role will be unknown; add them "
                             "to the participants file, or correct the labels)")
     return TranscriptCheck(
