@@ -224,6 +224,8 @@ def read_label(line: str) -> Label | None:
         end = _label_end(rest)
         if end >= 0:
             head, text, colon = rest[:end].strip(), rest[end + 1:].strip(), True
+        elif len(rest) > 120:
+            return None  # a label alone on its line is short; a long line is speech
         else:
             head = rest
     trail = _TRAIL.search(head)
