@@ -12,7 +12,7 @@ from workbench.ingest import parse_files
 from workbench.study import Study
 
 from .conftest import write
-from .test_read_pdf_odt import TURNS, _draw_transcript, _odt, _one_page_pdf
+from .test_read_pdf_odt import TURNS, _draw_transcript, _encrypted, _odt, _one_page_pdf
 
 
 def test_a_transcription_services_pdf_imports_as_its_turns(tmp_path: Path, counter):
@@ -59,6 +59,7 @@ def test_bad_pdfs_and_odts_are_one_line_and_import_nothing(tmp_path: Path):
         "bomb.pdf": _one_page_pdf(packed, extra=b"/Filter /FlateDecode"),
         "fake.pdf": b"%PDF-1.7\nnot really a pdf at all",
         "image.pdf": b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
+        "locked.pdf": _encrypted("secret"),
         "bomb.odt": _odt("<text:p>" + " " * (40 * 1024 * 1024) + "</text:p>"),
     }
     for name, data in bombs.items():
