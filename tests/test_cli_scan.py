@@ -11,8 +11,10 @@ from .test_cli import wb
 
 TRANSCRIPT = """Interviewer: Can you tell me about the referral?
 P01: It was a long week.
+Interviewer: Who rang?
 P01: Mrs Okafor rang me on 07700 900123 about Jayden, born 12/03/2015, near SW1A 1AA. \
 His NHS number is 943 476 5919; I emailed jo.smith@example.org.
+Interviewer: And then?
 P01: [NAME] went to [SCHOOL] and Child A was fine, in 2015, at 10:30, for £1,200.
 """
 
@@ -25,9 +27,9 @@ def test_scan_reports_each_identifier_where_it_is(tmp_path):
     found = json.loads(wb("scan", "--study", study, "--names", str(names), "--format", "json").stdout)
     by_type = {f["type"]: f for f in found}
     assert set(by_type) == {"name", "phone", "date_of_birth", "postcode", "nhs_number", "email"}
-    assert {f["segment_id"] for f in found} == {"int1-003"}, "placeholders, years, times and money are not flagged"
+    assert {f["segment_id"] for f in found} == {"int1-004"}, "placeholders, years, times and money are not flagged"
     transcript = Study.open(study).store.transcript_texts(["int1"])["int1"]
-    segment = {r.id: r for r in Study.open(study).rows()}["int1-003"]
+    segment = {r.id: r for r in Study.open(study).rows()}["int1-004"]
     for f in found:
         assert transcript[f["start"]:f["end"]] == f["text"], "start and end are offsets into the transcript"
         assert segment.text[f["segment_start"]:f["segment_end"]] == f["text"]
