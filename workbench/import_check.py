@@ -142,8 +142,8 @@ def check_transcript(draft: TranscriptDraft, transcript: Transcript, participant
                         "'Unknown'): export the subtitles with speaker names if the tool can")
     preamble_words = _words(draft.preamble)
     if speakers and all(s.interviewer for s in speakers):
-        warnings.append("every speaker counts as an interviewer, so discovery will see none of this transcript: "
-                        "check the labels, or import it with the participant's label written out")
+        warnings.append("every speaker counts as an interviewer by their label, so discovery will see none of this "
+                        "transcript: if one of them is a participant, give them a participant's label (P01, say)")
     if participants is not None:
         strangers = [s.written for s in speakers if not s.interviewer and s.participant
                      and s.participant not in participants]
