@@ -399,7 +399,7 @@ def test_study_page_shows_a_parse_to_check_as_text(tmp_path, counter):
     ok(at.run())
     assert [s.value for s in at.subheader] == ["Check (nothing imported)"]
     (expander,) = [e for e in at.expander if "flat" in e.label]
-    assert "1 turns, 1 speakers" in expander.label and "preamble 1 words" in expander.label
+    assert "1 turn(s), 1 speaker(s)" in expander.label and "preamble 1 words" in expander.label
     warning = next(w.value for w in at.warning if "appears 3 times" in w.value)
     assert r"P07 \(\*\*Parent\*\*\)\:" in warning, "markdown in a label is escaped, shown as written"
     assert "Title" in [t.value for t in at.text]

@@ -78,7 +78,7 @@ def test_a_review_session_in_the_browser(chromium, tmp_path):
         # Check first, as the page advises: the parse is shown and nothing is written.
         page.get_by_role("button", name="Check (imports nothing)").click()
         page.get_by_text("Check (nothing imported)").wait_for()
-        expect(page.get_by_test_id("stExpander").filter(has_text="upload: ")).to_contain_text("2 turns, 2 speakers")
+        expect(page.get_by_test_id("stExpander").filter(has_text="upload: ")).to_contain_text("2 turn(s), 2 speaker(s)")
         settle(page)
         page.get_by_role("button", name="Import", exact=True).click()
         try:

@@ -179,18 +179,23 @@ LAYOUT_WORDS = {
 }
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def describe_checks(checks: Iterable[TranscriptCheck], extra: Iterable[str] = ()) -> list[str]:
     """The check report as plain lines, the same on the command line and on the Study page."""
     out: list[str] = []
     for check in checks:
         layout = LAYOUT_WORDS.get(check.layout, check.layout)
         preamble = f"; preamble {check.preamble_words} words" if check.preamble_words else ""
-        out.append(f"{check.id} ({check.source}; {layout}): {check.turns} turns, {len(check.speakers)} speakers, "
-                   f"{check.segments} segments{preamble}")
+        out.append(f"{check.id} ({check.source}; {layout}): {_count(check.turns, 'turn')}, "
+                   f"{_count(len(check.speakers), 'speaker')}, {_count(check.segments, 'segment')}{preamble}")
         width = max((len(s.written) for s in check.speakers), default=7)
         for s in check.speakers:
             who = " interviewer" if s.interviewer else (f" participant {s.participant}" if s.participant else "")
-            out.append(f"  {s.written:<{width}}  {s.turns:>4} turns  {s.words:>6} words  {s.share:>4.0%}{who}")
+            turns = "turn " if s.turns == 1 else "turns"
+            out.append(f"  {s.written:<{width}}  {s.turns:>4} {turns}  {s.words:>6} words  {s.share:>4.0%}{who}")
         out.extend(f"  warning: {w}" for w in check.warnings)
     out.extend(f"warning: {w}" for w in extra)
     return out

@@ -99,7 +99,7 @@ if shown is not None:
         st.warning(common.plain(note))
     for item in checks:
         layout = LAYOUT_WORDS.get(item.layout, item.layout)
-        head = (f"{item.id}: {item.turns} turns, {len(item.speakers)} speakers, {item.segments} segments "
+        head = (f"{item.id}: {item.turns} turn(s), {len(item.speakers)} speaker(s), {item.segments} segment(s) "
                 f"({layout})" + (f"; preamble {item.preamble_words} words" if item.preamble_words else ""))
         with st.expander(head + (f" · {len(item.warnings)} warning(s)" if item.warnings else ""),
                          expanded=bool(item.warnings)):
