@@ -30,6 +30,8 @@ from workbench.speaker_labels import read_label
     ("R: Yes.", "R", None, None, "Yes."),
     ("INTERVIEWER", "INTERVIEWER", None, None, ""),
     ("pippin: Have you?", "pippin", None, None, "Have you?"),
+    ("王芳：我们先打电话给学校。", "王芳", None, None, "我们先打电话给学校。"),
+    ("محمد: نعم", "محمد", None, None, "نعم"),
     # NVivo's tab-separated transcript rows: time, speaker and words in any order
     ("0:00:05.0 - 0:00:10.4\tSpeaker 1\tWell, we started.", "Speaker 1", None, "0:00:05.0", "Well, we started."),
     ("00:01:02\tSo it was hard.\tP03 (Parent)", "P03", "Parent", "00:01:02", "So it was hard."),

@@ -153,7 +153,7 @@ def _label_end(text: str) -> int:
                 return -1
             index = close + 1
             continue
-        if char == ":":
+        if char in ":：":  # the full-width colon closes labels in Chinese and Japanese transcripts
             if index + 1 < len(text) and text[index + 1].isdigit() and index > 0 and text[index - 1].isdigit():
                 index += 1  # a clock time inside the label ("Name 00:01:23:")
                 continue
@@ -216,7 +216,7 @@ def read_label(line: str) -> Label | None:
         trail = _TRAIL.match(after) if after.strip() else None
         if trail and trail.start() == 0:
             stamp = stamp or trail["b"] or trail["n"]
-        elif after.strip().startswith(":"):
+        elif after.strip().startswith((":", "：")):
             text, colon = after.strip()[1:].strip(), True
         else:
             return None  # "[laughter] words", "[Name] said": an annotation or a placeholder, not a label
@@ -257,7 +257,7 @@ def read_label(line: str) -> Label | None:
                 return None
             description, head = head[opening + 1:-1].strip() or description, head[:opening].rstrip()
     head = head.strip().rstrip("-–—|").strip()
-    if "(" in head or ")" in head or ":" in head or "\t" in head:
+    if "(" in head or ")" in head or ":" in head or "：" in head or "\t" in head:
         return None
     grade: Grade | None = "name" if is_strong_label(head) else _grade(head)
     if grade is None:
