@@ -55,6 +55,7 @@ def run_scanner(source: Path, texts: dict[str, str], places: Path | None, folder
     data = folder / f"texts-{len(texts)}.json"
     data.write_text(json.dumps(texts), encoding="utf-8")
     done = subprocess.run([sys.executable, "-c", _RUN, str(data), str(places or "")], capture_output=True, text=True,
+                          cwd=source,
                           env={"PYTHONPATH": str(source), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin"}, check=True)
     return json.loads(done.stdout)
 

@@ -355,6 +355,40 @@ def import_layouts(data: dict) -> list[str]:
     return [*lines, ""]
 
 
+def privacy(data: dict) -> list[str]:
+    lines = ["## Identifiers left in (scan)", "",
+             "Command: `.venv/bin/python benchmarks/bench_privacy.py`: the labelled probes in "
+             "`tests/fixtures/privacy_probe` (`probe.jsonl`, the development probe, and `heldout.jsonl`, other names, "
+             "institutions, streets and places, used only to report; written by hand for this project, without "
+             "reading the scanner), scanned with the study's list of local places and no list of names. A labelled "
+             f"identifier is found when a finding scoring at least {data['threshold']} overlaps it; precision is the "
+             "share of such findings that overlap a labelled identifier. The earlier scanner is commit "
+             f"`{data['baseline_commit']}` (rules and the team's name list only), run on the same sentences.", "",
+             "| probe | scanner | person | institution | address | place | structured | all | precision | findings |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    structured = ("phone", "nhs_number", "ni_number", "postcode", "email", "date_of_birth")
+    for probe in ("probe", "heldout"):
+        for who in ("baseline", "workbench"):
+            v = data[probe][who]
+            found = sum(v["recall"][t] * v["labelled"][t] for t in structured if t in v["labelled"])
+            total = sum(v["labelled"][t] for t in structured if t in v["labelled"])
+            name = "earlier" if who == "baseline" else "workbench"
+            lines.append(f"| {probe} | {name} | {v['recall'].get('person', '')} | {v['recall'].get('institution', '')} "
+                         f"| {v['recall'].get('address', '')} | {v['recall'].get('place', '')} | "
+                         f"{round(found / total, 3) if total else ''} | {v['recall_all']} | {v['precision']} | "
+                         f"{v['findings']} |")
+    labelled = data["probe"]["workbench"]["labelled"]
+    held = data["heldout"]["workbench"]["labelled"]
+    lines += ["", "Labelled identifiers: probe " + ", ".join(f"{t} {n}" for t, n in labelled.items())
+              + "; held-out " + ", ".join(f"{t} {n}" for t, n in held.items()) + ".", ""]
+    speed = data["speed"]
+    lines += [f"Speed: {speed['segments']:,} segments ({speed['words']:,} words: the sample corpus's segments and real "
+              "NHS patient comments, cycled) scanned by `privacy.scan` as `workbench scan` does, the model's loading "
+              f"included: workbench {speed['workbench_seconds']} s, earlier scanner {speed['baseline_seconds']} s.",
+              ""]
+    return lines
+
+
 def main() -> None:
     out = ["# Benchmark results", "",
            f"Measured on this project's 2-core machines ({platform.machine()}, no GPU), uncontended unless a "
@@ -365,7 +399,8 @@ def main() -> None:
                          ("speed_feedback", speed), ("startup", startup),
                          ("seed_consensus", seed_consensus), ("layout_scan", layout_scan), ("replay", replay),
                          ("app", app), ("browser_session", browser_session), ("split", split),
-                         ("analysis", analysis), ("import_layouts", import_layouts)):
+                         ("analysis", analysis), ("import_layouts", import_layouts),
+                         ("privacy", privacy)):
         data = load(name)
         if data:
             lines = render({k: v for k, v in data.items() if k != "machine"})

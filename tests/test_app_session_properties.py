@@ -260,7 +260,8 @@ class ReviewSession(RuleBasedStateMachine):
                     == ("vote", item, verdict, "panel"))
 
     # --- Logic model page ---------------------------------------------------------------
-    @precondition(lambda self: bool(self.themes()))
+    # A revert may take the logic model's loading back: then there is no node to map to.
+    @precondition(lambda self: bool(self.themes()) and self.study().logic_model() is not None)
     @rule(data=st.data(), note=WORDS)
     def map_themes(self, data, note) -> None:
         self.go("logic_model_page")

@@ -276,7 +276,7 @@ NAMES = NameList(["Smith", "Anna Smith", "Okafor", "O'Brien"])
 
 def test_listed_names_whole_word_longest_first_and_possessive():
     text = "Anna Smith's mum met Smith and Okafor; Smithson and Okafors are not listed."
-    hits = scan_text(text, NAMES)
+    hits = [h for h in scan_text(text, NAMES) if h.type == "name"]  # Smithson may still be a person: not listed
     assert [(h.type, text[h.start:h.end], h.score) for h in hits] == [
         ("name", "Anna Smith", 1.0), ("name", "Smith", 1.0), ("name", "Okafor", 1.0)]
 
@@ -326,7 +326,7 @@ def test_placeholders_and_titled_names_inside_them_are_never_findings():
 
 
 def test_an_empty_name_list_finds_no_names():
-    assert found("Smith and Jones", NameList()) == []
+    assert [x for x in found("Smith and Jones", NameList()) if x[0] == "name"] == []  # Jones may be a person
     assert len(NameList()) == 0
 
 
@@ -353,7 +353,7 @@ def test_titled_names(text, name):
 @pytest.mark.parametrize("text", ["Mr X said so", "Mrs B and Dr A", "ask Mr NAME", "Mr [NAME]", "I Miss You",
                                   "a mrs smith", "Drive to Mrsa Town", "Summer Smith", "a Dr Barnardo's project"])
 def test_not_titled_names(text):
-    assert found(text) == []
+    assert [x for x in found(text) if x[0] in ("name", "titled_name")] == []
 
 
 @pytest.mark.parametrize(("text", "name"), [

@@ -19,6 +19,8 @@ from . import __version__
 from .cli_analyse import analyse_app
 from .cli_decide import decide_app, log_app, propose_split, suggestions, themes
 from .cli_model import model_app
+from .cli_privacy import register as register_pseudonymise
+from .cli_review import register as register_findings
 from .cli_support import ByOpt, FormatOpt, StudyOpt, emit, err, handled, open_study, progress
 from .embed import DEFAULT_BACKEND
 from .errors import WorkbenchError
@@ -196,13 +198,14 @@ def info(study: StudyOpt, fmt: FormatOpt = "table") -> None:
 def scan(
     study: StudyOpt,
     names: Annotated[Path | None, typer.Option(help="Names the team knows occur in the interviews (people, schools, streets), one per line; each is looked for as a whole word.")] = None,
+    places: Annotated[Path | None, typer.Option(help="The study's local places (estates, villages, wards, neighbourhoods), one per line: found wherever they occur.")] = None,
     min_score: Annotated[float, typer.Option(min=0.0, max=1.0, help="Only findings at least this sure (0 to 1).")] = 0.0,
     fmt: FormatOpt = "table",
 ) -> None:
-    """Residual-identifier report: names, phone, NHS and NI numbers, postcodes, emails, dates of birth left in the text."""
+    """Residual-identifier report: names nobody listed, schools and other institutions, addresses, places, phone, NHS and NI numbers, postcodes, emails, dates of birth left in the text."""
     from collections import Counter
 
-    found = [(row, f) for row, f in open_study(study).scan(names) if f.score >= min_score]
+    found = [(row, f) for row, f in open_study(study).scan(names, places) if f.score >= min_score]
     rows = [
         {"segment_id": f.segment_id, "transcript": row.transcript_id, "participant": row.participant_id,
          "type": f.type, "start": row.start + f.start, "end": row.start + f.end, "segment_start": f.start,
@@ -308,6 +311,8 @@ app.add_typer(model_app, name="model")
 app.add_typer(analyse_app, name="analyse")
 export_app = typer.Typer(help="Write what the study holds to files.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
+register_pseudonymise(app)
+register_findings(app)
 
 
 @export_app.command("assignments")

@@ -16,8 +16,10 @@ Dr, PC, DS, Sister, Imam...) before a capitalised name, or initials and a name, 
 any other full date 0.3. Where findings overlap, the surest is kept, then the longest, then the more
 specific type (the order of TYPES).
 
-Names (the team's list, titles before capitalised words) are found by ``privacy_names``; this
-module finds the rest and settles overlaps. Pure standard library, so the command line and the
+Names (the team's list, titles before capitalised words) are found by ``privacy_names``; people,
+institutions, addresses and places nobody listed (and the study's own place list) by ``privacy_entities``,
+which combines a language model's named entities with rules and word lists (its scores are listed there);
+this module finds the rest and settles overlaps. Pure standard library, so the command line and the
 pages can both call it; offsets are into
 exactly the text given. UK formats only (the interviews are about children's social care in
 England), but names in any alphabet. Speed comes from patterns compiled once that start on a literal
@@ -34,13 +36,15 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from .privacy_entities import PlaceList, find_entities, read_places
 from .privacy_names import MAX_NAME_CHARS, SPACE, Hit, NameList, encode, find_names, overlaps, read_names
 
-__all__ = ["MAX_NAME_CHARS", "TYPES", "Finding", "Hit", "NameList", "read_names", "scan", "scan_text"]
+__all__ = ["MAX_NAME_CHARS", "TYPES", "Finding", "Hit", "NameList", "PlaceList", "read_names", "read_places", "scan",
+           "scan_text"]
 
 # Most specific first: of two overlapping findings with the same score and length, the earlier type wins.
 TYPES: tuple[str, ...] = ("nhs_number", "ni_number", "email", "phone", "postcode", "date_of_birth", "name",
-                          "titled_name", "url", "date")
+                          "titled_name", "address", "institution", "place", "person", "url", "date")
 _RANK = {kind: i for i, kind in enumerate(TYPES)}
 
 
@@ -286,14 +290,24 @@ def _resolve(hits: list[Hit]) -> list[Hit]:
     return kept
 
 
-def scan_text(text: str, names: NameList | None = None) -> list[Hit]:
+def scan_text(text: str, names: NameList | None = None, places: PlaceList | None = None) -> list[Hit]:
     """Every likely identifier in ``text``, by start offset, no two overlapping.
+
+    ``places`` is the study's own list of local places (``read_places``); people, institutions,
+    addresses and places nobody listed are found by ``privacy_entities``.
+    """
+    return _scan_one(text, names, find_entities([text], places)[0])
+
+
+def _scan_one(text: str, names: NameList | None, entities: list[Hit]) -> list[Hit]:
+    """The shaped detectors on one text, with its entity hits, overlaps settled.
 
     Detectors a text cannot trigger are skipped on a count: an NHS or phone number needs ten
     digits, a National Insurance number six, a date three (a month and year four), a postcode two.
     """
     encoded = encode(text)
     hits = find_names(text, encoded, names)
+    hits.extend(entities)
     if "@" in text:
         hits.extend(Hit("email", m.start(), m.end(), 0.95, "email address") for m in _EMAIL.finditer(text))
     if "://" in text or "ww." in text:  # "WWW.EXAMPLE.COM" alone, in capitals, is let go
@@ -313,7 +327,24 @@ def scan_text(text: str, names: NameList | None = None) -> list[Hit]:
     return _resolve(hits) if len(hits) > 1 else hits
 
 
-def scan(segments: Iterable[tuple[str, str]], names: NameList | None = None) -> list[Finding]:
+_SCAN_BATCH = 2000  # segments whose entities are found together (the language model reads them in one stream)
+
+
+def scan(segments: Iterable[tuple[str, str]], names: NameList | None = None,
+         places: PlaceList | None = None) -> list[Finding]:
     """Scan ``(segment_id, text)`` pairs; findings come in segment order, then by offset in the segment."""
-    return [Finding(segment_id, h.type, h.start, h.end, text[h.start:h.end], h.score, h.why)
-            for segment_id, text in segments for h in scan_text(text, names)]
+    findings: list[Finding] = []
+    batch: list[tuple[str, str]] = []
+
+    def flush() -> None:
+        for (segment_id, text), entities in zip(batch, find_entities([t for _, t in batch], places), strict=True):
+            findings.extend(Finding(segment_id, h.type, h.start, h.end, text[h.start:h.end], h.score, h.why)
+                            for h in _scan_one(text, names, entities))
+        batch.clear()
+
+    for segment in segments:
+        batch.append(segment)
+        if len(batch) >= _SCAN_BATCH:
+            flush()
+    flush()
+    return findings

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from .errors import InputError
 
-__all__ = ["MAX_NAME_CHARS", "SPACE", "Hit", "NameList", "encode", "find_names", "overlaps", "read_names"]
+__all__ = ["MAX_NAME_CHARS", "SPACE", "Hit", "NameList", "encode", "find_names", "overlaps", "read_list",
+           "read_names"]
 
 MAX_NAME_CHARS = 100  # a longer "name" is a sentence or a pasted paragraph: the wrong file, most likely
 SPACE = r"[ \u00a0]"  # a space as typed, or as pasted from Word (non-breaking)
@@ -213,9 +214,14 @@ def read_names(path: Path) -> NameList:
     scanning with a list that silently finds the wrong things. An empty list is allowed: it finds
     no names, and the other detectors still run.
     """
+    return NameList(read_list(path, "name"))
+
+
+def read_list(path: Path, what: str) -> list[str]:
+    """The entries of a list file (names, or places: ``what`` says which, for the messages), checked as above."""
     source = str(path)
     if path.is_dir():
-        raise InputError(source, "is a folder, not a file", "give the name list's text file")
+        raise InputError(source, "is a folder, not a file", f"give the {what} list's text file")
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -230,19 +236,19 @@ def read_names(path: Path) -> NameList:
                          line=data.count(b"\n", 0, exc.start) + 1) from None
     if "\x00" in text:
         raise InputError(source, "looks like UTF-16 text, not UTF-8", "save it as UTF-8")
-    names = []
+    entries = []
     for number, line in enumerate(text.splitlines(), start=1):  # \r alone (old Mac files) ends a line too
-        name = " ".join(line.split())
-        if not name or name.startswith("#"):
+        entry = " ".join(line.split())
+        if not entry or entry.startswith("#"):
             continue
-        if len(name) < 2:
-            raise InputError(source, f"the name {name!r} is shorter than 2 characters and would match everywhere",
-                             "write the name in full, or delete the line", line=number)
-        if len(name) > MAX_NAME_CHARS:
-            raise InputError(source, f"a line of {len(name)} characters is too long to be a name",
-                             "put one name on each line", line=number)
-        names.append(name)
-    return NameList(names)
+        if len(entry) < 2:
+            raise InputError(source, f"the {what} {entry!r} is shorter than 2 characters and would match everywhere",
+                             f"write the {what} in full, or delete the line", line=number)
+        if len(entry) > MAX_NAME_CHARS:
+            raise InputError(source, f"a line of {len(entry)} characters is too long to be a {what}",
+                             f"put one {what} on each line", line=number)
+        entries.append(entry)
+    return entries
 
 
 def overlaps(starts: list[int], ends: list[int], start: int, end: int) -> bool:

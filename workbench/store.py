@@ -33,6 +33,7 @@ from .store_schema import (
     candidates,
     embeddings,
     events,
+    finding_reviews,
     imports,
     meta,
     participants,
@@ -43,7 +44,7 @@ from .store_schema import (
     transcripts,
 )
 
-__all__ = ["DB_FILE", "Store", "TranscriptInfo", "study_url", "utc_now"]
+__all__ = ["DB_FILE", "VERDICTS", "FindingReview", "Store", "TranscriptInfo", "study_url", "utc_now"]
 
 DB_FILE = "study.sqlite"
 _WRITE = "workbench_write"
@@ -70,6 +71,29 @@ class TranscriptInfo:
     format: str
     text_sha256: str
     imported_at: str
+
+
+VERDICTS = ("identifier", "false_alarm")  # what a researcher may say of a scan finding
+
+
+@dataclass(frozen=True)
+class FindingReview:
+    """A researcher's verdict on one scan finding: (segment, type, start, end, text hash) names the finding."""
+
+    id: int
+    segment_id: str
+    type: str
+    start: int
+    end: int
+    text_sha256: str
+    verdict: str  # one of VERDICTS
+    note: str
+    by: str
+    at: str
+
+    @property
+    def key(self) -> tuple[str, str, int, int, str]:
+        return self.segment_id, self.type, self.start, self.end, self.text_sha256
 
 
 def _engine(url: str) -> sa.Engine:
@@ -356,6 +380,17 @@ class Store:
         with self.read() as conn:
             return _head(conn)
 
+    # --- reviews of the identifier scan's findings -------------------------------------
+    def finding_reviews(self, latest: bool = True) -> list[FindingReview]:
+        """Reviews of scan findings in the order given; with ``latest``, only each finding's last one."""
+        query = sa.select(finding_reviews).order_by(finding_reviews.c.id)
+        if latest:
+            c = finding_reviews.c
+            last = sa.select(sa.func.max(c.id)).group_by(c.segment_id, c.type, c.start, c.end, c.text_sha256)
+            query = query.where(c.id.in_(last.scalar_subquery()))
+        with self.read() as conn:
+            return [_review(r) for r in conn.execute(query)]
+
 
 def _events(conn: sa.Connection, after: int) -> list[Event]:
     rows = conn.execute(sa.select(events).where(events.c.seq > after).order_by(events.c.seq))
@@ -368,6 +403,10 @@ def _head(conn: sa.Connection) -> tuple[int, str] | None:
         return None
     seq, _, digest = value.partition(":")
     return int(seq), digest
+
+
+def _review(r: Any) -> FindingReview:
+    return FindingReview(r.id, r.segment_id, r.type, r.start, r.end, r.text_sha256, r.verdict, r.note, r.by, r.at)
 
 
 def _run(r: Any) -> RunRecord:
@@ -461,6 +500,16 @@ class Writer:
         values = [{"key": key, "segment_id": s, "x": x, "y": y} for s, (x, y) in points.items()]
         if values:
             self.conn.execute(sa.insert(projections), values)
+
+    def add_finding_review(self, segment_id: str, type: str, start: int, end: int, text_sha256: str, verdict: str,
+                           by: str, note: str = "") -> FindingReview:
+        """Record a verdict on a scan finding; earlier verdicts on it stay, superseded."""
+        if verdict not in VERDICTS:
+            raise StudyError(f"a finding's verdict is one of {', '.join(VERDICTS)}, not {verdict!r}")
+        values = {"segment_id": segment_id, "type": type, "start": start, "end": end, "text_sha256": text_sha256,
+                  "verdict": verdict, "note": note, "by": by, "at": utc_now()}
+        review_id = int(self.conn.execute(sa.insert(finding_reviews).values(**values)).inserted_primary_key[0])
+        return FindingReview(id=review_id, **values)
 
     # --- the decision log ----------------------------------------------------------------
     def events_after(self, seq: int) -> list[Event]:

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 from .errors import StudyError
 
-__all__ = ["CURRENT_VERSION", "MIGRATIONS", "events", "imports", "meta", "metadata", "participants", "projections",
-           "segments", "theme_suggestions", "transcripts"]
+__all__ = ["CURRENT_VERSION", "MIGRATIONS", "events", "finding_reviews", "imports", "meta", "metadata", "participants",
+           "projections", "segments", "theme_suggestions", "transcripts"]
 
 metadata = sa.MetaData()
 
@@ -157,6 +157,25 @@ projections = sa.Table(
     sa.Column("y", sa.Float, nullable=False),
 )
 
+# Researchers' verdicts on the identifier scan's findings. Kept like the decision log: rows
+# are only ever added (the store has no way to change or remove one), and a later review of
+# the same finding supersedes an earlier one, so who decided what, and when, stays on record.
+# A finding is (segment, type, start, end, sha256 of its text): a segment whose words at
+# those offsets changed never inherits a verdict given to other words.
+finding_reviews = sa.Table(
+    "finding_reviews", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("segment_id", sa.String(250), sa.ForeignKey("segments.id"), nullable=False),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("text_sha256", sa.String(64), nullable=False),
+    sa.Column("verdict", sa.String(16), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("by", sa.Text, nullable=False),
+    sa.Column("at", sa.String(32), nullable=False),
+)
+
 _APPEND_ONLY = "the decision log is append-only: events cannot be changed or removed"
 
 
@@ -200,6 +219,13 @@ def _v5_projections(conn: sa.Connection) -> None:
     metadata.create_all(conn, tables=[projections])
 
 
+def _v6_finding_reviews(conn: sa.Connection) -> None:
+    # create_all skips a table already there; the index, likewise, so a study that somehow
+    # kept the table (an interrupted manual repair) still upgrades.
+    metadata.create_all(conn, tables=[finding_reviews])
+    conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_finding_reviews_segment ON finding_reviews (segment_id)"))
+
+
 # (version, what it does, how): append only; never edit a migration that has shipped.
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "transcripts, segments, participants and imports", _v1_tables),
@@ -207,5 +233,6 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (3, "embedding cache, discovery runs, candidates and assignments", _v3_discovery),
     (4, "the decision log (append-only, enforced by triggers) and theme suggestions", _v4_decision_log),
     (5, "cached 2-D layouts of segments for the map", _v5_projections),
+    (6, "researchers' reviews of the identifier scan's findings", _v6_finding_reviews),
 ]
 CURRENT_VERSION = MIGRATIONS[-1][0]

@@ -10,10 +10,10 @@ import getpass
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .decisions import Codebook, DecisionError, Draft, Event, Log, chain_problems, is_theme_id, seal
 from .discover import DiscoveryParams, ProposedPart
@@ -26,7 +26,7 @@ from .overview import Overview, SegmentFilter, overview
 from .participants import Participant
 from .runs import AssignmentRecord, CandidateRecord, RunRecord, candidate_id, parse_candidate_id
 from .segments import SegmentRow, Transcript
-from .store import Store, utc_now
+from .store import VERDICTS, FindingReview, Store, utc_now
 
 if TYPE_CHECKING:  # imported where used: commands that never touch the logic model start faster
     from .analysis import Agreement, Prevalence, Saturation
@@ -893,18 +893,142 @@ class Study:
         return coverage(model, {t.id: (t.nodes, t.members) for t in book.themes.values()}, who)
 
     # --- privacy -----------------------------------------------------------------------
-    def scan(self, names: Path | None = None) -> list[tuple[SegmentRow, Finding]]:
+    HIGH_SCORE = 0.7  # findings at least this sure are to be reviewed before quotes leave the study
+    # The identifier scan reads every segment with a language model: seconds for a few thousand
+    # segments. Its findings are kept for the process (every session's Study and Export pages ask
+    # for the count), keyed by the study and a digest of its segments' words, so any change to a
+    # segment's words scans again. A handful of studies' findings at most.
+    _scans: ClassVar[dict[tuple[str, ...], list[Finding]]] = {}
+    _SCANS_KEPT: ClassVar[int] = 8
+    _words: tuple[list[SegmentRow], str] | None = None  # (the rows, a digest of their ids and words)
+
+    def scan(self, names: Path | None = None, places: Path | None = None) -> list[tuple[SegmentRow, Finding]]:
         """Identifiers de-identification may have missed, in every segment (interviewers' too).
 
         Each finding's offsets are into its segment's text; the segment's own offsets place
-        it in the transcript. Nothing is changed: fixing is the researcher's call.
+        it in the transcript. Nothing is changed: fixing is the researcher's call. ``places`` is
+        the study's own list of local places (estates, villages, wards), found wherever they occur.
         """
-        from .privacy import read_names, scan
+        from . import privacy
 
-        listed = read_names(names) if names is not None else None
+        local = privacy.read_places(places) if places is not None else None
+        listed = privacy.read_names(names) if names is not None else None
         rows = self.rows()
-        index = {r.id: r for r in rows}
-        return [(index[f.segment_id], f) for f in scan(((r.id, r.text) for r in rows), listed)]
+        if self._words is None or self._words[0] is not rows:
+            digest = hashlib.sha256()
+            for row in rows:
+                digest.update(f"{len(row.id)}:{row.id}{len(row.text)}:{row.text}".encode())
+            self._words = (rows, digest.hexdigest())
+        key = (self.store.url, self._words[1], *(hashlib.sha256(p.read_bytes()).hexdigest() if p else ""
+                                                 for p in (names, places)))
+        found = self._scans.get(key)
+        if found is None:
+            found = privacy.scan(((r.id, r.text) for r in rows), listed, local)
+            if len(self._scans) >= self._SCANS_KEPT:
+                self._scans.clear()  # one step, safe with sessions on other threads; the next visits scan again
+            self._scans[key] = found
+        index = self.segment_index()
+        return [(index[f.segment_id], f) for f in found]
+
+    @staticmethod
+    def finding_key(finding: Finding) -> tuple[str, str, int, int, str]:
+        """What names a finding for its reviews: segment, type, offsets and the SHA-256 of its text."""
+        digest = hashlib.sha256(finding.text.encode("utf-8")).hexdigest()
+        return finding.segment_id, finding.type, finding.start, finding.end, digest
+
+    @staticmethod
+    def finding_id(finding: Finding) -> str:
+        """A short, stable id to mark a finding by: F- and 10 hex digits of a hash of its segment, type, offsets
+        and text. The same words in the same place keep their id across scans; changed words get a new one."""
+        import json
+
+        named = json.dumps([finding.segment_id, finding.type, finding.start, finding.end, finding.text])
+        return "F-" + hashlib.sha256(named.encode("utf-8")).hexdigest()[:10]
+
+    def reviews(self) -> dict[tuple[str, str, int, int, str], FindingReview]:
+        """The latest review of each finding ever reviewed, by ``finding_key``."""
+        return {r.key: r for r in self.store.finding_reviews()}
+
+    def review_history(self) -> list[FindingReview]:
+        """Every review of a finding, superseded ones too, in the order they were given."""
+        return self.store.finding_reviews(latest=False)
+
+    def findings(self, names: Path | None = None,
+                 places: Path | None = None) -> list[tuple[SegmentRow, Finding, str | None]]:
+        """The scan's findings, each with its latest verdict ('identifier', 'false_alarm') or None if unreviewed."""
+        verdicts = {k: r.verdict for k, r in self.reviews().items()}
+        return [(row, f, verdicts.get(self.finding_key(f))) for row, f in self.scan(names, places)]
+
+    def review_finding(self, segment_id: str, type: str, start: int, end: int, text: str, verdict: str,
+                       by: str | None = None, note: str = "") -> FindingReview:
+        """Record a researcher's verdict on a finding (``identifier`` or ``false_alarm``), in one transaction.
+
+        The finding must still be there: the segment exists and holds ``text`` at ``start:end``.
+        A later verdict on the same finding supersedes this one; neither is ever removed.
+        """
+        from .errors import WorkbenchError
+        from .privacy import TYPES
+
+        chosen, who = self._verdict(verdict, by)
+        if type not in TYPES:
+            raise WorkbenchError(f"{type!r} is not a kind of finding the scan reports ({', '.join(TYPES)})")
+        row = self.segment_index().get(segment_id)
+        if row is None:
+            raise StudyError(f"no segment {segment_id!r} in the study: scan again and review what it finds")
+        if not 0 <= start < end <= len(row.text) or row.text[start:end] != text:
+            there = (f"holds {row.text[start:end]!r} at {start}-{end}" if 0 <= start < end <= len(row.text)
+                     else f"has no text at {start}-{end} (it is {len(row.text)} characters long)")
+            raise ConflictError(f"segment {segment_id!r} {there}, not {text!r}: the segment has changed since it "
+                                "was scanned; scan again and review what it finds")
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        with self.store.write() as tx:
+            return tx.add_finding_review(segment_id, type, start, end, digest, chosen, who, note.strip())
+
+    @staticmethod
+    def _verdict(verdict: str, by: str | None) -> tuple[str, str]:
+        """(verdict as stored, who): 'false alarm' and 'false-alarm' are 'false_alarm'."""
+        from .errors import WorkbenchError
+
+        chosen = verdict.strip().lower().replace("-", "_").replace(" ", "_")
+        if chosen not in VERDICTS:
+            raise WorkbenchError(f"a finding is either an identifier or a false alarm, not {verdict!r}",
+                                 flag="--verdict")
+        who = (by or default_researcher()).strip()
+        if not who:
+            raise WorkbenchError("name who is reviewing", flag="--by")
+        return chosen, who
+
+    def mark_finding(self, finding_id: str, verdict: str, by: str | None = None, note: str = "",
+                     names: Path | None = None, places: Path | None = None) -> tuple[Finding, FindingReview]:
+        """Record a verdict on the finding whose ``finding_id`` a scan (with these lists) gives now."""
+        self._verdict(verdict, by)
+        wanted = finding_id.strip().lower().removeprefix("f-")
+        for _row, found in self.scan(names, places):
+            if self.finding_id(found).lower().removeprefix("f-") == wanted:
+                return found, self.review_finding(found.segment_id, found.type, found.start, found.end, found.text,
+                                                  verdict, by, note)
+        lists = " (a finding from a list of names or places is found only when the same list is given)"
+        raise StudyError(f"no finding {finding_id!r} in the scan now: the segment may have changed; list the "
+                         f"findings again{lists}")
+
+    def unreviewed(self, min_score: float = HIGH_SCORE, segments: Iterable[str] | None = None) -> int:
+        """How many findings at least ``min_score`` sure have no verdict yet (in ``segments``, or anywhere)."""
+        inside = None if segments is None else set(segments)
+        verdicts = self.reviews()
+        return sum(1 for _row, f in self.scan() if f.score >= min_score and self.finding_key(f) not in verdicts
+                   and (inside is None or f.segment_id in inside))
+
+    def identifiers_left(self, segments: Iterable[str] | None = None) -> int:
+        """How many findings marked as identifiers are still in the text (in ``segments``, or anywhere)."""
+        inside = None if segments is None else set(segments)
+        verdicts = self.reviews()
+        return sum(1 for _row, f in self.scan()
+                   if (r := verdicts.get(self.finding_key(f))) is not None and r.verdict == "identifier"
+                   and (inside is None or f.segment_id in inside))
+
+    def quoted_segments(self) -> set[str]:
+        """The segments the codebook documents (CSV, XLSX, Markdown, Word) quote for their themes."""
+        return {s for t in self.codebook().themes for s in self.quotes(t)}
 
     # --- analysis ----------------------------------------------------------------------
     def prevalence(self, by: str = "site") -> Prevalence:

@@ -21,6 +21,14 @@ PRECISIONS = {"Full precision": DEFAULT_BACKEND, "Quick look (int8)": "onnx-int8
 study = common.study()
 st.title("Study")
 common.flash()
+try:
+    with st.spinner("Looking for identifiers left in the transcripts…"):
+        to_review, scan_failed = study.unreviewed(), ""
+except WorkbenchError as exc:  # the scanner's language model is missing or was changed
+    to_review, scan_failed = 0, str(exc)
+if to_review:
+    st.warning(f"{to_review} possible identifier(s) scored {study.HIGH_SCORE} or more have not been reviewed: review "
+               "them under 'Check for identifiers left in' below before quoting from the study.")
 
 view = study.overview()
 cols = st.columns(4)
@@ -117,33 +125,113 @@ if shown is not None:
         st.rerun()
 
 st.header("Check for identifiers left in")
-st.caption("Names, phone, NHS and National Insurance numbers, postcodes, emails and dates of birth that "
-           "de-identification may have missed. Nothing is changed: correct the transcripts and import them again.")
+st.caption("Names, schools and other institutions, addresses, places, phone, NHS and National Insurance numbers, "
+           "postcodes, emails and dates of birth that de-identification may have missed. Review each finding: a "
+           "false alarm, or an identifier to correct. Verdicts are kept with who gave them and when; a later "
+           "verdict replaces an earlier one. Nothing is changed: correct the transcripts and import them again.")
+VERDICT_WORDS = {"identifier": "identifier", "false_alarm": "false alarm"}
 with st.form("scan"):
-    a, b = st.columns(2)
+    a, b, c = st.columns(3)
     listed = a.file_uploader("Names the team knows occur (optional: a .txt file, one per line)", type=["txt"])
-    least = b.slider("Only findings at least this sure", 0.0, 1.0, 0.0, 0.05, key="scan-min")
+    local = b.file_uploader("The study's local places: estates, villages, wards (optional: .txt, one per line)",
+                            type=["txt"])
+    least = c.slider("Only findings at least this sure", 0.0, 1.0, 0.0, 0.05, key="scan-min")
     if st.form_submit_button("Scan", disabled=not view.segments):
-        with tempfile.TemporaryDirectory() as tmp:
-            names = None
-            if listed is not None:
-                names = Path(tmp) / Path(listed.name).name
-                names.write_bytes(listed.getvalue())
-            try:
-                st.session_state["_scan"] = (study.store.data_version(),
-                                             [(row, f) for row, f in study.scan(names) if f.score >= least])
-            except WorkbenchError as exc:
-                st.error(common.plain(str(exc)))
+        st.session_state.pop("_scan", None)
+        if listed is not None or local is not None:  # lists are not kept in the study: their scan is this session's
+            with tempfile.TemporaryDirectory() as tmp:
+                given = []
+                for upload in (listed, local):
+                    path = None
+                    if upload is not None:
+                        path = Path(tmp) / ("names" if upload is listed else "places") / Path(upload.name).name
+                        path.parent.mkdir()
+                        path.write_bytes(upload.getvalue())
+                    given.append(path)
+                try:
+                    named = " and ".join(u.name for u in (listed, local) if u is not None)
+                    st.session_state["_scan"] = (study.store.data_version(), named, study.scan(*given))
+                except WorkbenchError as exc:
+                    st.error(common.plain(str(exc)))
+
+
+def record_verdict(finding, verdict: str, note: str) -> None:
+    """One verdict, one transaction; shown with who gave it, or refused with the reason."""
+    try:
+        review = study.review_finding(finding.segment_id, finding.type, finding.start, finding.end, finding.text,
+                                      verdict, by=common.researcher(), note=note)
+    except WorkbenchError as exc:
+        st.error(common.plain(str(exc)))
+        return
+    st.session_state["flash"] = (f"{study.finding_id(finding)} ({finding.type} in {finding.segment_id}) marked "
+                                 f"{VERDICT_WORDS[review.verdict]} by {review.by}")
+    st.session_state["_decided"] = st.session_state.get("_decided", 0) + 1
+    st.rerun()
+
+
+def in_context(row, finding, width: int = 80) -> str:
+    """The finding between ⟦ ⟧ in the words around it: plain text, for st.text."""
+    left, right = max(0, finding.start - width), min(len(row.text), finding.end + width)
+    return (("…" if left else "") + row.text[left:finding.start] + "⟦" + finding.text + "⟧"
+            + row.text[finding.end:right] + ("…" if right < len(row.text) else ""))
+
+
 held = st.session_state.get("_scan")
-found = held[1] if held is not None and held[0] == study.store.data_version() else None  # gone after an import
-if found is not None:
-    st.caption(f"{len(found)} possible identifier(s) in {len({f.segment_id for _, f in found})} segment(s).")
+if held is not None and held[0] != study.store.data_version():  # gone after an import
+    held = None
+if scan_failed:
+    st.warning(common.plain(f"The identifier scan could not run: {scan_failed}"))
+scanned = held[2] if held is not None else (study.scan() if view.segments and not scan_failed else [])
+reviews = study.reviews()
+least = st.session_state.get("scan-min", 0.0)
+found = [(row, f, reviews.get(study.finding_key(f))) for row, f in scanned if f.score >= least]
+if view.segments and (held is not None or not scan_failed):
+    open_count = sum(1 for _, _, r in found if r is None)
+    st.caption(common.plain(
+        f"{len(found)} possible identifier(s) in {len({f.segment_id for _, f, _ in found})} segment(s)"
+        + (f" (scanned with the lists in {held[1]})" if held is not None
+           else " (scanned without lists of names or places)")
+        + f": {open_count} not reviewed yet, {sum(1 for *_, r in found if r and r.verdict == 'false_alarm')} "
+        f"false alarm(s), {sum(1 for *_, r in found if r and r.verdict == 'identifier')} identifier(s)."))
+    only_open = st.checkbox("Only findings not reviewed yet", key="scan-open")
+    by_type: dict[str, list] = {}
+    for item in sorted(found, key=lambda item: -item[1].score):
+        if not (only_open and item[2] is not None):
+            by_type.setdefault(item[1].type, []).append(item)
+    for kind in sorted(by_type, key=lambda k: (-by_type[k][0][1].score, k)):
+        items = by_type[kind]
+        waiting = sum(1 for *_, r in items if r is None)
+        urgent = any(r is None and f.score >= study.HIGH_SCORE for _, f, r in items)
+        with st.expander(f"{kind} · {len(items)} finding(s) · {waiting} not reviewed", expanded=urgent):
+            for row, f, review in common.paged(items, key=f"scan-page-{kind}", size=10):
+                fid = study.finding_id(f)
+                with st.container(border=True):
+                    st.caption(common.plain(f"{fid} · {f.segment_id} · {common.who_said(row)} · score "
+                                            f"{f.score:.2f} · {f.why}"))
+                    st.text(in_context(row, f))
+                    if review is None:
+                        st.caption("Not reviewed yet.")
+                    else:
+                        st.caption(common.plain(f"Marked {VERDICT_WORDS.get(review.verdict, review.verdict)} by "
+                                                f"{review.by}, {review.at[:19].replace('T', ' ')} UTC"
+                                                + (f": {review.note}" if review.note else "")))
+                    note_col, alarm_col, ident_col = st.columns([3, 1, 1])
+                    note = note_col.text_input("Why (optional)", key=common.field_key("scan-note", fid),
+                                               placeholder="Why (optional)", label_visibility="collapsed")
+                    current = review.verdict if review else None
+                    if alarm_col.button("False alarm", key=f"scan-false:{fid}", disabled=current == "false_alarm"):
+                        record_verdict(f, "false_alarm", note)
+                    if ident_col.button("Identifier", key=f"scan-identifier:{fid}",
+                                        disabled=current == "identifier"):
+                        record_verdict(f, "identifier", note)
     if found:
-        st.dataframe(pd.DataFrame([{
-            "segment": f.segment_id, "participant": row.participant_id or "", "type": f.type, "text": f.text,
-            "score": round(f.score, 2), "why": f.why,
-            "in context": row.text[max(0, f.start - 40):f.end + 40]} for row, f in found]),
-            hide_index=True, width="stretch")
+        with st.expander("All these findings as a table"):
+            st.dataframe(pd.DataFrame([{
+                "id": study.finding_id(f), "segment": f.segment_id, "participant": row.participant_id or "",
+                "type": f.type, "text": f.text, "score": round(f.score, 2),
+                "verdict": VERDICT_WORDS.get(r.verdict, r.verdict) if r else "", "by": r.by if r else "",
+                "why": f.why, "in context": row.text[max(0, f.start - 40):f.end + 40]} for row, f, r in found]),
+                hide_index=True, width="stretch")
 
 st.header("Discover candidate themes")
 with st.form("discover"):
