@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from workbench import pseudonymise
 from workbench.discover import DiscoveryParams
 from workbench.embed import DEFAULT_BACKEND
 from workbench.errors import WorkbenchError
@@ -232,6 +233,114 @@ if view.segments and (held is not None or not scan_failed):
                 "verdict": VERDICT_WORDS.get(r.verdict, r.verdict) if r else "", "by": r.by if r else "",
                 "why": f.why, "in context": row.text[max(0, f.start - 40):f.end + 40]} for row, f, r in found]),
                 hide_index=True, width="stretch")
+
+st.header("De-identified copies (before importing)")
+st.caption("Copies of transcripts and tables with the identifiers you confirm replaced by placeholders, as "
+           "'workbench pseudonymise' makes them. First find the identifiers (nothing is written); then tick what to "
+           "replace and edit placeholders if you like (one original, one placeholder); then make the copies and "
+           "download them. Nothing is written into the study: check the copies, then import them above.")
+PSEUDO_FORMATS = [suffix[1:] for suffix in pseudonymise.SUFFIXES]
+PSEUDO_SHOWN = ["keep", "text", "placeholder", "type", "score", "file", "where", "context", "why", "id"]
+
+
+def pseudo_table(findings, choices: dict[str, tuple[str, bool]]) -> pd.DataFrame:
+    """The findings as the editor shows them, with the researcher's choices so far."""
+    return pd.DataFrame([{
+        "keep": choices[f.id][1], "text": f.text, "placeholder": choices[f.id][0], "type": f.type,
+        "score": round(f.score, 2), "file": f.file, "where": f.where, "context": f.context, "why": f.why,
+        "id": f.id} for f in findings], columns=PSEUDO_SHOWN)
+
+
+def upload(given) -> tuple[str, bytes] | None:
+    return (given.name, given.getvalue()) if given is not None else None
+
+
+pseudo_batch = st.session_state.get("_pseudo_round", 0)
+with st.form("pseudonymise"):
+    to_copy = st.file_uploader(f"Files to copy: transcripts and tables ({', '.join(pseudonymise.SUFFIXES)})",
+                               type=PSEUDO_FORMATS, accept_multiple_files=True, key=f"pseudo-files-{pseudo_batch}")
+    a, b, c = st.columns(3)
+    pseudo_names = a.file_uploader("Names the team knows occur in them (optional: .txt, one per line)", type=["txt"],
+                                   key=f"pseudo-names-{pseudo_batch}")
+    pseudo_places = b.file_uploader("Local places: estates, villages, wards (optional: .txt, one per line)",
+                                    type=["txt"], key=f"pseudo-places-{pseudo_batch}")
+    pseudo_key = c.file_uploader("Key from an earlier batch (optional: .csv), so placeholders carry on",
+                                 type=["csv"], key=f"pseudo-key-{pseudo_batch}")
+    if st.form_submit_button("Find identifiers", help="Reads the files and lists what may identify someone. "
+                             "Nothing is written."):
+        if not to_copy:
+            st.warning("Choose at least one file to copy.")
+        else:
+            files = [(u.name, u.getvalue()) for u in to_copy]
+            try:
+                with st.spinner("Finding identifiers…"):
+                    findings = pseudonymise.scan_uploads(files, names=upload(pseudo_names),
+                                                         places=upload(pseudo_places), key=upload(pseudo_key))
+            except WorkbenchError as exc:
+                st.error(common.plain(str(exc)))
+            else:  # kept for this session only: the files' bytes, the findings and the choices made on them
+                st.session_state["_pseudo"] = {
+                    "files": files, "key": upload(pseudo_key), "findings": findings, "round": pseudo_batch,
+                    "choices": {f.id: (f.placeholder, f.action == "keep") for f in findings}, "made": None}
+                st.session_state["_pseudo_round"] = pseudo_batch + 1
+                st.rerun()
+
+pseudo = st.session_state.get("_pseudo")
+if pseudo is not None:
+    found_in = pseudo["findings"]
+    names_given = ", ".join(name for name, _ in pseudo["files"])
+    st.caption(common.plain(
+        f"{len(found_in)} possible identifier(s) in {names_given}"
+        + (f", placeholders carrying on from the key {pseudo['key'][0]}" if pseudo["key"] else "")
+        + ". Ticked findings (those scored 0.5 or more, to begin with) are replaced by their placeholder; "
+        "unticked ones are left as they are. The same original needs the same placeholder everywhere."))
+    editor_key = f"pseudo-review-{pseudo['round']}"
+    if editor_key not in st.session_state:  # a fresh editor (first time, or back from another page): start it
+        pseudo["shown"] = pseudo_table(found_in, pseudo["choices"])  # from the choices made so far
+    edited = st.data_editor(
+        pseudo["shown"], key=editor_key, hide_index=True, num_rows="fixed", width="stretch",
+        disabled=[c for c in PSEUDO_SHOWN if c not in ("keep", "placeholder")],
+        column_config={
+            "keep": st.column_config.CheckboxColumn("keep", help="Ticked: replace it with its placeholder."),
+            "placeholder": st.column_config.TextColumn("placeholder", max_chars=100,
+                                                       help="What goes in its place, e.g. [Person 1]."),
+            "score": st.column_config.NumberColumn("score", format="%.2f", help="How sure the scan is."),
+        })
+    pseudo["choices"] = {row["id"]: (row["placeholder"], row["keep"]) for row in edited.to_dict("records")}
+    left, right = st.columns([1, 3])
+    if left.button("Make the copies", type="primary", key="pseudo-make"):
+        try:
+            with st.spinner("Making the copies…"):
+                made = pseudonymise.copies_from_review(
+                    pseudo["files"], pseudonymise.reviewed(found_in, edited.to_dict("records")), key=pseudo["key"])
+        except WorkbenchError as exc:
+            pseudo["made"] = None
+            st.error(common.plain(str(exc)))
+        else:
+            pseudo["made"] = (dict(pseudo["choices"]), made)
+    if right.button("Start again", key="pseudo-clear", help="Forget these files, findings and choices."):
+        st.session_state.pop("_pseudo", None)
+        st.rerun()
+    if pseudo.get("made") is not None:
+        made_with, made = pseudo["made"]
+        if made_with != pseudo["choices"]:
+            st.info("The table has changed since the copies were made: make them again.")
+        else:
+            counts = ", ".join(f"{name} ({made.outcome.replaced.get(name, 0)} replacement(s))" for name in made.names)
+            st.success(common.plain(f"{len(made.names)} de-identified cop{'y' if len(made.names) == 1 else 'ies'}: "
+                                    f"{counts}. Read them before importing."))
+            for warning in made.outcome.warnings:
+                st.warning(common.plain(warning))
+            st.download_button("Download the copies (.zip)", made.zip, file_name="de-identified-copies.zip",
+                               mime="application/zip", on_click="ignore", key="pseudo-zip")
+            if made.key is not None:
+                key_name = pseudo["key"][0] if pseudo["key"] else "key.csv"
+                st.warning(common.plain(
+                    f"The key ({key_name}) maps each placeholder back to the real identifier: keep it with the "
+                    "original transcripts, never with the copies, and give it here with the next batch so its "
+                    "placeholders carry on."))
+                st.download_button("Download the key (.csv): it holds the real identifiers", made.key,
+                                   file_name=key_name, mime="text/csv", on_click="ignore", key="pseudo-keyfile")
 
 st.header("Discover candidate themes")
 with st.form("discover"):
