@@ -277,3 +277,36 @@ def test_a_model_missing_a_file_is_refused(tmp_path):
 def test_every_checked_file_is_one_the_model_has():
     assert all((model_dir() / name).is_file() for name in MODEL_FILES)
     assert isinstance(model_dir(), Path)
+
+
+# Each detector both ways, for any words around it: what is planted is found where it is, of its type;
+# a look-alike planted the same way is not found.
+PLANTED = {
+    "institution": ["Larkfield Academy", "St Aidan's C of E Primary", "Highbury Road Surgery", "Little Acorns Nursery",
+                    "Northgate College"],
+    "address": ["14 Bramley Road", "27 Elm Grove", "Flat 3, Kingsley House"],
+    "place": ["Meadowbank estate", "Eastfield ward"],
+}
+LOOK_ALIKES = ["Early Help", "Children's Services", "Social Care", "the MASH", "CAMHS", "Ofsted", "the school",
+               "the GP", "Monday", "London", "the Local Authority", "Child Protection", "the Front Door"]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(before=FILLER, after=FILLER, kind=st.sampled_from(sorted(PLANTED)), data=st.data())
+def test_a_planted_institution_address_or_place_is_found_where_it_is(before, after, kind, data):
+    planted = data.draw(st.sampled_from(PLANTED[kind]))
+    text = f"{before} we went to {planted} {after}"
+    start = len(before) + len(" we went to ")
+    hits = scan_text(text)
+    named = len(planted.split()[0])  # the identifying words; "estate" or "ward" in lower case may stay outside
+    assert any(h.type == kind and h.start <= start and h.end >= start + named for h in hits), (text, hits)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(before=FILLER, after=FILLER, word=st.sampled_from(LOOK_ALIKES))
+def test_a_planted_look_alike_is_not_found(before, after, word):
+    text = f"{before} we spoke to {word} {after}"
+    start = len(before) + len(" we spoke to ")
+    for h in scan_text(text):
+        if h.score >= 0.5:
+            assert h.end <= start or h.start >= start + len(word), (text, h)

@@ -17,7 +17,7 @@ and his gran rang"), a school, a GP surgery, a street or an estate has none, so 
 - ``address``: a house or flat number and a street ("14 Cable Street", 0.85), a flat in a named block
   ("Flat 3, Kingsley House", 0.85), a named street without a number ("down Cable Street", 0.6).
 - ``place``: a name on the study's list of local places (1.0; 0.9 in brackets, 0.6 in lower case, 0.5 both);
-  an estate ("the Meadowbank estate", 0.75) or ward ("Eastfield ward", 0.7); a village ("the village of
+  an estate ("the Meadowbank estate", "Meadowbank estate", 0.75) or ward ("Eastfield ward", 0.7); a village ("the village of
   Ashby", 0.7); a place after a movement or living word ("up in Thornaby", "moved to Ferryhill", 0.55); a
   place the model alone found (0.45). Countries, regions and big cities are not findings.
 
@@ -282,7 +282,7 @@ _FLAT = re.compile(rf"""(?<![\w\-])(?:Flat|flat|Apartment|apartment|Apt|Unit|Roo
                         [ \u00a0]+
                         (?:{_CAP_WORD}[ \u00a0]+){{1,3}}(?:{_BLOCK})(?![\w'’\-])""", re.X)
 _NAMED_STREET = re.compile(rf"(?<![\w'’\-])(?:{_CAP_WORD}[ \u00a0]+){{1,3}}(?:{_STREET_ALONE})(?![\w'’\-])")
-_ESTATE = re.compile(rf"(?<![\w'’\-])(?:the|The)[ \u00a0]+((?:{_CAP_WORD}[ \u00a0]+){{1,3}})(Estate|estate)"
+_ESTATE = re.compile(rf"(?<![\w'’\-])(?:(?:the|The)[ \u00a0]+)?((?:{_CAP_WORD}[ \u00a0]+){{1,3}})(Estate|estate)"
                      rf"(?![\w'’\-])")
 _WARD = re.compile(rf"(?<![\w'’\-])((?:{_CAP_WORD}[ \u00a0]+){{1,3}})(Ward|ward)(?![\w'’\-])")
 _VILLAGE = re.compile(rf"(?<![\w'’\-])((?:{_CAP_WORD}[ \u00a0]+){{1,2}})(village|Village)(?![\w'’\-])")
