@@ -18,8 +18,8 @@ and his gran rang"), a school, a GP surgery, a street or an estate has none, so 
   ("Flat 3, Kingsley House", 0.85), a named street without a number ("down Cable Street", 0.6).
 - ``place``: a name on the study's list of local places (1.0; 0.9 in brackets, 0.6 in lower case, 0.5 both);
   an estate ("the Meadowbank estate", "Meadowbank estate", 0.75) or ward ("Eastfield ward", 0.7); a village
-  ("the village of Ashby", 0.7); a place after a movement or living word ("up in Thornaby", "moved to Ferryhill", 0.55); a
-  place the model alone found (0.45). Countries, regions and big cities are not findings.
+  ("the village of Ashby", 0.7); a place after a movement or living word ("up in Thornaby", "moved to Ferryhill",
+  0.55); a place the model alone found (0.45). Countries, regions and big cities are not findings.
 
 Professional and public names that look like names are never findings: Early Help, Children's Services,
 MASH, CAMHS, Ofsted, the NHS, months, weekdays, role labels ("Child A", "Parent 2"), placeholders
