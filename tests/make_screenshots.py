@@ -68,6 +68,21 @@ def check_before_import(page) -> None:
     page.evaluate("window.scrollTo(0, 0)")
 
 
+def identifiers(page) -> None:
+    """The Study page's findings, grouped by type, the first group open."""
+    page.get_by_role("heading", name="Check for identifiers left in").evaluate(
+        "e => e.scrollIntoView({block: 'start'})")
+    group = page.get_by_test_id("stExpander").filter(has_text="finding(s)").first
+    group.locator("summary").click()
+    settle(page)
+    page.get_by_role("heading", name="Check for identifiers left in").evaluate(
+        "e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(OUT / "identifiers.png"), full_page=False)
+    print("wrote", OUT / "identifiers.png")
+    page.evaluate("window.scrollTo(0, 0)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--study", default=str(ROOT / "sample-study"))
@@ -92,6 +107,7 @@ def main() -> None:
                 print("wrote", OUT / f"{name}.png")
                 if title == "Study":
                     check_before_import(page)
+                    identifiers(page)
                 if title == "Candidates":
                     families = page.get_by_test_id("stExpander").filter(has_text="Families of candidates")
                     families.get_by_text("Families of candidates").click()

@@ -94,18 +94,21 @@ def test_a_review_session_in_the_browser(chromium, tmp_path):
         settle(page)
 
         page.get_by_role("tab", name="Reject").click()
+        settle(page)  # a tab's click reruns the page: a field filled meanwhile is lost
         visible(page, "Reason (required)").fill("not a theme")
         page.get_by_role("button", name="Reject", exact=True).click()
         page.get_by_text("Rejected R1-C01").wait_for()
         settle(page)
 
         page.get_by_role("tab", name="Merge").click()
+        settle(page)  # a tab's click reruns the page: a field filled meanwhile is lost
         visible(page, "Reason (required)").fill("the same delay")
         page.get_by_role("button", name="Merge", exact=True).click()
         page.get_by_text("Merged R1-C02 into T-001").wait_for()
         settle(page)
 
         page.get_by_role("tab", name=re.compile("Unassigned segments")).click()
+        settle(page)  # a tab's click reruns the page: a field filled meanwhile is lost
         page.get_by_text(SCRIPT).first.wait_for()  # the quote is shown as written
         page.get_by_text(IMAGE).first.wait_for()
         no_script_ran(page)
@@ -118,6 +121,7 @@ def test_a_review_session_in_the_browser(chromium, tmp_path):
 
         go(page, "Themes")
         page.get_by_role("tab", name="Define").click()
+        settle(page)  # a tab's click reruns the page: a field filled meanwhile is lost
         visible(page, "Definition").fill("Referrals that wait too long")
         exemplars = page.locator("[data-testid='stMultiSelect']:visible input").first
         exemplars.click()
@@ -130,6 +134,7 @@ def test_a_review_session_in_the_browser(chromium, tmp_path):
         page.get_by_text(SCRIPT).first.wait_for()  # the exemplar quote
         no_script_ran(page)
         page.get_by_role("tab", name="Rename").click()
+        settle(page)  # a tab's click reruns the page: a field filled meanwhile is lost
         visible(page, "New name").fill("Referral delays")
         page.get_by_role("button", name="Rename", exact=True).click()
         page.get_by_text("Renamed T-001 to 'Referral delays'").wait_for()
