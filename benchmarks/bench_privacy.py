@@ -13,6 +13,10 @@ labelled identifier. The scanner of an earlier commit (by default the last one b
 names, institutions, streets and places were detected) runs in the same process tree on
 the same sentences, from a copy of its package unpacked from git.
 
+Real speech: the people the speakers of four real public transcripts (tests/fixtures/
+real_transcripts, SOURCES.md) name in passing, listed by hand in `people_named.json`,
+counted found as above.
+
 Speed: 20,000 segments (the sample corpus's segments and real NHS patient comments from
 ../shared/data when present, cycled) scanned by ``privacy.scan`` as ``workbench scan``
 does, timed from the call (which loads the model) to the last finding.
@@ -97,6 +101,38 @@ def score(probe: list[dict], found: list[list]) -> dict:
     }
 
 
+def real_named(folder: Path, sources: dict[str, Path]) -> dict:
+    """People named in real public speech (tests/fixtures/real_transcripts/people_named.json), found or not."""
+    import re
+
+    sys.path.insert(0, str(ROOT))
+    from workbench.ingest import parse_files
+    from workbench.model_files import token_counter
+
+    fixtures = ROOT / "tests" / "fixtures" / "real_transcripts"
+    named = json.loads((fixtures / "people_named.json").read_text(encoding="utf-8"))["files"]
+    counter = token_counter()
+    texts: dict[str, str] = {}
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for name, people in named.items():
+        for segment in parse_files([fixtures / name], counter).transcripts[0].segments:
+            texts[segment.id] = segment.text
+            taken: list[tuple[int, int]] = []
+            for person in sorted(people, key=len, reverse=True):
+                for m in re.finditer(rf"(?<!\w){re.escape(person)}(?!\w)", segment.text):
+                    if not any(a < m.end() and m.start() < b for a, b in taken):
+                        taken.append(m.span())
+            spans[segment.id] = taken
+    total = sum(len(v) for v in spans.values())
+    out = {"named": total, "files": len(named)}
+    for who, source in sources.items():
+        found = [f for f in run_scanner(source, texts, None, folder)["found"] if f[4] >= THRESHOLD]
+        hit = sum(any(f[0] == seg and f[2] < b and a < f[3] for f in found)
+                  for seg, places in spans.items() for a, b in places)
+        out[who] = hit
+    return out
+
+
 def speed_texts(count: int = 20_000) -> dict[str, str]:
     """Real text: the sample corpus's segments and, where present, real NHS patient comments."""
     sys.path.insert(0, str(ROOT))
@@ -142,6 +178,8 @@ def main() -> None:
                 entry[who] = score(probe, out["found"])
             results[probe_name.removesuffix(".jsonl")] = entry
             print(probe_name, json.dumps(entry, indent=1))
+        results["real_named"] = real_named(folder, {"baseline": old, "workbench": ROOT})
+        print("real", results["real_named"])
         texts = speed_texts()
         words = sum(len(t.split()) for t in texts.values())
         speed = {"segments": len(texts), "words": words}

@@ -381,6 +381,12 @@ def privacy(data: dict) -> list[str]:
     held = data["heldout"]["workbench"]["labelled"]
     lines += ["", "Labelled identifiers: probe " + ", ".join(f"{t} {n}" for t, n in labelled.items())
               + "; held-out " + ", ".join(f"{t} {n}" for t, n in held.items()) + ".", ""]
+    real = data.get("real_named")
+    if real:
+        lines += [f"Real speech: of the {real['named']} times the speakers of {real['files']} real public transcripts "
+                  "(`tests/fixtures/real_transcripts`) name someone in passing (listed by hand in "
+                  f"`people_named.json`), the workbench finds {real['workbench']}, the earlier scanner "
+                  f"{real['baseline']}.", ""]
     speed = data["speed"]
     lines += [f"Speed: {speed['segments']:,} segments ({speed['words']:,} words: the sample corpus's segments and real "
               "NHS patient comments, cycled) scanned by `privacy.scan` as `workbench scan` does, the model's loading "

@@ -124,3 +124,30 @@ def test_export_on_a_study_with_nothing_found_warns_of_nothing(tmp_path):
     study.close()
     at = ok(page("export_page", str(tmp_path / "study")))
     assert not at.warning
+
+
+def test_marking_findings_one_after_another_while_the_list_shrinks(where):
+    """A researcher works down the not-yet-reviewed list: each finding drops out as it is marked,
+    and each verdict lands on the finding whose button was pressed, as the banner says."""
+    from itertools import cycle
+
+    study = Study.open(where)
+    plan = [(Study.finding_id(f), f.type, verdict)
+            for (_, f), verdict in zip(study.scan(), cycle(["false_alarm", "identifier"]), strict=False)]
+    study.close()
+    assert len(plan) >= 4
+    at = ok(page("study_page", where, "ana"))
+    at.checkbox(key="scan-open").check().run()
+    for done, (fid, kind, verdict) in enumerate(plan, start=1):
+        button = f"scan-false:{fid}" if verdict == "false_alarm" else f"scan-identifier:{fid}"
+        by_key(at.button, button).click().run()
+        ok(at)
+        words = "false alarm" if verdict == "false_alarm" else "identifier"
+        assert f"{fid} ({kind} in" in said(at.success[0]) and f"marked {words} by ana" in said(at.success[0])
+        still = {k for k in (f"scan-false:{f}" for f, _, _ in plan) if any(b.key == k for b in at.button)}
+        assert still == {f"scan-false:{f}" for f, _, _ in plan[done:]}, "only the findings not reviewed are listed"
+    study = Study.open(where)
+    assert {Study.finding_id(f): v for _, f, v in study.findings()} == {fid: v for fid, _, v in plan}
+    assert [(r.by, r.verdict) for r in study.review_history()] == [("ana", v) for _, _, v in plan]
+    study.close()
+    assert not any("have not been reviewed" in w for w in warnings(at))

@@ -42,3 +42,18 @@ def test_scan_reports_each_identifier_where_it_is(tmp_path):
     assert "07700" not in table, "a mobile number scores under 0.9"
     bad = wb("scan", "--study", study, "--names", str(write(tmp_path / "bad.txt", "Jayden\nJ\n")), check=False)
     assert bad.returncode == 1 and "bad.txt, line 2" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_scan_finds_the_study_s_own_places(tmp_path):
+    study = str(tmp_path / "study")
+    wb("init", study)
+    text = "Interviewer: Where do they live?\nP01: Out past Nab End, near the allotments.\n"
+    wb("ingest", str(write(tmp_path / "int2.txt", text)), "--study", study)
+    plain = json.loads(wb("scan", "--study", study, "--format", "json").stdout)
+    assert not [f for f in plain if f["text"] == "Nab End" and f["score"] >= 0.9]
+    places = write(tmp_path / "places.txt", "# the study's local places\nNab End\n")
+    found = json.loads(wb("scan", "--study", study, "--places", str(places), "--format", "json").stdout)
+    (place,) = [f for f in found if f["text"] == "Nab End"]
+    assert place["type"] == "place" and place["score"] == 1.0 and place["segment_id"] == "int2-002"
+    bad = wb("scan", "--study", study, "--places", str(write(tmp_path / "bad.txt", "Nab End\nX\n")), check=False)
+    assert bad.returncode == 1 and "bad.txt, line 2" in bad.stderr and "Traceback" not in bad.stderr

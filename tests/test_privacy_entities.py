@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import string
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -310,3 +311,18 @@ def test_a_planted_look_alike_is_not_found(before, after, word):
     for h in scan_text(text):
         if h.score >= 0.5:
             assert h.end <= start or h.start >= start + len(word), (text, h)
+
+
+def test_a_name_found_once_is_found_again_by_one_of_its_words():
+    segments = [("a", "Harvard economist Ken Rogoff told me about the currency."),
+                ("b", "Rogoff also said it would take years. Will you ask him?"),
+                ("c", "We met Mark Will at the hub."), ("d", "[Rogoff] was redacted; so was Rogoff's office.")]
+    found = scan(segments)
+    by = {(f.segment_id, f.text): f for f in found}
+    assert by[("a", "Ken Rogoff")].type == "person"
+    assert by[("b", "Rogoff")].type == "person" and "elsewhere in the scan" in by[("b", "Rogoff")].why
+    assert ("b", "Will") not in by, "a common word is not a name's word, even after 'Mark Will'"
+    assert [f.text for f in found if f.segment_id == "d"] == ["Rogoff"], "not inside a placeholder; possessive off"
+    for seg in {f.segment_id for f in found}:  # findings never overlap
+        spans = sorted((f.start, f.end) for f in found if f.segment_id == seg)
+        assert all(a[1] <= b[0] for a, b in pairwise(spans))

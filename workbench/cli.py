@@ -205,12 +205,14 @@ def scan(
     """Residual-identifier report: names nobody listed, schools and other institutions, addresses, places, phone, NHS and NI numbers, postcodes, emails, dates of birth left in the text."""
     from collections import Counter
 
+    from .privacy import context
+
     found = [(row, f) for row, f in open_study(study).scan(names, places) if f.score >= min_score]
     rows = [
         {"segment_id": f.segment_id, "transcript": row.transcript_id, "participant": row.participant_id,
          "type": f.type, "start": row.start + f.start, "end": row.start + f.end, "segment_start": f.start,
          "segment_end": f.end, "text": f.text, "score": round(f.score, 2), "why": f.why,
-         "context": _around(row.text, f.start, f.end)}
+         "context": context(row.text, f.start, f.end)}
         for row, f in found
     ]
     if fmt == "table":
@@ -223,12 +225,6 @@ def scan(
         return
     emit(rows, fmt, ["segment_id", "transcript", "participant", "type", "start", "end", "segment_start",
                      "segment_end", "text", "score", "why", "context"])
-
-
-def _around(text: str, start: int, end: int, width: int = 30) -> str:
-    """The finding in its sentence, trimmed: enough to judge it without opening the transcript."""
-    left, right = max(0, start - width), min(len(text), end + width)
-    return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
 
 
 @app.command()

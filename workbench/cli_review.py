@@ -44,12 +44,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(findings_app, name="findings")
 
 
-def _around(text: str, start: int, end: int, width: int = 30) -> str:
-    """The finding with a little of the words either side, to judge it without opening the transcript."""
-    left, right = max(0, start - width), min(len(text), end + width)
-    return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
-
-
 @findings_app.command("list")
 @handled
 def list_findings(
@@ -61,6 +55,8 @@ def list_findings(
     fmt: FormatOpt = "table",
 ) -> None:
     """List the scan's findings, each with its id and its latest verdict (identifier, false alarm, or none yet)."""
+    from .privacy import context
+
     opened = open_study(study)
     reviews = opened.reviews()
     found = opened.findings(names, places)
@@ -74,7 +70,7 @@ def list_findings(
             "participant": row.participant_id, "type": f.type, "segment_start": f.start, "segment_end": f.end,
             "text": f.text, "score": round(f.score, 2), "why": f.why, "verdict": verdict or "",
             "by": review.by if review else "", "at": review.at if review else "", "note": review.note if review else "",
-            "context": _around(row.text, f.start, f.end)})
+            "context": context(row.text, f.start, f.end)})
     if fmt != "table":
         emit(rows, fmt, ["id", "segment_id", "transcript", "participant", "type", "segment_start", "segment_end",
                          "text", "score", "why", "verdict", "by", "at", "note", "context"])

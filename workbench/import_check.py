@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from .participants import Participant
 from .segments import Transcript, TranscriptDraft
+from .speaker_labels import as_written
 
 __all__ = ["LAYOUT_WORDS", "SpeakerShare", "TranscriptCheck", "check_transcript", "describe_checks", "sidecar_warnings"]
 
@@ -38,7 +39,7 @@ class SpeakerShare:
 
     @property
     def written(self) -> str:
-        return f"{self.speaker} ({self.description})" if self.description else self.speaker
+        return as_written(self.speaker, self.description)
 
 
 @dataclass(frozen=True)

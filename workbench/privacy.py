@@ -36,11 +36,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from .privacy_entities import PlaceList, find_entities, read_places
+from .privacy_entities import PlaceList, find_entities, named_again, person_words, read_places
 from .privacy_names import MAX_NAME_CHARS, SPACE, Hit, NameList, encode, find_names, overlaps, read_names
 
-__all__ = ["MAX_NAME_CHARS", "TYPES", "Finding", "Hit", "NameList", "PlaceList", "read_names", "read_places", "scan",
-           "scan_text"]
+__all__ = ["MAX_NAME_CHARS", "TYPES", "Finding", "Hit", "NameList", "PlaceList", "context", "read_names", "read_places",
+           "scan", "scan_text"]
 
 # Most specific first: of two overlapping findings with the same score and length, the earlier type wins.
 TYPES: tuple[str, ...] = ("nhs_number", "ni_number", "email", "phone", "postcode", "date_of_birth", "name",
@@ -342,9 +342,45 @@ def scan(segments: Iterable[tuple[str, str]], names: NameList | None = None,
                             for h in _scan_one(text, names, entities))
         batch.clear()
 
+    texts: list[tuple[str, str]] = []
     for segment in segments:
         batch.append(segment)
+        texts.append(segment)
         if len(batch) >= _SCAN_BATCH:
             flush()
     flush()
-    return findings
+    return _named_again(findings, texts)
+
+
+def context(text: str, start: int, end: int, width: int = 30, marks: tuple[str, str] = ("", "")) -> str:
+    """A finding in the words either side of it, trimmed with "…": enough to judge it without the transcript.
+
+    ``marks`` go around the finding itself (the Study page shows it between ⟦ ⟧).
+    """
+    left, right = max(0, start - width), min(len(text), end + width)
+    return (("…" if left else "") + text[left:start] + marks[0] + text[start:end] + marks[1] + text[end:right]
+            + ("…" if right < len(text) else ""))
+
+
+_SURE_PERSON = 0.6  # people found at least this surely lend their names' words to the rest of the scan
+
+
+def _named_again(findings: list[Finding], texts: list[tuple[str, str]]) -> list[Finding]:
+    """Add the places a person found somewhere is named again by one of their names, anywhere in the scan."""
+    words = person_words(f.text for f in findings if f.type == "person" and f.score >= _SURE_PERSON)
+    if not words:
+        return findings
+    by_segment: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_segment.setdefault(finding.segment_id, []).append(finding)
+    out: list[Finding] = []
+    for segment_id, text in texts:
+        own = by_segment.get(segment_id, [])
+        sure = [(f.start, f.end) for f in own if f.score >= _SURE_PERSON]
+        more = [Finding(segment_id, h.type, h.start, h.end, text[h.start:h.end], h.score, h.why)
+                for h in named_again(text, words, sure)]
+        if more:  # a weaker guess over the same words gives way, so findings still never overlap
+            own = [f for f in own if f.score >= _SURE_PERSON or not any(f.start < m.end and m.start < f.end
+                                                                         for m in more)]
+        out.extend(sorted(own + more, key=lambda f: f.start) if more else own)
+    return out

@@ -90,7 +90,7 @@ from .privacy_words import (
 )
 
 __all__ = ["ENTITY_TYPES", "MODEL_FILES", "MODEL_PACKAGE", "MODEL_VERSION", "PlaceList", "find_entities",
-           "listed_places", "load_model", "model_dir", "read_places", "verify_model"]
+           "listed_places", "load_model", "model_dir", "named_again", "person_words", "read_places", "verify_model"]
 
 ENTITY_TYPES = ("person", "institution", "address", "place")
 
@@ -394,6 +394,41 @@ class _Text:
 
 def _lower(word: str) -> str:
     return word.lower().translate(_APOSTROPHE)
+
+
+_WORD = re.compile(r"(?<![\w'’ʼ\-])[^\W\d_][\w'’ʼ\-]*")
+_POSSESSIVE = re.compile(r"['’ʼ]s$")
+
+
+def person_words(names: Iterable[str]) -> frozenset[str]:
+    """The words of names found as people that can name them again alone ("Rogoff" after "Ken Rogoff").
+
+    Speakers name someone in full once and by one name after: "Harvard economist Ken Rogoff told
+    me ... Rogoff also said". Only capitalised words of three letters or more that are not
+    common, service or place words, titles, nor names that are also words (Will, Mark), are kept.
+    """
+    words = set()
+    for name in names:
+        for word in name.split():
+            word = _POSSESSIVE.sub("", word)
+            if len(word) >= 3 and word[0].isupper() and _lower(word) not in _NOT_NAMES | AMBIGUOUS_GIVEN:
+                words.add(word)
+    return frozenset(words)
+
+
+def named_again(text: str, words: frozenset[str], taken: list[tuple[int, int]]) -> list[Hit]:
+    """Each place ``text`` says a word of ``person_words`` that no finding covers yet, as a person (0.6)."""
+    if not words:
+        return []
+    brackets = [m.span() for m in _BRACKETED.finditer(text)] if "[" in text or "<" in text else []
+    found = []
+    for m in _WORD.finditer(text):
+        word = _POSSESSIVE.sub("", m.group())
+        end = m.start() + len(word)
+        if word in words and not any(a < end and m.start() < b for a, b in taken + brackets):
+            found.append(Hit("person", m.start(), end, 0.6,
+                             f"'{word}' is part of a name found as a person elsewhere in the scan"))
+    return found
 
 
 def _named_part_ok(words: Iterable[str]) -> bool:

@@ -177,14 +177,7 @@ def _read_csv_file(path: Path, what: str, required: Sequence[str]) -> tuple[list
     spreadsheet in some locales saves with semicolons.
     """
     source = str(path)
-    if path.is_dir():
-        raise InputError(source, "is a folder, not a file", f"give the {what} file")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(source, "no such file", "check the path and spelling") from None
-    except OSError as exc:
-        raise InputError(source, f"cannot be read ({exc.strerror})", "check its permissions") from None
+    data = check_file(path, ReadLimits(), f"give the {what} file as the workbench wrote it")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:4096]:
         raise InputError(source, "is UTF-16 text ('Unicode Text'), not CSV", "save it as 'CSV UTF-8'")
     try:
@@ -999,9 +992,9 @@ def _check_code(sha: str, where: str, kind: str, text: str) -> str:
 
 
 def _context(text: str, start: int, end: int) -> str:
-    left, right = max(0, start - _CONTEXT), min(len(text), end + _CONTEXT)
-    shown = ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
-    return " ".join(shown.split())
+    from .privacy import context
+
+    return " ".join(context(text, start, end, _CONTEXT).split())  # one line in the findings file
 
 
 def _scanner(names: Any, places: Any) -> Callable[[str], list[Any]]:

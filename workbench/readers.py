@@ -54,8 +54,11 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def check_file(path: Path, limits: ReadLimits) -> bytes:
-    """Return the file's bytes after checking it exists, is a file, non-empty and not too big."""
+def check_file(path: Path, limits: ReadLimits, empty_fix: str = "export the transcript again") -> bytes:
+    """Return the file's bytes after checking it exists, is a file, non-empty and not too big.
+
+    ``empty_fix`` is the advice for an empty file, which depends on what the file should be.
+    """
     name = str(path)
     if not path.exists():
         raise InputError(name, "no such file", "check the path and spelling")
@@ -63,7 +66,7 @@ def check_file(path: Path, limits: ReadLimits) -> bytes:
         raise InputError(name, "is a folder, not a file", "name the files inside it")
     size = path.stat().st_size
     if size == 0:
-        raise InputError(name, "the file is empty", "export the transcript again")
+        raise InputError(name, "the file is empty", empty_fix)
     if size > limits.max_bytes:
         raise InputError(
             name, f"the file is {size / 1048576:.1f} MB, over the {limits.max_bytes / 1048576:.0f} MB limit",

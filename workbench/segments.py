@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .speaker_labels import as_written
 from .splitting import CountTokens, split_spans
 
 __all__ = [
@@ -146,7 +147,7 @@ class SegmentRow(Segment):
 
 def _prefix(turn: Turn) -> str:
     stamp = f"[{turn.timestamp}] " if turn.timestamp else ""
-    label = f"{turn.speaker} ({turn.description})" if turn.speaker and turn.description else turn.speaker
+    label = as_written(turn.speaker, turn.description) if turn.speaker else None
     speaker = f"{clean_text(label)}: " if label else ""
     return stamp + speaker
 

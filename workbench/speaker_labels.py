@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["TIMESTAMP", "Label", "is_strong_label", "read_label", "split_timestamp_prefix"]
+__all__ = ["TIMESTAMP", "Label", "as_written", "is_strong_label", "read_label", "split_timestamp_prefix"]
 
 TIMESTAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _TS_RANGE = rf"{TIMESTAMP}(?:\s*(?:-->|[-–—])\s*{TIMESTAMP})?"
@@ -104,7 +104,12 @@ class Label:
     @property
     def written(self) -> str:
         """The label as the transcript shows it in the normalised text."""
-        return f"{self.speaker} ({self.description})" if self.description else self.speaker
+        return as_written(self.speaker, self.description)
+
+
+def as_written(speaker: str, description: str | None) -> str:
+    """A speaker with their label's description, as transcripts write it: ``P03 (Social Worker)``."""
+    return f"{speaker} ({description})" if description else speaker
 
 
 def is_strong_label(speaker: str) -> bool:

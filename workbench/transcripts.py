@@ -26,7 +26,6 @@ __all__ = ["parse_lines", "read_docx", "read_subtitles", "read_txt", "transcript
 
 # A line that is only a time (or a range), as some exports put between blocks: "(00:02:03):".
 _TIMESTAMP_ONLY = re.compile(rf"^\s*[\[(]?{TIMESTAMP}(?:\s*(?:-->|[-–—])\s*{TIMESTAMP})?[\])]?\s*:?\s*$")
-_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
 
 Layout = Literal["timestamped", "label-line", "line", "paragraph"]

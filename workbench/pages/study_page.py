@@ -15,6 +15,7 @@ from workbench.errors import WorkbenchError
 from workbench.formats import summary
 from workbench.import_check import LAYOUT_WORDS
 from workbench.pages import common
+from workbench.privacy import context
 
 # The embedding backends a researcher chooses between here (the CLI's --backend also has torch).
 PRECISIONS = {"Full precision": DEFAULT_BACKEND, "Quick look (int8)": "onnx-int8"}
@@ -170,13 +171,6 @@ def record_verdict(finding, verdict: str, note: str) -> None:
     st.rerun()
 
 
-def in_context(row, finding, width: int = 80) -> str:
-    """The finding between ⟦ ⟧ in the words around it: plain text, for st.text."""
-    left, right = max(0, finding.start - width), min(len(row.text), finding.end + width)
-    return (("…" if left else "") + row.text[left:finding.start] + "⟦" + finding.text + "⟧"
-            + row.text[finding.end:right] + ("…" if right < len(row.text) else ""))
-
-
 held = st.session_state.get("_scan")
 if held is not None and held[0] != study.store.data_version():  # gone after an import
     held = None
@@ -209,7 +203,7 @@ if view.segments and (held is not None or not scan_failed):
                 with st.container(border=True):
                     st.caption(common.plain(f"{fid} · {f.segment_id} · {common.who_said(row)} · score "
                                             f"{f.score:.2f} · {f.why}"))
-                    st.text(in_context(row, f))
+                    st.text(context(row.text, f.start, f.end, 80, ("⟦", "⟧")))
                     if review is None:
                         st.caption("Not reviewed yet.")
                     else:
