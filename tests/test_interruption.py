@@ -177,11 +177,27 @@ def test_folders_left_by_a_killed_run_are_removed_by_the_next(tmp_path):
     assert not folders["alive"].exists(), "once its run has ended, the folder goes"
 
 
+@pytest.fixture
+def default_stop_signals():
+    """SIGTERM and SIGHUP at their defaults for one test, whatever the suite was started under.
+
+    Under ``nohup`` SIGHUP arrives ignored, and a test that assumed otherwise failed for a
+    newcomer; the test sets the dispositions it relies on and puts the old ones back.
+    """
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    for sig in saved:
+        signal.signal(sig, signal.SIG_DFL)
+    yield
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX signals")
-def test_stop_signals_are_raised_once_and_ignored_ones_stay_ignored():
+def test_stop_signals_are_raised_once_and_ignored_ones_stay_ignored(default_stop_signals):
     from workbench.cli_support import Stopped, _signals_stop, _stop
 
     before = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)
+    assert before == (signal.SIG_DFL, signal.SIG_DFL)
     with _signals_stop():
         assert signal.getsignal(signal.SIGTERM) is _stop and signal.getsignal(signal.SIGHUP) is _stop
         with pytest.raises(Stopped):
