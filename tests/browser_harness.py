@@ -12,8 +12,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
+# No background traffic of chromium's own (updates, autofill, field trials, safe browsing):
+# the offline test (tests/test_offline.py) records every name looked up during a session,
+# and only the app's own requests should be there to see.
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--no-pings", "--disable-default-apps",
+        "--disable-domain-reliability", "--disable-client-side-phishing-detection", "--disable-breakpad",
+        "--disable-features=AutofillServerCommunication,OptimizationHints,OptimizationHintsFetching,"
+        "MediaRouter,DialMediaRouteProvider,Translate,InterestFeedContentSuggestions,CertificateTransparencyComponentUpdater",
+        "--variations-server-url=", "--safebrowsing-disable-auto-update"]
 
 
 def free_port() -> int:
@@ -60,12 +67,12 @@ def serve(study: str, log: Path | None = None) -> Iterator[tuple[str, int]]:
 
 
 @contextmanager
-def browser(width: int = 1400, height: int = 1000):
+def browser(width: int = 1400, height: int = 1000, extra: tuple[str, ...] = ()):
     """A fresh chromium page (headless, sandbox off for containers, no background traffic)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[*ARGS, *extra])
         context = chromium.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
         page.set_default_timeout(60_000)

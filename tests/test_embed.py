@@ -133,3 +133,22 @@ def test_batches_are_formed_by_word_pieces_and_padding_changes_no_vector(info):
     assert [n for b in batches for n in b] == sorted(pieces), "each batch holds texts of neighbouring lengths"
     alone = np.concatenate([Encoder(info, "onnx").encode([t]) for t in texts])
     assert np.array_equal(vectors, alone), "in full precision a text's vector does not depend on its batch"
+
+
+def test_the_one_time_export_says_one_line_and_no_developer_warnings(tmp_path):
+    """A first run in an empty cache exports the model: the researcher hears what is happening, once.
+
+    torch's TracerWarning and UserWarning and transformers' weight-loading bar used to reach
+    the terminal; they speak of tracing internals, not of anything a researcher can act on.
+    """
+    script = ("import sys\n"
+              "from workbench.embed import Encoder, load_model\n"
+              "heard = []\n"
+              "Encoder(load_model()).encode(['A referral.'], progress=lambda d, t, what: heard.append(what))\n"
+              "print(heard[0])\n")
+    env = {**os.environ, "WORKBENCH_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == embed.PREPARING
+    assert done.stderr == "", done.stderr
+    assert list((tmp_path / "cache" / "onnx").rglob("model.onnx"))

@@ -21,7 +21,9 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -35,8 +37,6 @@ if TYPE_CHECKING:
 
 __all__ = ["BUNDLED_NAME", "BUNDLED_SHA256", "Backend", "Encoder", "ModelInfo", "cache_dir", "cache_key", "load_model"]
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 BUNDLED_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 BUNDLED_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
@@ -128,7 +128,60 @@ def _normalises(path: Path) -> bool:
 ONNX_RECIPE = "fused-v2"
 
 
+# What a researcher sees while the model is exported: the export's own warnings and progress
+# bars (torch's TracerWarning, transformers' weight loading) speak to developers, not to them.
+PREPARING = "preparing the embedding model, once (a minute or so; later runs reuse it)"
+
+
+def _onnx_folder(info: ModelInfo) -> Path:
+    return cache_dir() / "onnx" / f"{info.weights_sha256[:16]}-{ONNX_RECIPE}"
+
+
+def _onnx_ready(info: ModelInfo, quantised: bool) -> bool:
+    """Whether the exported graph is already in the cache (no export, nothing to announce)."""
+    return (_onnx_folder(info) / ("model.int8.onnx" if quantised else "model.onnx")).is_file()
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence the warnings, log lines and progress bars of a one-time export or model load.
+
+    They are about tracing internals (``TracerWarning``, advanced indexing in opset 17) and
+    say nothing a researcher can act on; the caller announces the step in one line instead.
+    Warnings filters and library verbosity are put back afterwards.
+    """
+    import logging
+
+    loggers = [logging.getLogger(name) for name in ("transformers", "onnxruntime", "onnx", "torch",
+                                                   "sentence_transformers")]
+    levels = [logger.level for logger in loggers]
+    bars = None
+    try:
+        from transformers.utils import logging as hf_logging
+
+        bars = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()
+    except ImportError:  # the torch extras are absent: nothing of theirs to silence
+        hf_logging = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for logger in loggers:
+                logger.setLevel(logging.ERROR)
+            yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+        if hf_logging is not None and bars:
+            hf_logging.enable_progress_bar()
+
+
 def _export_onnx(info: ModelInfo, quantised: bool) -> Path:
+    with _quiet():
+        return _export_onnx_files(info, quantised)
+
+
+def _export_onnx_files(info: ModelInfo, quantised: bool) -> Path:
     """Export the transformer to ONNX once (fused, then quantised); later runs reuse the files.
 
     BERT-type models (all-MiniLM-L6-v2 is one) go through ONNX Runtime's transformer
@@ -138,7 +191,7 @@ def _export_onnx(info: ModelInfo, quantised: bool) -> Path:
     against the unfused one on probe sentences before it is used; other architectures,
     or a fusion that changes the output, keep the plain export.
     """
-    folder = cache_dir() / "onnx" / f"{info.weights_sha256[:16]}-{ONNX_RECIPE}"
+    folder = _onnx_folder(info)
     fp32 = folder / "model.onnx"
     int8 = folder / "model.int8.onnx"
     target = int8 if quantised else fp32
@@ -295,9 +348,12 @@ class Encoder:
         """The embedding cache's key: ONNX backends include how their graph was made."""
         return cache_key(self.info.name, self.info.weights_sha256, self.backend)
 
-    def _onnx_session(self):
+    def _onnx_session(self, progress: Progress | None = None):
         if self._session is None:
-            self._session = _session(_export_onnx(self.info, quantised=self.backend == "onnx-int8"))
+            quantised = self.backend == "onnx-int8"
+            if progress and not _onnx_ready(self.info, quantised):
+                progress(0, 1, PREPARING)
+            self._session = _session(_export_onnx(self.info, quantised=quantised))
         return self._session
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
@@ -308,7 +364,7 @@ class Encoder:
             return np.zeros((0, 384), dtype=np.float32)
         if self.backend == "torch":
             return self._encode_torch(texts, progress)
-        session = self._onnx_session()
+        session = self._onnx_session(progress)
         tokenizer = _tokenizer(self.info)
         pooling, normalise = _pooling_mode(self.info.path), _normalises(self.info.path)
         order = _by_length(self.info, texts)
@@ -341,7 +397,8 @@ class Encoder:
         if self._torch_model is None:
             from sentence_transformers import SentenceTransformer
 
-            self._torch_model = SentenceTransformer(str(self.info.path), device="cpu", local_files_only=True)
+            with _quiet():
+                self._torch_model = SentenceTransformer(str(self.info.path), device="cpu", local_files_only=True)
         chunks = []
         for start in range(0, len(texts), 256):
             chunk = list(texts[start:start + 256])

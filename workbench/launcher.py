@@ -15,6 +15,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from . import offline
 from .errors import InputError
 
 __all__ = ["APP", "DEFAULTS", "SETTINGS_FILE", "command", "flags", "settings"]
@@ -59,6 +60,5 @@ def command(study: str, port: int | None = None, path: Path = SETTINGS_FILE) -> 
     """(argv, environment) that serve the app for ``study``."""
     env = dict(os.environ)
     env["WORKBENCH_STUDY"] = study
-    env["HF_HUB_OFFLINE"] = "1"
-    env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"  # also for any Streamlit process it may start
+    offline.apply(env)  # the server imports Streamlit before the app imports workbench: set them first
     return [sys.executable, "-m", "streamlit", "run", str(APP), *flags(settings(path), port)], env
