@@ -14,6 +14,8 @@ a new user, network and mount namespace, so the only interface is loopback and
   is recorded, so a font, script or beacon from elsewhere would show (chromium's own
   update checks are kept from the resolver: see ``browse``).
 - HOME is a fresh, empty folder: whatever a dependency writes there is listed.
+- Last, a control: plain ONNX Runtime without the switch, in the same namespace, must be
+  heard looking up its collector; otherwise the silence above would prove nothing.
 
 The findings go to WORKDIR/probe.json; the test decides what they mean.
 """
@@ -160,6 +162,36 @@ def browse(url: str) -> tuple[list[str], list[str]]:
     return elsewhere, seen
 
 
+CONTROL = """
+import glob, sys, time
+import onnxruntime
+onnxruntime.InferenceSession(glob.glob(sys.argv[1])[0], providers=["CPUExecutionProvider"])
+time.sleep(60)
+"""
+
+
+def control(work: Path, env: dict[str, str]) -> list[str]:
+    """Plain ONNX Runtime, without the workbench's switch, in its own empty HOME: the names it looks up.
+
+    The proof that the resolver hears what native code asks for: a check that heard
+    nothing here could not be trusted to have heard nothing from the workbench.
+    """
+    from workbench.embed import cache_dir
+
+    home = work / "control-home"
+    home.mkdir()
+    plain = {k: v for k, v in env.items() if k != "ORT_DISABLE_TELEMETRY"} | {"HOME": str(home)}
+    before = len(names)
+    proc = subprocess.Popen([sys.executable, "-c", CONTROL, str(cache_dir() / "onnx" / "*" / "model.onnx")],
+                            env=plain, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(names) == before and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    proc.kill()
+    proc.wait()
+    return sorted({name for name, _ in names[before:]})
+
+
 def main(work: Path) -> None:
     isolate(work)
     home = work / "home"
@@ -227,6 +259,7 @@ def main(work: Path) -> None:
             os.killpg(server.pid, signal.SIGKILL)
     result["connections"]["app"] = outward(work / "app.strace")
     result["names"] = sorted({name for name, _ in names})
+    result["control"] = control(work, env)
     result["askers"] = sorted({f"{name} <- {asker}" for name, asker in names})
     result["browser_lookups"] = sorted({name for name, asker in names if "chrom" in asker})
     result["home"] = sorted(str(p.relative_to(home)) for p in home.rglob("*"))

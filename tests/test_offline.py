@@ -24,11 +24,15 @@ from workbench.launcher import command
 
 ROOT = Path(__file__).resolve().parent.parent
 ORT_FOLDER = Path(".cache") / "Microsoft" / "DeveloperTools" / ".onnxruntime"
+# ONNX Runtime keeps quiet on build servers it recognises by these variables (CI is set by
+# .ci/run): a test that kept them would pass in CI without the switch. They are removed.
+CI_MARKERS = ("CI", "TF_BUILD", "GITHUB_ACTIONS", "GITLAB_CI", "CIRCLECI", "TRAVIS", "JENKINS_URL",
+              "CODEBUILD_BUILD_ID", "BUILDKITE", "TEAMCITY_VERSION", "APPVEYOR", "BITBUCKET_BUILD_NUMBER")
 
 
 def _clean_env(home: Path) -> dict[str, str]:
     """The environment of a shell that never heard of the switches, or tried to undo them."""
-    env = {k: v for k, v in os.environ.items() if k not in offline.ENVIRONMENT}
+    env = {k: v for k, v in os.environ.items() if k not in offline.ENVIRONMENT and k not in CI_MARKERS}
     env.update(HOME=str(home), ORT_DISABLE_TELEMETRY="0", HF_HUB_OFFLINE="0")
     for variable in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
         env.pop(variable, None)
@@ -73,9 +77,7 @@ def test_without_the_switch_onnx_runtime_would_write_its_device_id(tmp_path):
     home.mkdir()
     env = {k: v for k, v in _clean_env(home).items() if k != "ORT_DISABLE_TELEMETRY"}
     subprocess.run([sys.executable, "-c", "import onnxruntime"], env=env, check=True, timeout=120)
-    if not (home / ORT_FOLDER).exists():
-        pytest.skip("this ONNX Runtime build has no telemetry to turn off")
-    assert (home / ORT_FOLDER / "deviceid").exists()
+    assert (home / ORT_FOLDER / "deviceid").exists(), "no device id: this check would prove nothing (see CI_MARKERS)"
 
 
 def test_the_readme_lists_what_each_dependency_could_send_and_the_switch():
@@ -110,12 +112,15 @@ def test_a_researchers_day_resolves_no_name_and_connects_nowhere(tmp_path):
     work = tmp_path / "probe"
     work.mkdir()
     done = subprocess.run(["unshare", "-rnm", sys.executable, str(ROOT / "tests" / "netns_probe.py"), str(work)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=1500)
+                          cwd=ROOT, capture_output=True, text=True, timeout=1500,
+                          env={k: v for k, v in os.environ.items() if k not in CI_MARKERS})
     assert done.returncode == 0, done.stderr[-4000:]
     found = json.loads((work / "probe.json").read_text(encoding="utf-8"))
     for step, result in found["steps"].items():
         assert result["rc"] == 0, f"{step} failed: {result['stderr']}"
-    assert found["names"] == [], f"names were looked up: {found['names']}"
+    # The control: plain ONNX Runtime in the same namespace is heard looking up its collector.
+    assert found["control"], "the resolver heard nothing from plain ONNX Runtime: this check would prove nothing"
+    assert found["names"] == [], f"names were looked up: {found['askers']}"
     assert all(lines == [] for lines in found["connections"].values()), found["connections"]
     assert found["browser"]["requests"] > 0 and found["browser"]["elsewhere"] == [], found["browser"]
     assert found["home"] == [], f"written under a fresh HOME: {found['home']}"
