@@ -28,8 +28,9 @@ def _tamper(study: Study, *statements: str) -> None:
     with study.store.engine.connect() as conn, conn.begin():
         sqlite = conn.dialect.name == "sqlite"
         if sqlite:
-            conn.exec_driver_sql("DROP TRIGGER events_no_update")
-            conn.exec_driver_sql("DROP TRIGGER events_no_delete")
+            for (name,) in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                                "AND tbl_name = 'events'").fetchall():
+                conn.exec_driver_sql(f"DROP TRIGGER {name}")
         else:
             conn.exec_driver_sql("ALTER TABLE events DISABLE TRIGGER USER")
         for statement in statements:

@@ -31,7 +31,7 @@ def coded(tmp_path) -> Study:
     study = Study.init(tmp_path / "study", by="ana", logic_model=ROOT / "models" / "mash-ipe.yaml")
     write(tmp_path / "t.csv", "id,text,participant\nx1,We trust the police now.,P1\nx2,It took weeks.,P2\n")
     study.ingest([tmp_path / "t.csv"])
-    study.create_theme("Trust & <confidence>", ["x1"], definition="Agencies \"rely\" on each other\x01",
+    study.create_theme("Trust & <confidence>", ["x1"], definition="Agencies \"rely\" on each other",
                        inclusion="=Examples of reliance", exclusion="Personal trust", by="ana")
     study.create_theme("Delays", ["x2"], by="ana")
     return study

@@ -56,6 +56,8 @@ def test_upgrade_from_an_old_schema_backs_up_first(tmp_path):
     with store.write() as tx:
         for index in ("ix_segments_transcript", "ix_segments_participant", "ix_imports_source_sha256"):
             tx.conn.exec_driver_sql(f"DROP INDEX {index}")
+        for trigger in ("meta_log_head_insert", "meta_log_head_update", "meta_log_head_delete"):  # guard events
+            tx.conn.exec_driver_sql(f"DROP TRIGGER {trigger}")
         for table in ("events", "theme_suggestions", "assignments", "candidates", "runs", "embeddings"):
             tx.conn.exec_driver_sql(f"DROP TABLE {table}")
         tx.set_meta("schema_version", "1")
@@ -73,7 +75,8 @@ def test_upgrade_from_an_old_schema_backs_up_first(tmp_path):
     assert [p.id for p in reopened.participants()] == ["P1"]
     with reopened.engine.connect() as conn:
         triggers = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='trigger'")}
-    assert triggers == {"events_no_update", "events_no_delete"}, "the upgraded log is guarded too"
+    assert triggers == {"events_no_update", "events_no_delete", "events_only_after", "meta_log_head_insert",
+                        "meta_log_head_update", "meta_log_head_delete"}, "the upgraded log is guarded too"
 
 
 def test_a_newer_schema_is_refused(study_location):

@@ -21,13 +21,25 @@ from .cli_decide import decide_app, log_app, propose_split, suggestions, themes
 from .cli_model import model_app
 from .cli_privacy import register as register_pseudonymise
 from .cli_review import register as register_findings
-from .cli_support import ByOpt, FormatOpt, StudyOpt, emit, err, handled, open_study, progress
+from .cli_support import (
+    ByOpt,
+    ClientIdOpt,
+    ForceOpt,
+    FormatOpt,
+    StudyOpt,
+    check_out,
+    checked_why,
+    emit,
+    err,
+    handled,
+    open_study,
+    progress,
+    write_out,
+)
 from .embed import DEFAULT_BACKEND
 from .errors import WorkbenchError
 from .formats import summary
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+from .names import terminal_safe
 
 app = typer.Typer(
     name="workbench",
@@ -317,13 +329,13 @@ def export_assignments(
     study: StudyOpt,
     out: Annotated[Path, typer.Option("--out", "-o", help="The CSV file to write.")],
     run: Annotated[int | None, typer.Option(help="Which run (default: the latest).")] = None,
+    force: ForceOpt = False,
 ) -> None:
     """Every clustered segment with its candidate (-1: unassigned), similarity and themes, as CSV."""
-    from .export import write_atomically
-
+    check_out(out, study=study, force=force)
     opened = open_study(study)
     record, assigned = opened.assignments(run)
-    write_atomically(out, opened.assignments_file(record.id))
+    write_out(out, opened.assignments_file(record.id), study=study, force=force)
     typer.echo(f"wrote {len(assigned)} assignments from run {record.id} to {out}")
 
 
@@ -333,13 +345,13 @@ def export_codebook(
     study: StudyOpt,
     out: Annotated[Path, typer.Option("--out", "-o", help="The file to write.")],
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="csv, qdc or qdpx (REFI-QDA), xlsx, md or docx; default: from the file's suffix.")] = None,
+    force: ForceOpt = False,
 ) -> None:
     """The codebook as it stands: CSV, REFI-QDA (.qdc) for NVivo, ATLAS.ti, MAXQDA, QualCoder, XLSX, Markdown or DOCX."""
-    from .export import write_atomically
-
+    check_out(out, study=study, force=force)
     chosen = (fmt or out.suffix.lstrip(".")).lower()
     data = open_study(study).codebook_file(chosen)
-    write_atomically(out, data)
+    write_out(out, data, study=study, force=force)
     typer.echo(f"wrote the codebook ({chosen}) to {out}")
 
 
@@ -349,17 +361,17 @@ def export_log(
     study: StudyOpt,
     out: Annotated[Path, typer.Option("--out", "-o", help="The file to write.")],
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="jsonl (exact, re-verifiable) or csv; default: from the suffix.")] = None,
+    force: ForceOpt = False,
 ) -> None:
     """The decision log: every event with its hash; the last one's hash is the head it was made from."""
-    from .export import write_atomically
-
+    check_out(out, study=study, force=force)
     opened = open_study(study)
     log = opened.log()
     chosen = (fmt or out.suffix.lstrip(".")).lower()
     if chosen not in ("jsonl", "csv"):
         raise WorkbenchError(f"{out}: the log can be written as jsonl or csv, not {chosen!r}")
-    write_atomically(out, opened.log_file(chosen))
-    typer.echo(f"wrote {log.seq} event(s) to {out}; head {log.head}")
+    write_out(out, opened.log_file(chosen), study=study, force=force)
+    typer.echo(f"wrote {log.seq} event(s) to {out}; head #{log.seq} sha256:{log.head}")
 
 
 import_app = typer.Typer(help="Bring a codebook into the study.", no_args_is_help=True)
@@ -372,14 +384,21 @@ def import_codebook(
     file: Annotated[Path, typer.Argument(help="A REFI-QDA codebook (.qdc) or a CSV with name[, definition, inclusion, exclusion].")],
     study: StudyOpt,
     by: ByOpt = None,
-    why: Annotated[str, typer.Option("--why", help="Your reason, kept in the decision log.")] = "",
+    why: Annotated[str, typer.Option("--why", help="Your reason, kept in the decision log.", callback=checked_why)] = "",
+    client_id: ClientIdOpt = None,
 ) -> None:
     """Seed themes from a codebook (deductive codes): researcher-defined themes, members suggested by discovery."""
-    created, skipped = open_study(study).import_codebook(file, by, why)
+    opened = open_study(study)
+    with opened.once(client_id) as once:
+        created, skipped = opened.import_codebook(file, by, why)
+    if once.repeated:
+        typer.echo(f"already recorded as #{created[0].seq}-#{created[-1].seq} ({len(created)} theme(s)); "
+                   "nothing new recorded")
+        return
     typer.echo(f"created {len(created)} theme(s) from {file}" + (f" (events #{created[0].seq}-#{created[-1].seq})"
                                                                   if created else ""))
     if skipped:
-        typer.echo(f"skipped {len(skipped)} already in the codebook: {', '.join(skipped)}")
+        typer.echo(terminal_safe(f"skipped {len(skipped)} already in the codebook: {', '.join(skipped)}"))
     typer.echo(f"next: workbench discover --study {study}, then workbench suggestions --study {study}")
 
 

@@ -13,9 +13,24 @@ from typing import Annotated
 
 import typer
 
-from .cli_support import ByOpt, FormatOpt, StudyOpt, WhyOpt, done, emit, handled, open_study
+from .cli_support import (
+    ByOpt,
+    ClientIdOpt,
+    ForceOpt,
+    FormatOpt,
+    StudyOpt,
+    WhyOpt,
+    check_out,
+    decided,
+    emit,
+    handled,
+    open_study,
+    write_out,
+)
 from .decisions import describe_all
 from .errors import InputError, WorkbenchError
+from .names import terminal_safe
+from .spreadsheet import unsafe_cell
 
 __all__ = ["decide_app", "log_app", "propose_split", "suggestions", "themes"]
 
@@ -28,17 +43,17 @@ log_app = typer.Typer(help="Show, verify or export the decision log.", no_args_i
 @handled
 def accept(candidate: Annotated[str, typer.Argument(help="Candidate id, e.g. R1-C03 (or C03: latest run).")],
            study: StudyOpt, name: Annotated[str | None, typer.Option(help="The theme's name (default: the suggested label).")] = None,
-           by: ByOpt = None, why: WhyOpt = "") -> None:
+           by: ByOpt = None, why: WhyOpt = "", client_id: ClientIdOpt = None) -> None:
     """Accept a candidate as a theme (a new id, T-001..., with the candidate's segments)."""
-    done(open_study(study).accept(candidate, name, by, why))
+    decided(study, client_id, lambda s: s.accept(candidate, name, by, why))
 
 
 @decide_app.command("reject")
 @handled
 def reject(candidate: Annotated[str, typer.Argument(help="Candidate id.")], study: StudyOpt, by: ByOpt = None,
-           why: WhyOpt = "") -> None:
+           why: WhyOpt = "", client_id: ClientIdOpt = None) -> None:
     """Reject a candidate (a reason is required)."""
-    done(open_study(study).reject(candidate, by, why))
+    decided(study, client_id, lambda s: s.reject(candidate, by, why))
 
 
 @decide_app.command("create")
@@ -46,18 +61,18 @@ def reject(candidate: Annotated[str, typer.Argument(help="Candidate id.")], stud
 def create(name: Annotated[str, typer.Argument(help="The new theme's name.")], study: StudyOpt,
            segment: Annotated[list[str] | None, typer.Option(help="A segment to code to it (repeatable).")] = None,
            definition: Annotated[str, typer.Option(help="What the theme means.")] = "",
-           by: ByOpt = None, why: WhyOpt = "") -> None:
+           by: ByOpt = None, why: WhyOpt = "", client_id: ClientIdOpt = None) -> None:
     """Create a theme of your own (a deductive code), optionally with segments."""
-    done(open_study(study).create_theme(name, segment or [], definition=definition, by=by, why=why))
+    decided(study, client_id, lambda s: s.create_theme(name, segment or [], definition=definition, by=by, why=why))
 
 
 @decide_app.command("rename")
 @handled
 def rename(theme: Annotated[str, typer.Argument(help="Theme id, e.g. T-003.")],
            name: Annotated[str, typer.Argument(help="The new name.")], study: StudyOpt, by: ByOpt = None,
-           why: WhyOpt = "") -> None:
+           why: WhyOpt = "", client_id: ClientIdOpt = None) -> None:
     """Rename a theme."""
-    done(open_study(study).rename(theme, name, by, why))
+    decided(study, client_id, lambda s: s.rename(theme, name, by, why))
 
 
 @decide_app.command("merge")
@@ -65,9 +80,9 @@ def rename(theme: Annotated[str, typer.Argument(help="Theme id, e.g. T-003.")],
 def merge(sources: Annotated[list[str], typer.Argument(help="Themes or candidates to merge in.")], study: StudyOpt,
           into: Annotated[str, typer.Option(help="The theme (or candidate, accepted by the merge) they join.")],
           name: Annotated[str | None, typer.Option(help="Name, when merging into a candidate.")] = None,
-          by: ByOpt = None, why: WhyOpt = "") -> None:
+          by: ByOpt = None, why: WhyOpt = "", client_id: ClientIdOpt = None) -> None:
     """Merge themes or candidates into one theme (a reason is required)."""
-    done(open_study(study).merge(sources, into, name, by, why))
+    decided(study, client_id, lambda s: s.merge(sources, into, name, by, why))
 
 
 def _read_parts(path: Path) -> list[tuple[str, list[str]]]:
@@ -81,7 +96,7 @@ def _read_parts(path: Path) -> list[tuple[str, list[str]]]:
                                  "give a CSV with the columns segment_id,part (as propose-split writes)", line=1)
             parts: dict[str, list[str]] = {}
             for line, row in enumerate(reader, start=2):
-                seg, part = (row.get("segment_id") or "").strip(), (row.get("part") or "").strip()
+                seg, part = (unsafe_cell((row.get(c) or "").strip()) for c in ("segment_id", "part"))
                 if not seg or not part:
                     raise InputError(str(path), "a row without a segment_id or a part",
                                      "fill both cells, or delete the row", line=line)
@@ -98,9 +113,9 @@ def _read_parts(path: Path) -> list[tuple[str, list[str]]]:
 def split(theme: Annotated[str, typer.Argument(help="Theme id.")], study: StudyOpt,
           parts: Annotated[Path, typer.Option(help="CSV of segment_id,part: every segment of the theme in one part "
                                                    "(write a proposal with 'workbench propose-split').")],
-          by: ByOpt = None, why: WhyOpt = "") -> None:
+          by: ByOpt = None, why: WhyOpt = "", client_id: ClientIdOpt = None) -> None:
     """Split a theme into parts, each a new theme (a reason is required)."""
-    done(open_study(study).split(theme, _read_parts(parts), by, why))
+    decided(study, client_id, lambda s: s.split(theme, _read_parts(parts), by, why))
 
 
 @decide_app.command("move")
@@ -108,35 +123,35 @@ def split(theme: Annotated[str, typer.Argument(help="Theme id.")], study: StudyO
 def move(segments: Annotated[list[str], typer.Argument(help="Segment ids.")], study: StudyOpt,
          source: Annotated[str, typer.Option("--from", help="The theme they leave.")],
          target: Annotated[str, typer.Option("--to", help="The theme they join.")],
-         by: ByOpt = None, why: WhyOpt = "") -> None:
+         by: ByOpt = None, why: WhyOpt = "", client_id: ClientIdOpt = None) -> None:
     """Move segments from one theme to another."""
-    done(open_study(study).move(segments, source, target, by, why))
+    decided(study, client_id, lambda s: s.move(segments, source, target, by, why))
 
 
 @decide_app.command("assign")
 @handled
 def assign(segments: Annotated[list[str], typer.Argument(help="Segment ids.")], study: StudyOpt,
            theme: Annotated[str, typer.Option(help="The theme to code them to.")], by: ByOpt = None,
-           why: WhyOpt = "") -> None:
+           why: WhyOpt = "", client_id: ClientIdOpt = None) -> None:
     """Code segments to a theme (a segment may be in several themes)."""
-    done(open_study(study).assign(segments, theme, by, why))
+    decided(study, client_id, lambda s: s.assign(segments, theme, by, why))
 
 
 @decide_app.command("dismiss")
 @handled
 def dismiss(segments: Annotated[list[str], typer.Argument(help="Segment ids.")], study: StudyOpt, by: ByOpt = None,
-            why: WhyOpt = "") -> None:
+            why: WhyOpt = "", client_id: ClientIdOpt = None) -> None:
     """Take unassigned segments out of triage: read, and judged to belong to no theme (revert to restore)."""
-    done(open_study(study).dismiss(segments, by, why))
+    decided(study, client_id, lambda s: s.dismiss(segments, by, why))
 
 
 @decide_app.command("unassign")
 @handled
 def unassign(segments: Annotated[list[str], typer.Argument(help="Segment ids.")], study: StudyOpt,
              theme: Annotated[str, typer.Option(help="The theme to take them out of.")], by: ByOpt = None,
-             why: WhyOpt = "") -> None:
+             why: WhyOpt = "", client_id: ClientIdOpt = None) -> None:
     """Take segments out of a theme."""
-    done(open_study(study).unassign(segments, theme, by, why))
+    decided(study, client_id, lambda s: s.unassign(segments, theme, by, why))
 
 
 @decide_app.command("define")
@@ -146,9 +161,9 @@ def define(theme: Annotated[str, typer.Argument(help="Theme id.")], study: Study
            inclusion: Annotated[str | None, typer.Option(help="What belongs in it.")] = None,
            exclusion: Annotated[str | None, typer.Option(help="What does not, and where it goes instead.")] = None,
            exemplar: Annotated[list[str] | None, typer.Option(help="A member segment to quote (repeatable; replaces the list).")] = None,
-           by: ByOpt = None, why: WhyOpt = "") -> None:
+           by: ByOpt = None, why: WhyOpt = "", client_id: ClientIdOpt = None) -> None:
     """Write a theme's definition, inclusion and exclusion criteria and exemplar quotes."""
-    done(open_study(study).define(theme, definition, inclusion, exclusion, exemplar, by, why))
+    decided(study, client_id, lambda s: s.define(theme, definition, inclusion, exclusion, exemplar, by, why))
 
 
 @decide_app.command("map")
@@ -156,18 +171,18 @@ def define(theme: Annotated[str, typer.Argument(help="Theme id.")], study: Study
 def map_(theme: Annotated[str, typer.Argument(help="Theme id.")],
          node: Annotated[str, typer.Argument(help="Logic-model node id.")], study: StudyOpt,
          note: Annotated[str, typer.Option(help="How the theme evidences the node.")] = "",
-         by: ByOpt = None, why: WhyOpt = "") -> None:
+         by: ByOpt = None, why: WhyOpt = "", client_id: ClientIdOpt = None) -> None:
     """Map a theme to a node of the logic model, with a note."""
-    done(open_study(study).map_theme(theme, node, note, by, why))
+    decided(study, client_id, lambda s: s.map_theme(theme, node, note, by, why))
 
 
 @decide_app.command("unmap")
 @handled
 def unmap(theme: Annotated[str, typer.Argument(help="Theme id.")],
           node: Annotated[str, typer.Argument(help="Logic-model node id.")], study: StudyOpt, by: ByOpt = None,
-          why: WhyOpt = "") -> None:
+          why: WhyOpt = "", client_id: ClientIdOpt = None) -> None:
     """Remove a theme's mapping to a logic-model node."""
-    done(open_study(study).unmap_theme(theme, node, by, why))
+    decided(study, client_id, lambda s: s.unmap_theme(theme, node, by, why))
 
 
 @decide_app.command("memo")
@@ -175,9 +190,9 @@ def unmap(theme: Annotated[str, typer.Argument(help="Theme id.")],
 def memo(text: Annotated[str, typer.Argument(help="The memo.")], study: StudyOpt,
          theme: Annotated[str | None, typer.Option(help="The theme it is about.")] = None,
          segment: Annotated[str | None, typer.Option(help="The segment it is about.")] = None,
-         by: ByOpt = None, why: WhyOpt = "") -> None:
+         by: ByOpt = None, why: WhyOpt = "", client_id: ClientIdOpt = None) -> None:
     """Write an analytic memo, on the study, a theme or a segment."""
-    done(open_study(study).memo(text, theme, segment, by, why))
+    decided(study, client_id, lambda s: s.memo(text, theme, segment, by, why))
 
 
 @decide_app.command("vote")
@@ -185,9 +200,9 @@ def memo(text: Annotated[str, typer.Argument(help="The memo.")], study: StudyOpt
 def vote(item: Annotated[str, typer.Argument(help="Theme or candidate id.")],
          verdict: Annotated[str, typer.Argument(help="accept, reject or revise.")], study: StudyOpt,
          session: Annotated[str, typer.Option(help="The validation session's name.")], by: ByOpt = None,
-         why: WhyOpt = "") -> None:
+         why: WhyOpt = "", client_id: ClientIdOpt = None) -> None:
     """Your own verdict on a theme or candidate in a validation session."""
-    done(open_study(study).vote(session, item, verdict, by, why))
+    decided(study, client_id, lambda s: s.vote(session, item, verdict, by, why))
 
 
 @decide_app.command("adjudicate")
@@ -195,17 +210,17 @@ def vote(item: Annotated[str, typer.Argument(help="Theme or candidate id.")],
 def adjudicate(item: Annotated[str, typer.Argument(help="Theme or candidate id.")],
                outcome: Annotated[str, typer.Argument(help="accept, reject or revise.")], study: StudyOpt,
                session: Annotated[str, typer.Option(help="The validation session's name.")], by: ByOpt = None,
-               why: WhyOpt = "") -> None:
+               why: WhyOpt = "", client_id: ClientIdOpt = None) -> None:
     """Record the consensus reached on an item in a validation session (a reason is required)."""
-    done(open_study(study).adjudicate(session, item, outcome, by, why))
+    decided(study, client_id, lambda s: s.adjudicate(session, item, outcome, by, why))
 
 
 @decide_app.command("revert")
 @handled
 def revert(event: Annotated[int, typer.Argument(help="The number of the event to undo (see 'workbench log show').")],
-           study: StudyOpt, by: ByOpt = None, why: WhyOpt = "") -> None:
+           study: StudyOpt, by: ByOpt = None, why: WhyOpt = "", client_id: ClientIdOpt = None) -> None:
     """Undo an earlier decision by a new event (a reason is required); revert a revert to restore."""
-    done(open_study(study).revert(event, by, why))
+    decided(study, client_id, lambda s: s.revert(event, by, why))
 
 
 @handled
@@ -236,30 +251,23 @@ def themes(study: StudyOpt, fmt: FormatOpt = "table") -> None:
 @handled
 def propose_split(theme: Annotated[str, typer.Argument(help="Theme id.")], study: StudyOpt,
                   parts: Annotated[int | None, typer.Option(help="How many parts (default: the best of 2-6).")] = None,
-                  out: Annotated[Path | None, typer.Option("--out", "-o", help="Write segment_id,part CSV here, to edit and pass to 'decide split --parts'.")] = None) -> None:
+                  out: Annotated[Path | None, typer.Option("--out", "-o", help="Write segment_id,part CSV here, to edit and pass to 'decide split --parts'.")] = None,
+                  force: ForceOpt = False) -> None:
     """Propose sub-groups of a theme's segments (re-clustered) for a split; records nothing."""
-    from .export import write_atomically
-    from .spreadsheet import safe_cell
+    from .spreadsheet import csv_text
 
+    if out is not None:
+        check_out(out, study=study, force=force)
     proposal = open_study(study).propose_split(theme, parts)
     names = [f"{i + 1}: {p.label}" for i, p in enumerate(proposal)]
     for name, part in zip(names, proposal, strict=True):
-        typer.echo(f"part {name} ({len(part.members)} segments)")
+        typer.echo(terminal_safe(f"part {name} ({len(part.members)} segments)"))
     if out is not None:
-        lines = ["segment_id,part\n"]
-        for name, part in zip(names, proposal, strict=True):
-            lines.extend(_csv_line([safe_cell(m), safe_cell(name)]) for m in part.members)
-        write_atomically(out, lines)
+        rows = [["segment_id", "part"], *([m, name] for name, part in zip(names, proposal, strict=True)
+                                          for m in part.members)]
+        write_out(out, csv_text(rows), study=study, force=force)
         typer.echo(f"wrote {out}; edit the part column if you wish, then: workbench decide split {theme} "
                    f"--parts {out} --study {study} --why ...")
-
-
-def _csv_line(cells: list[object]) -> str:
-    import io
-
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(cells)
-    return buffer.getvalue()
 
 
 @log_app.command("show")
@@ -283,35 +291,61 @@ def log_show(study: StudyOpt, fmt: FormatOpt = "table",
     emit(rows, fmt, ["seq", "at", "by", "kind", "what", "why", "active", "payload", "hash"])
 
 
-@log_app.command("verify")
+@log_app.command("head")
 @handled
-def log_verify(study: StudyOpt) -> None:
-    """Check the log's hash chain: any edited, deleted, inserted or reordered event is reported."""
+def log_head(study: StudyOpt) -> None:
+    """The log's head (last event and hash) as one line to record outside the study: email, lab notebook."""
     opened = open_study(study)
     problems = opened.verify_log()
+    if problems:
+        raise WorkbenchError(f"the decision log of {opened.location} FAILED verification ({problems[0]}): a head "
+                             f"recorded now would vouch for it; run 'workbench log verify --study {study}'")
+    named = opened.log_head_line()
+    if named is None:
+        typer.echo("the decision log is empty: no head to record yet")
+        return
+    last, line = named
+    typer.echo(f"event #{last.seq}\nsha256 {last.hash}\n{line}")
+    typer.echo(f"record the last line outside the study; later, 'workbench log verify --study {study} --head "
+               "\"<that line>\"' proves the log still extends it", err=True)
+
+
+@log_app.command("verify")
+@handled
+def log_verify(study: StudyOpt,
+               head: Annotated[str | None, typer.Option(help="A head recorded earlier ('workbench log head'): "
+                                                         "#N:HASH, N:HASH, its one-line form, or the hash.")] = None,
+               against: Annotated[Path | None, typer.Option(help="An earlier 'log export' (.jsonl or .csv): every "
+                                                                "event in it must still be in the log, unchanged.")] = None) -> None:
+    """Check the log's hash chain, and that it still extends a head or export recorded earlier."""
+    opened = open_study(study)
+    problems = opened.verify_log(head, against)
     if problems:
         for problem in problems:
             typer.echo(f"problem: {problem}", err=True)
         raise WorkbenchError(f"the decision log of {opened.location} FAILED verification: {len(problems)} "
                              "problem(s) above")
     events = opened.store.events()
-    head = events[-1].hash if events else "(empty)"
-    typer.echo(f"the decision log is intact: {len(events)} event(s); head {head}")
+    now = f"#{events[-1].seq} sha256:{events[-1].hash}" if events else "(empty)"
+    extends = "".join(f"; it extends {what}" for what, given in (("the head you gave", head),
+                                                                  (str(against), against)) if given)
+    typer.echo(f"the decision log is intact: {len(events)} event(s); head {now}{extends}")
 
 
 @log_app.command("export")
 @handled
 def log_export(study: StudyOpt,
-               out: Annotated[Path, typer.Option("--out", "-o", help="A .csv (for reading) or .jsonl (exact, re-verifiable) file.")]) -> None:
+               out: Annotated[Path, typer.Option("--out", "-o", help="A .csv (for reading) or .jsonl (exact, re-verifiable) file.")],
+               force: ForceOpt = False) -> None:
     """Write the decision log to a file."""
-    from .export import write_atomically
-
+    check_out(out, study=study, force=force)
     opened = open_study(study)
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".jsonl"):
         raise WorkbenchError(f"{out}: name a .csv or .jsonl file")
-    write_atomically(out, opened.log_file(suffix.lstrip(".")))
-    typer.echo(f"wrote {len(opened.log().events)} event(s) to {out}")
+    log = opened.log()
+    write_out(out, opened.log_file(suffix.lstrip(".")), study=study, force=force)
+    typer.echo(f"wrote {len(log.events)} event(s) to {out}; head #{log.seq} sha256:{log.head}")
 
 
 

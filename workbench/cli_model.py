@@ -11,8 +11,21 @@ from typing import Annotated
 
 import typer
 
-from .cli_support import ByOpt, FormatOpt, StudyOpt, WhyOpt, done, emit, handled, open_study
+from .cli_support import (
+    ByOpt,
+    ForceOpt,
+    FormatOpt,
+    StudyOpt,
+    WhyOpt,
+    check_out,
+    done,
+    emit,
+    handled,
+    open_study,
+    write_out,
+)
 from .errors import WorkbenchError
+from .names import terminal_safe
 
 __all__ = ["model_app"]
 
@@ -43,16 +56,16 @@ def show(study: StudyOpt, fmt: FormatOpt = "table") -> None:
     emit(rows, fmt, ["id", "type", "label", "themes", "questions"] + (["description"] if fmt != "table" else []),
          {"label": 50})
     if fmt == "table":
-        typer.echo(f"{model.name}: {len(model.nodes)} nodes, {len(model.edges)} edges")
+        typer.echo(terminal_safe(f"{model.name}: {len(model.nodes)} nodes, {len(model.edges)} edges"))
 
 
 @model_app.command("export")
 @handled
-def export(study: StudyOpt, out: Annotated[Path, typer.Option("--out", "-o", help="The YAML file to write.")]) -> None:
+def export(study: StudyOpt, out: Annotated[Path, typer.Option("--out", "-o", help="The YAML file to write.")],
+           force: ForceOpt = False) -> None:
     """Write the logic model as it stands (with the team's edits) back to YAML."""
-    from .export import write_atomically
-
-    write_atomically(out, open_study(study).export_logic_model())
+    check_out(out, study=study, force=force)
+    write_out(out, open_study(study).export_logic_model(), study=study, force=force)
     typer.echo(f"wrote {out}")
 
 

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from .cli_support import err, handled
+from .cli_support import ForceOpt, err, handled, write_out
 
 __all__ = ["privacy_app", "pseudonymise", "register"]
 
@@ -43,7 +43,7 @@ def pseudonymise(
                                                   "the copies.")] = None,
     min_score: Annotated[float, typer.Option(min=0.0, max=1.0, help="Findings at least this sure are marked keep, "
                                                                     "the rest ignore.")] = 0.5,
-    force: Annotated[bool, typer.Option("--force", help="Replace copies, or a findings file, already there.")] = False,
+    force: ForceOpt = False,
     encoding: Annotated[str | None, typer.Option(help="Text encoding when a file is not UTF-8, e.g. cp1252; the copy "
                                                       "keeps it.")] = None,
 ) -> None:
@@ -90,9 +90,7 @@ def pseudonymise(
         place_list = reader(places)
     found = scan_files(files, names=listed, places=place_list, key=read_key(key) if key is not None else None,
                        min_score=min_score, encoding=encoding)
-    from .export import write_atomically
-
-    write_atomically(target, "\ufeff" + findings_csv(found))  # the BOM makes Excel read it as UTF-8
+    write_out(target, "\ufeff" + findings_csv(found), study=None, force=force)  # the BOM: Excel reads it as UTF-8
     kinds = Counter(f.type for f in found)
     kept = sum(f.action == "keep" for f in found)
     typer.echo(f"{len(found)} finding(s) in {len(files)} file(s)"

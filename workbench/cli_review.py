@@ -27,7 +27,7 @@ from typing import Annotated
 
 import typer
 
-from .cli_support import ByOpt, FormatOpt, StudyOpt, emit, handled, open_study
+from .cli_support import ByOpt, FormatOpt, StudyOpt, checked_why, emit, handled, open_study
 
 __all__ = ["findings_app", "register"]
 
@@ -92,7 +92,7 @@ def mark(
     finding: Annotated[str, typer.Argument(help="The finding's id, as 'workbench findings list' shows it (F-...).")],
     study: StudyOpt,
     verdict: Annotated[str, typer.Option(help="identifier (it identifies someone: correct the transcript) or false-alarm.")],
-    why: Annotated[str, typer.Option("--why", help="Your reason, kept with the verdict.")] = "",
+    why: Annotated[str, typer.Option("--why", help="Your reason, kept with the verdict.", callback=checked_why)] = "",
     by: ByOpt = None,
     names: NamesOpt = None,
     places: PlacesOpt = None,

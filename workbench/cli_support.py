@@ -20,24 +20,60 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from .errors import WorkbenchError
+from .names import check_name, check_reason, json_safe, terminal_safe
 
 if TYPE_CHECKING:
     from .decisions import Event
     from .study import Study
 
-__all__ = ["ByOpt", "FormatOpt", "StudyOpt", "WhyOpt", "done", "emit", "err", "handled", "open_study", "progress"]
+__all__ = ["ByOpt", "ClientIdOpt", "ForceOpt", "FormatOpt", "StudyOpt", "WhyOpt", "check_out", "checked_by", "checked_why", "decided", "done",
+           "emit", "err", "handled", "open_study", "progress", "write_out"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 StudyOpt = Annotated[str, typer.Option("--study", "-s", envvar="WORKBENCH_STUDY",
                                        help="Study folder, or an SQLAlchemy URL for a team server.")]
-ByOpt = Annotated[str | None, typer.Option("--by", help="Researcher name recorded (default: your user name).")]
+
+
+def _refused(message: str) -> typer.Exit:
+    err(f"error: {message}")
+    return typer.Exit(1)
+
+
+def checked_by(value: str | None) -> str | None:
+    """``--by`` as it will be recorded; absent stays None (your user name), but empty is an error.
+
+    Checked as the option is read, so ``--by ""`` is not taken for "not given" by the
+    ``by or default_researcher()`` further in, and a refused name is one line, exit 1.
+    """
+    if value is None:
+        return None
+    if not value.strip():
+        raise _refused("--by is empty: give the researcher's name, or leave --by out to use your user name")
+    try:
+        return check_name(value, "--by")
+    except WorkbenchError as exc:
+        raise _refused(str(exc)) from None
+
+
+def checked_why(value: str) -> str:
+    """``--why`` as it will be recorded (control and bidirectional characters refused), checked as it is read."""
+    try:
+        return check_reason(value, "--why")
+    except WorkbenchError as exc:
+        raise _refused(str(exc)) from None
+
+
+ByOpt = Annotated[str | None, typer.Option("--by", help="Researcher name recorded (default: your user name).",
+                                           callback=checked_by)]
+ClientIdOpt = Annotated[str | None, typer.Option(
+    "--client-id", help="An id you choose for this action (a uuid): run again with it, it is recorded once.")]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
-WhyOpt = Annotated[str, typer.Option("--why", help="Your reason, kept in the decision log (required to reject, merge, split, revert).")]
+WhyOpt = Annotated[str, typer.Option("--why", help="Your reason, kept in the decision log (required to reject, merge, split, revert).", callback=checked_why)]
 
 
 def err(message: str) -> None:
-    typer.echo(message, err=True)
+    typer.echo(terminal_safe(message), err=True)
 
 
 class Stopped(KeyboardInterrupt):
@@ -111,6 +147,10 @@ def handled(fn: F) -> F:
             raise typer.Exit(128 + int(signum)) from None
         except (typer.Exit, typer.Abort):
             raise
+        except MemoryError:  # the machine's limit, not a bug: the transaction was rolled back
+            err("error: the computer ran out of memory: what was not yet saved was discarded; nothing is left "
+                "half-saved (split the largest files into smaller ones, or close other programs, and try again)")
+            raise typer.Exit(1) from None
         except Exception as exc:  # a bug: keep the details, show one line
             log = Path(tempfile.gettempdir()) / "workbench-error.log"
             log.write_text(traceback.format_exc(), encoding="utf-8")
@@ -184,14 +224,15 @@ def progress(label: str, quiet_for: float = 1.0, every: float = 5.0) -> Callable
 
 def emit(rows: list[dict[str, Any]], fmt: str, columns: list[str], widths: dict[str, int] | None = None) -> None:
     if fmt == "json":
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        typer.echo(json_safe(json.dumps(rows, ensure_ascii=False, indent=1)))
     elif fmt == "csv":
         from .spreadsheet import safe_cell
 
         writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: safe_cell(v) for k, v in row.items()})
+            writer.writerow({k: terminal_safe(safe_cell(v)) if isinstance(v, str) else safe_cell(v)
+                             for k, v in row.items()})
     elif fmt == "table":
         from rich.console import Console
         from rich.table import Table
@@ -203,20 +244,57 @@ def emit(rows: list[dict[str, Any]], fmt: str, columns: list[str], widths: dict[
             table.add_column(Text(name), max_width=(widths or {}).get(name), overflow="ellipsis", no_wrap=True)
         for row in rows:
             # Text(...) keeps transcript words literal: rich markup in a quote is not interpreted.
-            table.add_row(*[Text("" if row.get(c) is None else str(row.get(c))) for c in columns])
+            # terminal_safe: a recorded escape code or bidi override is shown, never obeyed.
+            table.add_row(*[Text("" if row.get(c) is None else terminal_safe(str(row.get(c)))) for c in columns])
         Console(width=None if sys.stdout.isatty() else 160).print(table)
     else:
         raise WorkbenchError(f"unknown format {fmt!r}: use table, csv or json")
 
 
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an output file already there (a study's own files "
+                                                     "are never replaced).")]
+
+
+def write_out(out: Path, data: str | bytes | list[str], *, study: str | None, force: bool) -> Path:
+    """A command's ``--out`` file, through ``export.write_output``: never one of the study's files, never over
+    an existing file without ``--force``, always whole (written beside and renamed)."""
+    from .export import write_output
+    from .store import study_url
+
+    return write_output(out, data, force=force, study_folder=study_url(study)[1] if study else None)
+
+
+def check_out(out: Path, *, study: str | None, force: bool) -> None:
+    """``write_out``'s refusals before any work: a command refused for its ``--out`` wastes no minutes first."""
+    from .export import check_output
+    from .store import study_url
+
+    check_output(out, force=force, study_folder=study_url(study)[1] if study else None)
+
+
 def open_study(study: str) -> Study:
+    """The study, whose writes say on stderr, once each, when they wait for another writer."""
     from .study import Study
 
-    return Study.open(study)
+    opened = Study.open(study)
+    opened.store.on_wait = err
+    return opened
 
 
-def done(event: Event) -> None:
-    """One line saying what a recorded decision did, with its event number (to revert it by)."""
+def done(event: Event, again: bool = False) -> None:
+    """One line saying what a recorded decision did, with its event number (to revert it by).
+
+    ``again``: a retry (same ``--client-id``) of a decision recorded before; nothing new was.
+    """
     from .decisions import describe
 
-    typer.echo(f"#{event.seq} {event.kind} by {event.by}: {describe(event)}")
+    said = f"#{event.seq} {event.kind} by {event.by}: {describe(event)}"
+    typer.echo(terminal_safe(f"already recorded as {said}; nothing new recorded" if again else said))
+
+
+def decided(study: str, client_id: str | None, action: Callable[[Study], Event]) -> None:
+    """Open the study, make one decision (recorded once per ``--client-id``) and say what was recorded."""
+    opened = open_study(study)
+    with opened.once(client_id) as once:
+        event = action(opened)
+    done(event, again=bool(once.repeated))

@@ -4,7 +4,7 @@ Each theme with its definition, criteria, exemplar quotes attributed to pseudony
 participants (with role and site), its prevalence, its logic-model nodes and where it
 came from (the candidate and run, who accepted it and when). Every file also says which
 decision-log head it was made from, so a figure in a report can be traced to the
-decisions behind it. Spreadsheet cells go through ``safe_cell``.
+decisions behind it. Every spreadsheet cell goes through ``spreadsheet.safe_cell``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .decisions import Log
 from .markup import markdown_literal
 from .segments import SegmentRow
-from .spreadsheet import safe_cell
+from .spreadsheet import csv_text, safe_row
 
 __all__ = ["COLUMNS", "ThemeEntry", "entries", "to_csv", "to_docx", "to_markdown", "to_xlsx"]
 
@@ -94,17 +94,11 @@ def _made_from(log: Log, study: str) -> str:
 def to_csv(items: list[ThemeEntry], log: Log, members: Mapping[str, list[str]]) -> str:
     """The codebook as CSV: the spreadsheet's columns, then members and the log head on every row
     (so a row copied elsewhere still says where it came from). Text cells are formula-safe."""
-    import csv
-
     from .refi import xml_text
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*COLUMNS, "members", "log head"])
-    for item in items:
-        writer.writerow([safe_cell(xml_text(v) if isinstance(v, str) else v) for v in item.cells()]
-                        + [";".join(members.get(item.id, [])), f"#{log.seq} {log.head}"])
-    return buffer.getvalue()
+    return csv_text([[*COLUMNS, "members", "log head"],
+                     *([*(xml_text(v) if isinstance(v, str) else v for v in item.cells()),
+                        ";".join(members.get(item.id, [])), f"#{log.seq} {log.head}"] for item in items)])
 
 
 def to_xlsx(items: list[ThemeEntry], log: Log, study: str) -> bytes:
@@ -115,13 +109,13 @@ def to_xlsx(items: list[ThemeEntry], log: Log, study: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Codebook"
-    sheet.append(COLUMNS)
+    sheet.append(safe_row(COLUMNS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     from .refi import xml_text
 
     for item in items:
-        sheet.append([safe_cell(xml_text(v) if isinstance(v, str) else v) for v in item.cells()])
+        sheet.append(safe_row(xml_text(v) if isinstance(v, str) else v for v in item.cells()))
     widths = {"A": 8, "B": 30, "C": 50, "D": 35, "E": 35, "F": 70}
     for column, width in widths.items():
         sheet.column_dimensions[column].width = width
@@ -130,9 +124,8 @@ def to_xlsx(items: list[ThemeEntry], log: Log, study: str) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "C2"
     about = book.create_sheet("Made from")
-    about.append(["study", safe_cell(study)])
-    about.append(["decision log event", log.seq])
-    about.append(["decision log head (sha256)", log.head])
+    for row in (["study", study], ["decision log event", log.seq], ["decision log head (sha256)", log.head]):
+        about.append(safe_row(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, WorkbenchError
+from .names import check_name, check_reason, check_text
 
 if TYPE_CHECKING:  # loaded where a logic model is read: its YAML and model classes slow every command's start
     from .logic_model import LogicModel
@@ -67,12 +68,42 @@ def event_hash(seq: int, at: str, by: str, kind: str, payload_json: str, rationa
 
 @dataclass(frozen=True)
 class Draft:
-    """A decision before it has a place in the log."""
+    """A decision before it has a place in the log: the one path every new decision takes (CLI, app, API).
+
+    Who decided, the reason and the words in the payload are checked here, not in
+    ``Codebook.apply``, which replay shares: an event recorded before these checks must
+    still replay. ``by`` and ``rationale`` are kept as recorded (stripped, NFC).
+    """
 
     kind: str
     payload: dict[str, Any]
     by: str
     rationale: str = ""
+
+    def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "by", check_name(self.by, "the name of who is deciding"))
+            object.__setattr__(self, "rationale", check_reason(self.rationale, "the reason"))
+            _check_words(self.payload)
+        except WorkbenchError as exc:
+            raise DecisionError(str(exc)) from None
+
+
+_NAME_KEYS = frozenset({"name"})  # one line, as a theme's name is shown in lists
+_WORD_KEYS = frozenset({"definition", "inclusion", "exclusion", "note", "text", "origin", "label", "description",
+                        "questions", "session"})
+
+
+def _check_words(value: Any, key: str = "") -> None:
+    """Refuse control and bidirectional characters in the researchers' words anywhere in a new payload."""
+    if isinstance(value, dict):
+        for inner_key, inner in value.items():
+            _check_words(inner, str(inner_key))
+    elif isinstance(value, list):
+        for inner in value:
+            _check_words(inner, key)
+    elif isinstance(value, str) and (key in _NAME_KEYS or key in _WORD_KEYS):
+        check_text(value, f"the {key}", name=key in _NAME_KEYS)
 
 
 @dataclass(frozen=True)
@@ -213,6 +244,9 @@ class Codebook:
         self.coded: dict[str, set[str]] = {}  # segment -> the themes holding it
         self.dismissed: dict[str, int] = {}  # segment -> the event that took it out of triage
         self.model: LogicModel | None = None  # the programme theory, as loaded and edited
+        # casefolded name -> the active theme called that: a name is checked against every theme on
+        # each create and rename, and a loop over them made a 10,000-code import quadratic
+        self._named: dict[str, str] = {}
 
     # --- reading -----------------------------------------------------------------------
     def themes_of(self, segment: str) -> set[str]:
@@ -277,10 +311,9 @@ class Codebook:
 
     def _name(self, payload: Mapping[str, Any], ignore: Iterable[str] = ()) -> str:
         name = _text(payload, "name", limit=_NAME_LIMIT)
-        skip = set(ignore)
-        for other in self.themes.values():
-            if other.id not in skip and other.name.casefold() == name.casefold():
-                raise DecisionError(f"a theme called {name!r} already exists ({other.id}); choose another name")
+        holder = self._named.get(name.casefold())
+        if holder is not None and holder not in set(ignore):
+            raise DecisionError(f"a theme called {name!r} already exists ({holder}); choose another name")
         return name
 
     def _undecided(self, candidate: str) -> str:
@@ -310,12 +343,15 @@ class Codebook:
     def _create_theme(self, event: Event, theme_id: str, name: str, members: Iterable[str], origin: str) -> Theme:
         theme = Theme(theme_id, name, set(), origin, event.seq, history=[event.seq])
         self.themes[theme_id] = theme
+        self._named[name.casefold()] = theme_id
         self._add(theme, members)
         return theme
 
     def _retire(self, theme: Theme, reason: str, event: Event) -> None:
         self._remove(theme, list(theme.members))
         del self.themes[theme.id]
+        if self._named.get(theme.name.casefold()) == theme.id:
+            del self._named[theme.name.casefold()]
         self.retired[theme.id] = Retired(reason, event.seq, event.by, event.at)
 
     def _accept(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
@@ -345,7 +381,10 @@ class Codebook:
         name = self._name(p, ignore=[theme.id])
         if name == theme.name:
             raise DecisionError(f"{theme.id} is already called {name!r}")
+        if self._named.get(theme.name.casefold()) == theme.id:
+            del self._named[theme.name.casefold()]
         theme.name = name
+        self._named[name.casefold()] = theme.id
         theme.history.append(event.seq)
 
     def _merge(self, event: Event, p: Mapping[str, Any], issued: set[str]) -> None:
@@ -638,6 +677,7 @@ class Log:
         self.events: list[Event] = []
         self.undone: set[int] = set()  # seqs of events a revert has deactivated
         self.issued: set[str] = set()
+        self._top = 0  # the highest theme number issued: ``next_theme_id`` without a scan of ``issued``
         self.codebook = Codebook()
 
     @classmethod
@@ -666,7 +706,7 @@ class Log:
                     log.codebook.apply(event, log.issued)
                 except DecisionError as exc:
                     raise DecisionError(f"event #{event.seq} ({event.kind}): {exc}") from None
-            log.issued.update(i for i in _created_ids(event) if i)
+            log._issue(_created_ids(event))
         log.undone = undone
         return log
 
@@ -679,8 +719,14 @@ class Log:
         return self.events[-1].hash if self.events else GENESIS
 
     def next_theme_id(self, offset: int = 0) -> str:
-        used = [int(m.group(1)) for t in self.issued if (m := _THEME_ID.fullmatch(t))]
-        return f"T-{max(used, default=0) + 1 + offset:03d}"
+        return f"T-{self._top + 1 + offset:03d}"
+
+    def _issue(self, ids: Iterable[str]) -> None:
+        for theme_id in ids:
+            if theme_id:
+                self.issued.add(theme_id)
+                if m := _THEME_ID.fullmatch(theme_id):
+                    self._top = max(self._top, int(m.group(1)))
 
     def event(self, seq: int) -> Event:
         if 1 <= seq <= len(self.events) and self.events[seq - 1].seq == seq:
@@ -723,7 +769,7 @@ class Log:
         else:
             self.codebook.apply(event, self.issued)
         self.events.append(event)
-        self.issued.update(i for i in _created_ids(event) if i)
+        self._issue(_created_ids(event))
 
     def _revert(self, event: Event) -> None:
         if not event.rationale.strip():

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+import os
+import re
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,13 +14,13 @@ from .analysis import SMALL_GROUP
 from .decisions import Event
 from .errors import WorkbenchError
 from .runs import AssignmentRecord
-from .spreadsheet import safe_cell
+from .spreadsheet import csv_text
 
 if TYPE_CHECKING:
     from .analysis import Prevalence
 
-__all__ = ["LOG_COLUMNS", "PREVALENCE_COLUMNS", "assignments_csv", "graph_image", "has_graphviz", "log_csv",
-           "log_jsonl", "prevalence_csv", "write_atomically"]
+__all__ = ["LOG_COLUMNS", "PREVALENCE_COLUMNS", "assignments_csv", "check_output", "graph_image", "has_graphviz",
+           "log_csv", "log_jsonl", "prevalence_csv", "study_folder_of", "write_atomically", "write_output"]
 
 LOG_COLUMNS = ["seq", "at", "by", "kind", "payload", "rationale", "prev_hash", "hash"]
 # The last column flags groups too small for their share to be reported (analysis.SMALL_GROUP);
@@ -36,18 +37,16 @@ def assignments_csv(assigned: Iterable[AssignmentRecord], themes_of: Mapping[str
     (so the run did not cluster them) follow, with candidate and probability left empty.
     """
     themes_of = themes_of or {}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["segment_id", "candidate", "probability", "theme"])
+    rows: list[list[object]] = [["segment_id", "candidate", "probability", "theme"]]
     seen = set()
     for a in assigned:
         seen.add(a.segment_id)
-        writer.writerow([safe_cell(a.segment_id), a.candidate, f"{a.similarity:.4f}",
-                         ";".join(sorted(themes_of.get(a.segment_id, ())))])
+        rows.append([a.segment_id, a.candidate, f"{a.similarity:.4f}",
+                     ";".join(sorted(themes_of.get(a.segment_id, ())))])
     for seg in sorted(set(themes_of) - seen):
         if themes_of[seg]:
-            writer.writerow([safe_cell(seg), "", "", ";".join(sorted(themes_of[seg]))])
-    return buffer.getvalue()
+            rows.append([seg, "", "", ";".join(sorted(themes_of[seg]))])
+    return csv_text(rows)
 
 
 def log_csv(events: Iterable[Event]) -> str:
@@ -57,13 +56,8 @@ def log_csv(events: Iterable[Event]) -> str:
     ``=`` gains an apostrophe, so the CSV is for reading. ``log_jsonl`` is the exact copy
     whose hashes can be re-checked.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(LOG_COLUMNS)
-    for e in events:
-        writer.writerow([e.seq, e.at, safe_cell(e.by), e.kind, safe_cell(e.payload_json), safe_cell(e.rationale),
-                         e.prev_hash, e.hash])
-    return buffer.getvalue()
+    return csv_text([LOG_COLUMNS, *([e.seq, e.at, e.by, e.kind, e.payload_json, e.rationale, e.prev_hash, e.hash]
+                                    for e in events)])
 
 
 def prevalence_csv(found: Prevalence) -> str:
@@ -73,14 +67,9 @@ def prevalence_csv(found: Prevalence) -> str:
     FALSE, as spreadsheets and R read them) flags groups of fewer than ``SMALL_GROUP``
     participants, whose shares are too unstable and too disclosive to report as they are.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(PREVALENCE_COLUMNS)
-    for c in found.cells:
-        writer.writerow([c.theme, safe_cell(c.name), safe_cell(c.group), c.segments, c.participants,
-                         c.group_participants, "" if c.share is None else f"{c.share:.4f}",
-                         "TRUE" if c.small else "FALSE"])
-    return buffer.getvalue()
+    return csv_text([PREVALENCE_COLUMNS, *([c.theme, c.name, c.group, c.segments, c.participants, c.group_participants,
+                                           "" if c.share is None else f"{c.share:.4f}", "TRUE" if c.small else "FALSE"]
+                                          for c in found.cells)])
 
 
 def log_jsonl(events: Iterable[Event]) -> str:
@@ -91,13 +80,98 @@ def log_jsonl(events: Iterable[Event]) -> str:
 
 
 def write_atomically(path: Path, data: str | bytes | Sequence[str]) -> None:
-    """Write to a temporary file beside ``path`` and rename it: a reader never sees half a file."""
-    tmp = path.with_name(path.name + ".partial")
-    if isinstance(data, bytes):
-        tmp.write_bytes(data)
-    else:
-        tmp.write_text(data if isinstance(data, str) else "".join(data), encoding="utf-8", newline="")
-    tmp.replace(path)
+    """Write to a new temporary file beside ``path`` and rename it: a reader never sees half a file.
+
+    The temporary file is created afresh (never opened through a link left there), and the
+    rename replaces the name, not the file behind it: a hard link elsewhere keeps its contents.
+    """
+    raw = data if isinstance(data, bytes) else (data if isinstance(data, str) else "".join(data)).encode("utf-8")
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(raw)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def write_output(path: Path, data: str | bytes | Sequence[str], *, force: bool,
+                 study_folder: Path | None = None) -> Path:
+    """Every command's output file, written through one gate: ``check_output``, then ``write_atomically``.
+
+    Returns where it was written (a link followed to its target, so the link itself is never replaced).
+    """
+    target = check_output(path, force=force, study_folder=study_folder)
+    try:
+        write_atomically(target, data)
+    except OSError as exc:
+        raise WorkbenchError(f"{path} could not be written ({exc.strerror or exc}): check that the folder is "
+                             "writable and the disk has room, or choose another place") from None
+    return target
+
+
+def check_output(path: Path, *, force: bool, study_folder: Path | None = None) -> Path:
+    """Where ``path`` really is (``..`` and links resolved), or why nothing may be written there.
+
+    A study's folder holds only the workbench's own files (the database, its journal, its
+    backups, caches): an export named there could replace every decision, so it is refused,
+    even with ``--force``, whichever study it is (``study_folder``, or any folder above that
+    holds a study). Anywhere else, an existing file is replaced only with ``--force``.
+    """
+    target = path.expanduser().resolve()
+    folders = [f.expanduser().resolve() for f in (study_folder, study_folder_of(target)) if f is not None]
+    for folder in folders:
+        if _inside(target, folder):
+            if _own_file(target, folder) or target.exists():
+                raise WorkbenchError(f"{path} is one of the study's own files ({target.name} in {folder}) and is "
+                                     "never replaced, even with --force: write the export outside the study folder")
+            raise WorkbenchError(f"{path} is inside the study folder {folder}, which holds only the workbench's own "
+                                 "files: write the export outside the study folder")
+        database = folder / DB_FILE
+        if target.exists() and database.exists() and os.path.samefile(target, database):
+            raise WorkbenchError(f"{path} is the study's database {database} under another name, and is never "
+                                 "replaced, even with --force: write the export to a new file")
+    if target.is_dir():
+        raise WorkbenchError(f"{path} is a folder: give the name of the file to write in it")
+    if not target.parent.is_dir():
+        raise WorkbenchError(f"{path}: the folder {path.parent} does not exist: create it first, or choose another")
+    if target.exists() and not force:
+        raise WorkbenchError(f"{path} exists: choose another name or add --force to replace it")
+    return target
+
+
+DB_FILE = "study.sqlite"  # store.DB_FILE, named here so writing a file never needs the database layer
+_OWN = re.compile(r"study\.sqlite(-wal|-shm|-journal)?|study\.v\d+\..*\.sqlite\.bak")
+
+
+def study_folder_of(path: Path) -> Path | None:
+    """The study folder ``path`` lies in: the nearest folder above it that holds a study's database."""
+    return next((folder for folder in path.parents if (folder / DB_FILE).is_file()), None)
+
+
+def _inside(target: Path, folder: Path) -> bool:
+    """Whether ``target`` is in ``folder``, by name or (a case-insensitive disk, a bind mount) by identity."""
+    if target.is_relative_to(folder):
+        return True
+    try:
+        return any(parent.exists() and os.path.samefile(parent, folder) for parent in target.parents)
+    except OSError:
+        return False
+
+
+def _own_file(target: Path, folder: Path) -> bool:
+    return target.parent == folder and _OWN.fullmatch(target.name) is not None
 
 
 def has_graphviz() -> bool:

@@ -52,7 +52,7 @@ from typing import Any
 
 from .errors import InputError, WorkbenchError
 from .readers import ReadLimits, check_file, decode_text, open_zip
-from .spreadsheet import FORMULA_STARTS, safe_cell
+from .spreadsheet import FORMULA_STARTS, csv_text, safe_cell, unsafe_cell
 
 __all__ = [
     "COLUMNS",
@@ -167,7 +167,7 @@ class Key:
 
 def _unescape(cell: str) -> str:
     """Undo ``safe_cell``: the apostrophe put before a cell a spreadsheet would run as a formula."""
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
+    return unsafe_cell(cell)
 
 
 def _read_csv_file(path: Path, what: str, required: Sequence[str]) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -230,12 +230,7 @@ def read_key(path: Path) -> Key:
 
 def key_csv(key: Key) -> str:
     """The key as CSV, safe to open in a spreadsheet."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(KEY_COLUMNS)
-    for row in key.entries.values():
-        writer.writerow([safe_cell(v) for v in row])
-    return buffer.getvalue()
+    return csv_text([KEY_COLUMNS, *key.entries.values()], lineterminator="\r\n")
 
 
 # --- replacing text ----------------------------------------------------------------------------
@@ -1114,12 +1109,7 @@ def _propose(found: list[_Occurrence], key: Key) -> list[str]:
 
 def findings_csv(findings: Iterable[Finding]) -> str:
     """The findings file: one row a finding, every text cell safe to open in a spreadsheet."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for finding in findings:
-        writer.writerow(finding.row())
-    return buffer.getvalue()
+    return csv_text([COLUMNS, *(finding.row() for finding in findings)], lineterminator="\r\n")
 
 
 # --- step two: the copies ---------------------------------------------------------------------
@@ -1346,10 +1336,9 @@ def default_findings_path(out: Path) -> Path:
 
 
 def _study_folder(path: Path) -> Path | None:
-    for folder in path.parents:
-        if (folder / "study.sqlite").exists():
-            return folder
-    return None
+    from .export import study_folder_of
+
+    return study_folder_of(path)
 
 
 def check_paths(paths: Sequence[Path], out: Path, *, findings: Path | None = None, review: Path | None = None,
@@ -1358,6 +1347,11 @@ def check_paths(paths: Sequence[Path], out: Path, *, findings: Path | None = Non
     if out.exists() and not out.is_dir():
         raise InputError(str(out), "is a file, not a folder", "name a folder for the copies with --out")
     out_resolved = out.resolve()
+    study = _study_folder(out_resolved / "copy")
+    if study is not None:
+        raise InputError(str(out), f"the folder of copies would be inside the study folder {study}, which holds only "
+                         "the workbench's own files", "write the copies to a folder outside the study, then import "
+                         "them with 'workbench ingest'")
     inputs = {p.resolve() for p in paths}
     for path in paths:
         if path.resolve().parent == out_resolved:

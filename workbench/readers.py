@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
 
-__all__ = ["ReadLimits", "check_file", "decode_text", "open_zip", "sniff"]
+__all__ = ["ReadLimits", "check_file", "decode_text", "decode_text_noting", "open_zip", "sniff"]
 
 _MAGIC: list[tuple[bytes, str, int]] = [
     (b"%PDF", "a PDF document", 0),
@@ -34,6 +35,9 @@ _MAGIC: list[tuple[bytes, str, int]] = [
     (b"\x7fELF", "a program", 0),
     (b"MZ", "a Windows program", 0),
 ]
+
+
+_CONTROLS = re.compile("[\x01-\x08\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -82,11 +86,66 @@ def _line_of(data: bytes, index: int) -> int:
     return data.count(b"\n", 0, index) + 1
 
 
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when ``sample`` has the zero bytes of UTF-16 without a BOM, else None.
+
+    Text in a Latin script saved as UTF-16 has a zero high byte in most characters (every
+    space and newline at least): zeros at odd positions (little-endian) or even ones (big-
+    endian) and almost none at the others. Binary data has no such pattern; the caller still
+    checks that the whole file decodes to text before trusting it.
+    """
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even, odd = sample[0:pairs * 2:2].count(0), sample[1:pairs * 2:2].count(0)
+    if odd >= max(2, pairs // 20) and even * 50 <= odd:
+        return "utf-16-le"
+    if even >= max(2, pairs // 20) and odd * 50 <= even:
+        return "utf-16-be"
+    return None
+
+
+def _is_text(text: str) -> bool:
+    """No NUL and almost no other control characters: what decoded UTF-16 text looks like."""
+    return "\x00" not in text and len(_CONTROLS.findall(text)) * 100 <= len(text)
+
+
+def _maybe_utf16(data: bytes) -> bool:
+    """UTF-16 too mixed to be sure of (CJK text, say): zero bytes throughout, and it decodes to
+    text with spaces or line breaks (bytes of UTF-8 paired up as UTF-16 have none)."""
+    if len(data) % 2 or data.count(0) * 200 < len(data):
+        return False
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+            if _is_text(text) and any(space in text for space in ("\n", " ", "\u3000")):
+                return True
+        except UnicodeDecodeError:
+            continue
+    return False
+
+
+def _looks_binary(head: bytes) -> bool:
+    """Many control bytes (other than NUL, which UTF-16 is full of) in the head: a binary file."""
+    controls = sum(1 for b in head if 0 < b < 0x20 and b not in b"\t\n\r\f\v\x1b")
+    return controls * 10 >= len(head)
+
+
 def decode_text(data: bytes, name: str, encoding: str | None = None) -> str:
-    """Decode a text file: UTF-8 (with or without BOM) or UTF-16 with BOM, else say why not.
+    """Decode a text file: UTF-8 (with or without BOM) or UTF-16 (with BOM, or without one when
+    its zero bytes say so unmistakably), else say why not. See ``decode_text_noting``."""
+    return decode_text_noting(data, name, encoding)[0]
+
+
+def decode_text_noting(data: bytes, name: str, encoding: str | None = None) -> tuple[str, list[str]]:
+    """(text, notes): ``decode_text``, with a note for the import report on what was assumed.
 
     A file saved as Windows-1252 or Latin-1 decodes to plausible but wrong characters if
-    guessed silently, so we stop and name it; ``encoding`` imports it deliberately.
+    guessed silently, so we stop and name it; ``encoding`` imports it deliberately. A NUL
+    byte anywhere (not only in the first 64 KB) is refused with its line: dropping it or
+    reading past it would change the text without anyone knowing. UTF-16 without a byte-
+    order mark (Notepad's "Unicode" on some systems) is read when unmistakable and noted,
+    since a wrong guess there would be plain to see; otherwise it is named, not called binary.
     """
     if encoding:
         try:
@@ -95,22 +154,51 @@ def decode_text(data: bytes, name: str, encoding: str | None = None) -> str:
             raise InputError(name, f"unknown encoding {encoding!r}",
                              "use for example utf-8, cp1252 or latin-1") from exc
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError as exc:
             raise InputError(name, f"is not valid {encoding}", "check the encoding the file was saved in",
                              line=_line_of(data, exc.start)) from exc
+        if "\x00" in text:
+            raise InputError(name, "holds a NUL character: it may be damaged or not a text file",
+                             "save it again as UTF-8 text", line=text.count("\n", 0, text.index("\x00")) + 1)
+        return text, []
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), []
         except UnicodeDecodeError as exc:
             raise InputError(name, "is damaged UTF-16 text", "re-save it as UTF-8",
                              line=_line_of(data, exc.start)) from exc
     kind = sniff(data[:16])
-    if kind or b"\x00" in data[:65536]:
-        raise InputError(name, f"is {kind or 'a binary file'}, not text",
-                         "export the transcript as plain text (.txt) or Word (.docx)")
+    if kind:
+        raise InputError(name, f"is {kind}, not text", "export the transcript as plain text (.txt) or Word (.docx)")
+    utf16 = _utf16_without_bom(data[:65536])
+    if utf16:
+        order = "little" if utf16 == "utf-16-le" else "big"
+        try:
+            text = data.decode(utf16)
+        except UnicodeDecodeError:
+            text = None
+        if text is None or len(data) % 2 or not _is_text(text):
+            if _looks_binary(data[:65536]):
+                raise InputError(name, "is a binary file, not text",
+                                 "export the transcript as plain text (.txt) or Word (.docx)")
+            raise InputError(name, f"looks like UTF-16 text ({order}-endian, without a byte-order mark) but does "
+                             "not read cleanly as it", "open it and save it again as UTF-8 text")
+        return text, [f"read as UTF-16 text ({order}-endian) without a byte-order mark; if any words look wrong, "
+                      "save it again as UTF-8 text and import it again"]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        if _maybe_utf16(data):
+            raise InputError(name, "is not UTF-8 text: it may be UTF-16 text without a byte-order mark",
+                             "open it and save it again as UTF-8 text")
+        if _looks_binary(data[:65536]):
+            raise InputError(name, "is a binary file, not text",
+                             "export the transcript as plain text (.txt) or Word (.docx)")
+        line = _line_of(data, nul)
+        raise InputError(name, "holds a NUL byte: it may be damaged or not a text file",
+                         "save it again as UTF-8 text", line=line)
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
         line = _line_of(data, exc.start)
         try:

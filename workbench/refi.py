@@ -12,19 +12,24 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from xml.etree.ElementTree import Element
 
 from lxml import etree
 
+from .decisions import _NAME_LIMIT as THEME_NAME_LIMIT  # what a theme's name is checked against
 from .decisions import Codebook, Log
 from .logic_model import LogicModel
 
 __all__ = [
     "CODEBOOK_NS",
+    "MAX_CODE_DEPTH",
     "PALETTE",
     "PROJECT_NS",
+    "THEME_NAME_LIMIT",
     "CaseInfo",
     "ImportedCode",
     "SourceText",
+    "brief",
     "codebook_qdc",
     "coding_provenance",
     "guid",
@@ -35,6 +40,9 @@ __all__ = [
 ]
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+# How deep codes may nest: real codebooks rarely pass 10, and a limit keeps a hostile file
+# (nested thousands deep) from being read at all.
+MAX_CODE_DEPTH = 50
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 # Distinct, print-safe colours, given to themes in id order.
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
@@ -124,57 +132,133 @@ def split_description(text: str) -> tuple[str, str, str]:
     return "\n\n".join(definition), inclusion, exclusion
 
 
+def brief(text: str, limit: int = 40) -> str:
+    """Text from a file, safe and short enough for a one-line message."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit - 1] + "\u2026"
+
+
+def _code_where(names: list[str], code_guid: str) -> str:
+    """'code 'A > B > … > Z' (guid …)': which code a message is about, as the QDA tool shows it."""
+    shown = [brief(n) or "(no name)" for n in names]
+    if len(shown) > 4:
+        shown = [*shown[:2], "\u2026", *shown[-2:]]
+    where = "code '" + " > ".join(shown) + "'"
+    return where + (f" (guid {brief(code_guid)})" if code_guid.strip() else "")
+
+
 def read_qdc(data: bytes, source: str) -> list[ImportedCode]:
     """The codes of a REFI-QDA codebook (nested codes flattened as 'Parent / Child').
 
     Parsed with defusedxml: entity expansion (billion laughs), external entities and DTDs
-    are refused, so a hostile file cannot exhaust memory or read local files.
+    are refused, so a hostile file cannot exhaust memory or read local files. Read as a
+    stream with no recursion: a code nested deeper than ``MAX_CODE_DEPTH`` is refused as
+    soon as it opens (expat itself has no depth limit, so a file nested a million deep
+    would otherwise be built whole), and every error names the code and its parents.
     """
+    import io
     from xml.etree.ElementTree import ParseError
 
     from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import fromstring
+    from defusedxml.ElementTree import iterparse
 
     from .errors import InputError
 
+    found: list[ImportedCode | None] = []
+    # Per open code: (its place in ``found``, its name, guid, full name, its description's text).
+    open_codes: list[tuple[int, str, str, str, list[str]]] = []
+    tags: list[str] = []  # the open elements, the root first
+    roles: list[str] = []  # per open element: "codes", "code" or "" (anything else)
+    codes_path: list[str] = []  # the tags from the root to the list of codes
+    ns = root_tag = ""
     try:
-        root = fromstring(data)
+        for event, element in iterparse(io.BytesIO(data), events=("start", "end")):
+            tag = element.tag
+            if event == "end":
+                tags.pop()
+                role = roles.pop()
+                if role == "code":
+                    _check_length(open_codes, source)  # when it closes: a file too deep is told so first
+                    index, _, _, full, described = open_codes.pop()
+                    found[index] = ImportedCode(full, *split_description(described[0] if described else ""))
+                elif tag == f"{ns}Description" and roles and roles[-1] == "code":
+                    described = open_codes[-1][4]
+                    if not described:
+                        described.append(element.text or "")
+                element.clear()  # nothing is kept but the codes: a large project stays small
+                continue
+            if not roles:  # the root says what the file is
+                if tag == f"{{{PROJECT_NS}}}Project":  # project.qde from a .qdpx: its CodeBook
+                    ns = f"{{{PROJECT_NS}}}"
+                    codes_path = [tag, f"{ns}CodeBook", f"{ns}Codes"]
+                elif tag == f"{{{CODEBOOK_NS}}}CodeBook":
+                    ns = f"{{{CODEBOOK_NS}}}"
+                    codes_path = [tag, f"{ns}Codes"]
+                else:  # said once the whole file is read: a broken file is called broken first
+                    root_tag = str(tag)
+            if len(tags) >= MAX_CODE_DEPTH + 10:
+                raise InputError(source, f"nests its XML elements more than {MAX_CODE_DEPTH + 10} deep, deeper than "
+                                 "any codebook", "export the codebook again from your QDA program")
+            parent = roles[-1] if roles else ""
+            if ns and len(tags) == len(codes_path) - 1 and [*tags, tag] == codes_path:
+                roles.append("codes")
+            elif ns and tag == f"{ns}Code" and parent in ("codes", "code"):
+                roles.append("code")
+                _open_code(element, open_codes, found, source)
+            else:
+                roles.append("")
+            tags.append(tag)
     except DefusedXmlException:
         raise InputError(source, "uses XML entities or a DTD, which a codebook never needs (refused for safety)",
                          "export the codebook again from your QDA program") from None
     except ParseError as exc:
         line = getattr(exc, "position", (None,))[0]
         raise InputError(source, f"is not well-formed XML ({exc})", "check it is a .qdc file", line=line) from None
-    if root.tag == f"{{{PROJECT_NS}}}Project":  # project.qde from a .qdpx: its CodeBook
-        ns = f"{{{PROJECT_NS}}}"
-        book = root.find(f"{ns}CodeBook")
-        codes = book.find(f"{ns}Codes") if book is not None else None
-    elif root.tag == f"{{{CODEBOOK_NS}}}CodeBook":
-        ns = f"{{{CODEBOOK_NS}}}"
-        codes = root.find(f"{ns}Codes")
-    else:
-        raise InputError(source, f"is XML but not a REFI-QDA codebook (its root is {root.tag!r}, not CodeBook in "
-                         f"{CODEBOOK_NS})", "export a codebook (.qdc) from your QDA program")
-    found: list[ImportedCode] = []
-
-    def walk(element, prefix: str) -> None:
-        for code in element.findall(f"{ns}Code"):
-            name = (code.get("name") or "").strip()
-            if not name:
-                raise InputError(source, "a Code has no name", "give every code a name")
-            description = code.find(f"{ns}Description")
-            definition, inclusion, exclusion = split_description(description.text or "" if description is not None
-                                                                 else "")
-            full = f"{prefix} / {name}" if prefix else name
-            found.append(ImportedCode(full, definition, inclusion, exclusion))
-            walk(code, full)
-
-    if codes is not None:
-        walk(codes, "")
+    if root_tag:
+        raise InputError(source, f"is XML but not a REFI-QDA codebook (its root is {brief(root_tag, 80)!r}, not "
+                         f"CodeBook in {CODEBOOK_NS})", "export a codebook (.qdc) from your QDA program")
     if not found:
         raise InputError(source, "holds no codes", "export a codebook with at least one code")
-    return found
+    codes = [code for code in found if code is not None]
+    seen: set[str] = set()
+    for code in codes:  # two themes may not share a name: say which, not 'T-001 already exists'
+        if code.name.casefold() in seen:
+            raise InputError(source, f"{_code_where(code.name.split(' / '), '')} is there twice (theme names "
+                             "must differ, ignoring case)", "rename or merge one of them and export again")
+        seen.add(code.name.casefold())
+    return codes
 
+
+def _open_code(element: Element, open_codes: list[tuple[int, str, str, str, list[str]]],
+               found: list[ImportedCode | None], source: str) -> None:
+    """Check a code as it opens (its name, how deep it is) and hold its place in the list."""
+    from .errors import InputError
+
+    name = (element.get("name") or "").strip()
+    code_guid = element.get("guid") or ""
+    names = [entry[1] for entry in open_codes] + [name]
+    if not name:
+        raise InputError(source, f"{_code_where(names, code_guid)} has no name",
+                         "give every code a name in your QDA program and export again")
+    if len(names) > MAX_CODE_DEPTH:
+        raise InputError(source, f"{_code_where(names, code_guid)} is nested {len(names)} levels deep; the "
+                         f"workbench reads up to {MAX_CODE_DEPTH}",
+                         "flatten the deepest codes in your QDA program and export again")
+    full = f"{open_codes[-1][3]} / {name}" if open_codes else name
+    found.append(None)
+    open_codes.append((len(found) - 1, name, code_guid, full, []))
+
+
+def _check_length(open_codes: list[tuple[int, str, str, str, list[str]]], source: str) -> None:
+    """The innermost open code's full name ('Parent / Child') must fit a theme's name."""
+    from .errors import InputError
+
+    full, code_guid = open_codes[-1][3], open_codes[-1][2]
+    if len(full) > THEME_NAME_LIMIT:
+        raise InputError(source, f"{_code_where([e[1] for e in open_codes], code_guid)} has a full name (with its "
+                         f"parents' names) of {len(full)} characters; a theme's name may have up to "
+                         f"{THEME_NAME_LIMIT}", "shorten its name or its parents' names, or nest it less deeply, "
+                         "and export again")
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,24 @@ timeout, and write transactions opened with BEGIN IMMEDIATE so two writers queue
 of failing half-way), or any SQLAlchemy URL, such as PostgreSQL for a team server, where
 writers queue on a transaction-scoped advisory lock. Every user action is one write
 transaction: it lands whole or not at all.
+
+A writer that finds the study busy says so once (``Store.on_wait``), naming who holds it,
+and waits up to ``WRITE_WAIT_LIMIT`` seconds before giving up with a ``StudyError`` that
+names them again. On SQLite the holder is read from ``.writing.json`` in the study
+folder, which a writer keeps while its transaction is open; on PostgreSQL from the
+server's own view of who holds the advisory lock (``application_name``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import contextlib
+import getpass
+import json
+import os
+import socket
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -44,11 +57,17 @@ from .store_schema import (
     transcripts,
 )
 
-__all__ = ["DB_FILE", "VERDICTS", "FindingReview", "Store", "TranscriptInfo", "study_url", "utc_now"]
+__all__ = ["DB_FILE", "HOLDER_FILE", "VERDICTS", "WAIT_ENV", "WRITE_WAIT_LIMIT", "FindingReview", "Store",
+           "TranscriptInfo", "study_url", "utc_now"]
 
 DB_FILE = "study.sqlite"
+HOLDER_FILE = ".writing.json"  # who is writing to a SQLite study now: kept only while they are
+WRITE_WAIT_LIMIT = 120.0  # seconds a writer waits for the study before giving up (a long import takes seconds)
+WAIT_ENV = "WORKBENCH_WRITE_WAIT"  # seconds, to wait less (or more) than WRITE_WAIT_LIMIT
+_BUSY_TIMEOUT_MS = 60_000  # SQLite's own wait, for anything but taking the write lock
 _WRITE = "workbench_write"
 _PG_WRITE_LOCK = 7_140_213  # any constant: serialises writers to one study on a server
+_PG_APP = "workbench|"  # application_name of a writer holding the lock: workbench|who|action
 
 
 def utc_now() -> str:
@@ -107,13 +126,14 @@ def _engine(url: str) -> sa.Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=60000")
+            cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
             cursor.close()
 
         @event.listens_for(engine, "begin")
         def _begin(conn: sa.Connection) -> None:
-            mode = "IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "DEFERRED"
-            conn.exec_driver_sql(f"BEGIN {mode}")
+            if conn.get_execution_options().get(_WRITE):
+                return  # Store.write has already begun it: BEGIN IMMEDIATE, once the study was free
+            conn.exec_driver_sql("BEGIN DEFERRED")
 
         return engine
     try:
@@ -130,6 +150,8 @@ class Store:
         self.folder = folder
         self.url = url
         self.backup_path: Path | None = None  # set when opening upgraded the schema
+        self.on_wait: Callable[[str], None] | None = None  # told once when a write has to wait for another
+        self.wait_limit: float | None = None  # seconds; None: $WORKBENCH_WRITE_WAIT, else WRITE_WAIT_LIMIT
 
     # --- lifecycle -------------------------------------------------------------------
     @classmethod
@@ -221,19 +243,146 @@ class Store:
 
     # --- transactions ----------------------------------------------------------------
     @contextmanager
-    def write(self) -> Iterator[Writer]:
-        """One write transaction: BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL."""
-        with self.engine.connect() as conn:
-            conn = conn.execution_options(**{_WRITE: True})
-            with conn.begin():
-                if conn.dialect.name == "postgresql":
-                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_WRITE_LOCK})
-                yield Writer(conn)
+    def write(self, who: str = "", action: str = "") -> Iterator[Writer]:
+        """One write transaction: BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL.
+
+        ``who`` and ``action`` are what another writer, kept waiting, is told. Keep what runs
+        inside short: everyone else's decisions wait for it.
+        """
+        holder = {"who": who or _os_user(), "action": action or "a change", "pid": os.getpid(),
+                  "host": socket.gethostname(), "since": utc_now()}
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(**{_WRITE: True})
+                sqlite = conn.dialect.name == "sqlite"
+                if sqlite:
+                    self._begin_immediate(conn.connection.dbapi_connection)
+                with conn.begin():
+                    if sqlite:
+                        self._hold(holder)
+                    else:
+                        self._advisory_lock(conn, holder)
+                    try:
+                        yield Writer(conn)
+                    finally:
+                        if sqlite:  # before the commit, while no one else can have begun
+                            self._release()
+        except sa.exc.OperationalError as exc:
+            if _busy(exc):
+                raise StudyError(f"{self.display}: the study stayed busy ({_reason(exc)}); "
+                                 f"{self._holder_said()}; nothing was saved, try again") from None
+            raise
 
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+        except sa.exc.OperationalError as exc:
+            if _busy(exc):
+                raise StudyError(f"{self.display}: the study could not be read ({_reason(exc)}); "
+                                 f"{self._holder_said()}; try again") from None
+            raise
+
+    # --- waiting for another writer ----------------------------------------------------
+    def _limit(self) -> float:
+        if self.wait_limit is not None:
+            return self.wait_limit
+        text = os.environ.get(WAIT_ENV, "").strip()
+        try:
+            return max(0.0, float(text)) if text else WRITE_WAIT_LIMIT
+        except ValueError:
+            raise StudyError(f"{WAIT_ENV}={text!r}: give a number of seconds") from None
+
+    def _waited(self, said: bool, started: float, limit: float) -> bool:
+        """Tell the caller once that this write waits; give up, naming the holder, after ``limit``."""
+        if time.monotonic() - started >= limit:
+            raise StudyError(f"{self.display}: {self._holder_said()}, and this waited {limit:g} s for them to "
+                             "finish; nothing was saved. Try again when they have finished (or ask them)")
+        if not said and self.on_wait is not None:
+            self.on_wait(f"waiting for the study: {self._holder_said()} (waiting up to {limit:g} s)")
+        return True
+
+    def _begin_immediate(self, raw: sqlite3.Connection) -> None:
+        """BEGIN IMMEDIATE, in short tries: SQLite's own busy wait is silent and cannot say who is writing."""
+        limit, started, said = self._limit(), time.monotonic(), False
+        try:
+            while True:
+                left = limit - (time.monotonic() - started)
+                raw.execute(f"PRAGMA busy_timeout={int(max(0.0, min(0.25 if not said else 1.0, left)) * 1000)}")
+                try:
+                    raw.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if not _busy(exc):
+                        raise sa.exc.OperationalError("BEGIN IMMEDIATE", None, exc) from exc
+                said = self._waited(said, started, limit)
+        finally:
+            raw.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+
+    def _advisory_lock(self, conn: sa.Connection, holder: dict[str, Any]) -> None:
+        """The server's write lock for this study, in tries; then say who holds it (pg_stat_activity)."""
+        limit, started, said = self._limit(), time.monotonic(), False
+        while not conn.execute(sa.text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _PG_WRITE_LOCK}).scalar():
+            said = self._waited(said, started, limit)
+            time.sleep(0.2)
+        # The server keeps 63 ASCII bytes (others become '?'); the action, last, is cut first.
+        name = f"{_PG_APP}{holder['who']}|{holder['action']}"[:63]
+        conn.execute(sa.text("SELECT set_config('application_name', :name, true)"), {"name": name})
+
+    def _hold(self, holder: dict[str, Any]) -> None:
+        """Say who is writing, for anyone kept waiting; written whole (a rename) or not at all.
+
+        Only a hint for the message: a study folder that cannot take it (read-only, full)
+        still saves the decision, and the waiting writer then says it cannot tell who.
+        """
+        if self.folder is None:
+            return
+        path = self.folder / HOLDER_FILE
+        part = path.with_name(f"{HOLDER_FILE}.{os.getpid()}.tmp")
+        try:
+            part.write_text(json.dumps(holder), encoding="utf-8")
+            os.replace(part, path)
+        except OSError:
+            part.unlink(missing_ok=True)
+
+    def _release(self) -> None:
+        if self.folder is not None:
+            # see _hold: the file is a hint; one left behind is told apart by its process being gone
+            with contextlib.suppress(OSError):
+                (self.folder / HOLDER_FILE).unlink(missing_ok=True)
+
+    def _holder_said(self) -> str:
+        """Who holds the study's write lock, as well as can be told."""
+        unknown = "another program is writing to it (not a workbench that says who)"
+        if self.folder is None:
+            try:
+                with self.engine.connect() as conn:
+                    row = conn.execute(sa.text(
+                        "SELECT a.application_name, a.usename, a.client_addr, a.pid, a.xact_start "
+                        "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' "
+                        "AND l.granted AND l.classid = 0 AND l.objid = :key AND l.objsubid = 1 "
+                        "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"),
+                        {"key": _PG_WRITE_LOCK}).first()
+            except sa.exc.SQLAlchemyError:
+                return unknown
+            if row is None:
+                return unknown
+            app = row.application_name or ""
+            who, _, action = app.removeprefix(_PG_APP).rpartition("|")
+            said = f"{who} is writing ({action}; " if app.startswith(_PG_APP) else \
+                f"{app or 'a program'} is writing (not a workbench; "
+            return (f"{said}database user {row.usename}, server process {row.pid}"
+                    + (f" from {row.client_addr}" if row.client_addr else "") + f", since {row.xact_start})")
+        try:
+            held = json.loads((self.folder / HOLDER_FILE).read_text(encoding="utf-8"))
+            who, action, pid, host, since = (held["who"], held["action"], int(held["pid"]), held["host"],
+                                             held["since"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return unknown
+        if host == socket.gethostname() and not _alive(pid):
+            return unknown  # left by a writer that was killed: not who holds the study now
+        return f"{who} is writing ({action}; process {pid} on {host}, since {since})"
 
     # --- reads -----------------------------------------------------------------------
     def meta(self) -> dict[str, str]:
@@ -380,6 +529,11 @@ class Store:
         with self.read() as conn:
             return _head(conn)
 
+    def recorded(self, client_id: str) -> list[Event]:
+        """The events an action with this client id appended, in order (none: not recorded)."""
+        with self.read() as conn:
+            return _recorded(conn, client_id)
+
     # --- reviews of the identifier scan's findings -------------------------------------
     def finding_reviews(self, latest: bool = True) -> list[FindingReview]:
         """Reviews of scan findings in the order given; with ``latest``, only each finding's last one."""
@@ -395,6 +549,39 @@ class Store:
 def _events(conn: sa.Connection, after: int) -> list[Event]:
     rows = conn.execute(sa.select(events).where(events.c.seq > after).order_by(events.c.seq))
     return [Event(r.seq, r.at, r.by, r.kind, r.payload, r.rationale, r.prev_hash, r.hash) for r in rows]
+
+
+def _recorded(conn: sa.Connection, client_id: str) -> list[Event]:
+    # An action's first event carries the client id, the rest "<id>/2", "<id>/3", ... (the
+    # column is unique); the "/" is refused in client ids, so no other id shares the prefix.
+    c = events.c.client_id
+    rows = conn.execute(sa.select(events).where(sa.or_(c == client_id, c.startswith(f"{client_id}/",
+                                                                                     autoescape=True)))
+                        .order_by(events.c.seq))
+    return [Event(r.seq, r.at, r.by, r.kind, r.payload, r.rationale, r.prev_hash, r.hash) for r in rows]
+
+
+def _busy(exc: Exception) -> bool:
+    """Whether a database error means another connection holds the lock (SQLITE_BUSY / LOCKED)."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in text or "database table is locked" in text or "lock timeout" in text
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but another user's
+        return True
+    return True
+
+
+def _os_user() -> str:
+    try:
+        return os.environ.get("WORKBENCH_USER") or getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def _head(conn: sa.Connection) -> tuple[int, str] | None:
@@ -516,12 +703,24 @@ class Writer:
         """Events appended since ``seq``, read inside this transaction (so none can slip in)."""
         return _events(self.conn, seq)
 
-    def append_event(self, event: Event) -> None:
+    def recorded(self, client_id: str) -> list[Event]:
+        """``Store.recorded``, inside this transaction (so a retry racing the first sees it)."""
+        return _recorded(self.conn, client_id)
+
+    def append_event(self, event: Event, client_id: str | None = None) -> None:
         """Append one sealed event and record the new head of the chain."""
-        self.conn.execute(sa.insert(events).values(
-            seq=event.seq, at=event.at, by=event.by, kind=event.kind, payload=event.payload_json,
-            rationale=event.rationale, prev_hash=event.prev_hash, hash=event.hash))
-        self.set_meta("log_head", f"{event.seq}:{event.hash}")
+        self.append_events([event], client_id)
+
+    def append_events(self, sealed: Sequence[Event], client_id: str | None = None) -> None:
+        """Append sealed events in one statement and record the new head once."""
+        if not sealed:
+            return
+        self.conn.execute(sa.insert(events), [
+            {"seq": e.seq, "at": e.at, "by": e.by, "kind": e.kind, "payload": e.payload_json,
+             "rationale": e.rationale, "prev_hash": e.prev_hash, "hash": e.hash,
+             "client_id": None if client_id is None else client_id if i == 1 else f"{client_id}/{i}"}
+            for i, e in enumerate(sealed, start=1)])
+        self.set_meta("log_head", f"{sealed[-1].seq}:{sealed[-1].hash}")
 
 
 def _reason(exc: Exception) -> str:

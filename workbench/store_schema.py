@@ -136,6 +136,8 @@ events = sa.Table(
     sa.Column("rationale", sa.Text, nullable=False),
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
+    # Chosen by the caller (a uuid) so a retried decision is recorded once; not hashed (migration 7).
+    sa.Column("client_id", sa.String(200), nullable=True),
 )
 
 # Machine suggestions made by a run: which accepted theme a segment no theme holds might
@@ -226,6 +228,72 @@ def _v6_finding_reviews(conn: sa.Connection) -> None:
     conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_finding_reviews_segment ON finding_reviews (segment_id)"))
 
 
+_ONLY_AFTER = "the decision log is append-only: a new event must follow the last one, never take the place of one"
+_HEAD_GUARD = "the recorded head of the decision log can only name the event just appended"
+
+
+def _v8_append_guards(conn: sa.Connection) -> None:
+    """Close the ways round migration 4's triggers: an insert that replaces, and the recorded head.
+
+    On SQLite, ``INSERT OR REPLACE`` / ``REPLACE INTO`` deletes the row it collides with
+    without firing a DELETE trigger (unless recursive_triggers is on), so an event could be
+    swapped for another. An INSERT trigger refuses any event that is not after the last
+    one, or that repeats a hash or a client id; it fires before the conflict is resolved,
+    so nothing is deleted. PostgreSQL's ``ON CONFLICT DO UPDATE`` and ``MERGE`` already fire the UPDATE
+    trigger; the same INSERT guard is added there so both databases enforce one rule.
+
+    The ``log_head`` meta row may only name the last event, and never be removed. That
+    stops a careless or casual edit; whoever can drop triggers can still rewrite both,
+    which is why ``log head`` prints the head for the team to keep outside the database.
+    """
+    conn.execute(sa.text("CREATE INDEX ix_events_hash ON events (hash)"))  # the guard looks a hash up per append
+    last = "(SELECT seq || ':' || hash FROM events ORDER BY seq DESC LIMIT 1)"
+    # Any column a REPLACE could collide on: seq (the key), hash, and migration 7's unique client_id.
+    clash = ("EXISTS (SELECT 1 FROM events WHERE seq >= NEW.seq) OR EXISTS (SELECT 1 FROM events WHERE "
+             "hash = NEW.hash) OR EXISTS (SELECT 1 FROM events WHERE client_id = NEW.client_id)")
+    if conn.dialect.name == "sqlite":
+        for statement in (
+            f"CREATE TRIGGER events_only_after BEFORE INSERT ON events WHEN {clash} "
+            f"BEGIN SELECT RAISE(ABORT, '{_ONLY_AFTER}'); END",
+            "CREATE TRIGGER meta_log_head_insert BEFORE INSERT ON meta WHEN NEW.key = 'log_head' AND (EXISTS (SELECT 1 "
+            f"FROM meta WHERE key = 'log_head') OR NEW.value IS NOT {last}) "
+            f"BEGIN SELECT RAISE(ABORT, '{_HEAD_GUARD}'); END",
+            "CREATE TRIGGER meta_log_head_update BEFORE UPDATE ON meta WHEN (OLD.key = 'log_head' OR NEW.key = "
+            f"'log_head') AND NOT (OLD.key = 'log_head' AND NEW.key = 'log_head' AND NEW.value IS {last}) "
+            f"BEGIN SELECT RAISE(ABORT, '{_HEAD_GUARD}'); END",
+            "CREATE TRIGGER meta_log_head_delete BEFORE DELETE ON meta WHEN OLD.key = 'log_head' "
+            f"BEGIN SELECT RAISE(ABORT, '{_HEAD_GUARD}'); END",
+        ):
+            conn.exec_driver_sql(statement)
+        return
+    conn.exec_driver_sql(
+        "CREATE FUNCTION workbench_log_only_after() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"IF {clash} THEN RAISE EXCEPTION '{_ONLY_AFTER}'; END IF; RETURN NEW; END $$")
+    conn.exec_driver_sql("CREATE TRIGGER events_only_after BEFORE INSERT ON events "
+                         "FOR EACH ROW EXECUTE FUNCTION workbench_log_only_after()")
+    conn.exec_driver_sql(
+        "CREATE FUNCTION workbench_log_head_guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"IF TG_OP = 'TRUNCATE' THEN RAISE EXCEPTION '{_HEAD_GUARD}'; END IF; "
+        f"IF TG_OP = 'DELETE' THEN IF OLD.key = 'log_head' THEN RAISE EXCEPTION '{_HEAD_GUARD}'; END IF; "
+        "RETURN OLD; END IF; "
+        "IF TG_OP = 'UPDATE' AND OLD.key = 'log_head' AND NEW.key <> 'log_head' "
+        f"THEN RAISE EXCEPTION '{_HEAD_GUARD}'; END IF; "
+        f"IF NEW.key = 'log_head' AND NEW.value IS DISTINCT FROM {last.replace('seq ||', 'seq::text ||')} "
+        f"THEN RAISE EXCEPTION '{_HEAD_GUARD}'; END IF; RETURN NEW; END $$")
+    conn.exec_driver_sql("CREATE TRIGGER meta_log_head_guard BEFORE INSERT OR UPDATE OR DELETE ON meta "
+                         "FOR EACH ROW EXECUTE FUNCTION workbench_log_head_guard()")
+    conn.exec_driver_sql("CREATE TRIGGER meta_no_truncate BEFORE TRUNCATE ON meta "
+                         "FOR EACH STATEMENT EXECUTE FUNCTION workbench_log_head_guard()")
+
+
+def _v7_client_ids(conn: sa.Connection) -> None:
+    # A study made by this workbench has the column from migration 4 (the table is declared with
+    # it); one made before gains it here. NULLs never clash in a unique index, on either database.
+    if "client_id" not in {c["name"] for c in sa.inspect(conn).get_columns("events")}:
+        conn.execute(sa.text("ALTER TABLE events ADD COLUMN client_id VARCHAR(200)"))
+    conn.execute(sa.text("CREATE UNIQUE INDEX IF NOT EXISTS ix_events_client_id ON events (client_id)"))
+
+
 # (version, what it does, how): append only; never edit a migration that has shipped.
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "transcripts, segments, participants and imports", _v1_tables),
@@ -234,5 +302,8 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (4, "the decision log (append-only, enforced by triggers) and theme suggestions", _v4_decision_log),
     (5, "cached 2-D layouts of segments for the map", _v5_projections),
     (6, "researchers' reviews of the identifier scan's findings", _v6_finding_reviews),
+    (7, "a client id on decisions, so a retried decision is recorded once", _v7_client_ids),
+    (8, "no event inserted in place of another (REPLACE), and the recorded log head only moves to the last event",
+     _v8_append_guards),
 ]
 CURRENT_VERSION = MIGRATIONS[-1][0]

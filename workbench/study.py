@@ -10,7 +10,8 @@ import getpass
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -18,10 +19,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from .decisions import Codebook, DecisionError, Draft, Event, Log, chain_problems, is_theme_id, seal
 from .discover import DiscoveryParams, ProposedPart
 from .embed import DEFAULT_BACKEND
-from .errors import ConflictError, StudyError
+from .errors import ConflictError, InputError, StudyError
 from .import_check import TranscriptCheck, describe_checks
 from .ingest import IngestOptions, ParsedFiles, Progress, describe_difference, parse_files
 from .model_files import TokenCounter, token_counter
+from .names import check_name, check_reason
 from .overview import Overview, SegmentFilter, overview
 from .participants import Participant
 from .runs import AssignmentRecord, CandidateRecord, RunRecord, candidate_id, parse_candidate_id
@@ -33,7 +35,7 @@ if TYPE_CHECKING:  # imported where used: commands that never touch the logic mo
     from .logic_model import Coverage, LogicModel
     from .privacy import Finding
 
-__all__ = ["IngestReport", "Study", "default_researcher"]
+__all__ = ["IngestReport", "Once", "Study", "default_researcher"]
 
 
 def default_researcher() -> str:
@@ -42,6 +44,39 @@ def default_researcher() -> str:
         return os.environ.get("WORKBENCH_USER") or getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+
+
+@dataclass
+class Once:
+    """A decision's client id, and what was recorded under it before, when it was a retry."""
+
+    client_id: str | None
+    repeated: list[Event] = field(default_factory=list)  # empty: recorded now (or refused)
+    taken: bool = False  # a decision has used the id: the next one inside the block does not
+
+
+_CLIENT_ID_LIMIT = 100
+
+
+def _client_id(text: str | None) -> str | None:
+    """A client id as given, checked: the store marks an action's later events '<id>/2', '<id>/3', ..."""
+    if text is None:
+        return None
+    text = text.strip()
+    if not text or len(text) > _CLIENT_ID_LIMIT or "/" in text or not text.isprintable() \
+            or any(c.isspace() for c in text):
+        raise DecisionError(f"{text[:40]!r} is not a client id: give up to {_CLIENT_ID_LIMIT} characters without "
+                            "spaces or '/', such as a uuid", flag="--client-id")
+    return text
+
+
+def _seal_all(log: Log, steps: Sequence[tuple[str, Callable[[Log], dict[str, Any]]]], by: str, why: str,
+              applied: list[Event]) -> None:
+    """Seal each step in turn onto ``log``, validating it (a refusal raises); each is added to ``applied``."""
+    for kind, build in steps:
+        event = seal(Draft(kind, build(log), by, why), log.seq + 1, utc_now(), log.head)
+        log.append(event)  # validates; a refusal changes nothing
+        applied.append(event)
 
 
 @dataclass(frozen=True)
@@ -91,6 +126,7 @@ class Study:
         self._runs: dict[int, _RunData] = {}
         self._positions: tuple[tuple[int, int], dict[str, int]] | None = None  # segment -> place in transcript order
         self._quotes: dict[str, tuple[object, list[str]]] = {}  # theme -> (what it was chosen from, its quotes)
+        self._once: Once | None = None  # the client id the next decision carries (``once``)
 
     @classmethod
     def init(cls, location: str | Path, by: str | None = None, name: str | None = None,
@@ -102,7 +138,7 @@ class Study:
         from .logic_model import load_yaml
 
         model = load_yaml(logic_model) if logic_model is not None else None
-        study = cls(Store.create(location, by or default_researcher(), name))
+        study = cls(Store.create(location, check_name(by or default_researcher()), name))
         if model is not None and logic_model is not None:
             study._load_model(model, logic_model.name, by, "the study's starting programme theory")
         return study
@@ -138,7 +174,7 @@ class Study:
         unchanged; one whose text differs is refused, saying where, because segments that
         researchers may have coded would silently shift under them.
         """
-        by = by or default_researcher()
+        by = check_name(by or default_researcher())
         parsed = self.check(paths, participants, options, progress)
         report = IngestReport(warnings=list(parsed.warnings), checks=list(parsed.checks))
 
@@ -424,7 +460,7 @@ class Study:
         # A theme without members yet (imported, or created by hand) is described by its words.
         described = {t.id: ". ".join(x for x in (t.name, t.definition, t.inclusion) if x)
                      for t in book.themes.values() if not t.members}
-        run_id, _ = run_discovery(self.store, by or default_researcher(), params, self.store.segment_rows(),
+        run_id, _ = run_discovery(self.store, check_name(by or default_researcher()), params, self.store.segment_rows(),
                                   backend, progress, themes, described)
         run = self.store.run(run_id)
         assert run is not None
@@ -501,8 +537,26 @@ class Study:
     def events(self) -> list[Event]:
         return self.store.events()
 
-    def verify_log(self) -> list[str]:
-        """Problems with the log's hash chain (empty when intact), then with its replay."""
+    def verify_log(self, head: str | None = None, against: Path | None = None) -> list[str]:
+        """Problems with the log's hash chain (empty when intact), then with its replay.
+
+        The chain alone is checked against the head the database records beside it, which
+        whoever can rewrite the log can rewrite too. ``head`` (as ``log_head_line`` printed
+        it, recorded elsewhere) and ``against`` (an earlier log export) add the check that
+        the log still extends what the team holds outside the database.
+        """
+        from .log_anchor import export_problems, head_problems, parse_head, read_export
+
+        recorded = parse_head(head) if head is not None else None
+        earlier = None
+        if against is not None:
+            try:
+                earlier = read_export(against.read_text(encoding="utf-8"), str(against))
+            except OSError as exc:
+                raise InputError(str(against), f"cannot be read ({exc.strerror})", "check the path") from None
+            except UnicodeDecodeError:
+                raise InputError(str(against), "is not UTF-8 text",
+                                 "give the unedited file 'workbench log export' wrote") from None
         found = self.store.events()
         problems = chain_problems(found, self.store.log_head())
         if not problems:
@@ -510,67 +564,126 @@ class Study:
                 Log.replay(found)
             except DecisionError as exc:
                 problems.append(f"the chain is intact but does not replay: {exc}")
+        if recorded is not None:
+            problems += head_problems(found, recorded)
+        if earlier is not None:
+            problems += export_problems(found, earlier[1], earlier[0], str(against))
         return problems
 
+    def log_head_line(self) -> tuple[Event, str] | None:
+        """The last event and the one line naming it, for a team to record outside the database (None: no events)."""
+        from .log_anchor import head_line
+
+        found = self.store.events()
+        if not found:
+            return None
+        return found[-1], head_line(self.store.meta().get("name", "study"), found[-1].seq, found[-1].hash)
+
     def decide(self, kind: str, build: Callable[[Log], dict[str, Any]], by: str | None = None,
-               why: str = "") -> Event:
+               why: str = "", client_id: str | None = None) -> Event:
         """Append one decision: validated against the codebook as it stands inside the write.
 
         ``build`` makes the payload from the up-to-date log (so ids such as T-007 are issued
         inside the transaction, where no other researcher can take them). Two researchers
         deciding at once queue on the write lock; the second is validated against the first's
-        decision, and refused with the reason if it no longer applies.
+        decision, and refused with the reason if it no longer applies. With ``client_id`` (or
+        inside ``once``), a decision already recorded under that id is returned, not repeated.
         """
         by = (by or default_researcher()).strip()
         if not by:
             raise DecisionError("name who is deciding", flag="--by")
-        applied = False
+        return self._record([(kind, build)], by, why, client_id)[0]
+
+    def decide_all(self, steps: Sequence[tuple[str, Callable[[Log], dict[str, Any]]]], by: str | None = None,
+                   why: str = "", client_id: str | None = None) -> list[Event]:
+        """Several decisions as one action: all appended in one transaction, or none.
+
+        With ``client_id``, an action already recorded under it returns its events instead.
+        """
+        by = (by or default_researcher()).strip()
+        if not by:
+            raise DecisionError("name who is deciding", flag="--by")
+        return self._record(steps, by, why, client_id) if steps else []
+
+    @contextmanager
+    def once(self, client_id: str | None) -> Iterator[Once]:
+        """The next decision made inside carries ``client_id``: recorded once, however often it is retried.
+
+        A command killed after its commit, or a form submitted twice, is retried with the
+        same id, and gets back what was recorded (``Once.repeated``) instead of a copy.
+        """
+        outer, self._once = self._once, Once(_client_id(client_id))
         try:
-            with self.store.write() as tx:
-                log = self._log if self._log is not None else Log()
-                self._log = log
-                self._catch_up(log, tx.events_after(log.seq))
-                event = seal(Draft(kind, build(log), by, why), log.seq + 1, utc_now(), log.head)
-                log.append(event)  # validates; a refusal changes nothing
-                applied = True
-                tx.append_event(event)
+            yield self._once
+        finally:
+            self._once = outer
+
+    def _record(self, steps: Sequence[tuple[str, Callable[[Log], dict[str, Any]]]], by: str, why: str,
+                client_id: str | None) -> list[Event]:
+        """Seal the steps and append them in one write transaction, holding the lock as briefly as can be.
+
+        Several steps (a codebook import of thousands of codes) are built, validated and
+        hashed against the log as last read, before the lock; inside it only a check that
+        nobody decided meanwhile, and one insert. If somebody did, they are sealed again
+        inside the lock, against exactly the decisions they follow. One step is sealed inside.
+        """
+        client_id = self._take_client_id(client_id)
+        if client_id is not None and (found := self.store.recorded(client_id)):
+            return self._repeated(client_id, found)
+        applied: list[Event] = []  # on self._log, and not yet stored: rebuild the log if it fails
+        start: int | None = None
+        try:
+            if len(steps) > 1:
+                log = self.log()
+                start = log.seq
+                _seal_all(log, steps, by, why, applied)
+            with self.store.write(by, steps[0][0]) as tx:
+                if client_id is not None and (found := tx.recorded(client_id)):
+                    if applied:
+                        self._log = None
+                    return self._repeated(client_id, found)
+                if start is None or tx.events_after(start):  # sealed inside, or someone decided meanwhile
+                    if applied:
+                        self._log, applied = None, []
+                    log = self._log if self._log is not None else Log()
+                    self._log = log
+                    self._catch_up(log, tx.events_after(log.seq))
+                    _seal_all(log, steps, by, why, applied)
+                tx.append_events(applied, client_id)
         except BaseException:
             if applied:  # the state is ahead of what was stored: rebuild it next time
                 self._log = None
             raise
-        return event
+        return applied
 
-    def decide_all(self, steps: Sequence[tuple[str, Callable[[Log], dict[str, Any]]]], by: str | None = None,
-                   why: str = "") -> list[Event]:
-        """Several decisions as one action: all appended in one transaction, or none."""
-        by = (by or default_researcher()).strip()
-        if not by:
-            raise DecisionError("name who is deciding", flag="--by")
-        sealed: list[Event] = []
-        try:
-            with self.store.write() as tx:
-                log = self._log if self._log is not None else Log()
-                self._log = log
-                self._catch_up(log, tx.events_after(log.seq))
-                for kind, build in steps:
-                    event = seal(Draft(kind, build(log), by, why), log.seq + 1, utc_now(), log.head)
-                    log.append(event)
-                    sealed.append(event)
-                    tx.append_event(event)
-        except BaseException:
-            if sealed:
-                self._log = None
-            raise
-        return sealed
+    def _take_client_id(self, client_id: str | None) -> str | None:
+        if client_id is not None:
+            return _client_id(client_id)
+        once = self._once
+        if once is None or once.taken:
+            return None
+        once.taken = True
+        return once.client_id
 
-    def import_codebook(self, path: Path, by: str | None = None, why: str = "") -> tuple[list[Event], list[str]]:
+    def _repeated(self, client_id: str, found: list[Event]) -> list[Event]:
+        if self._once is not None and self._once.client_id == client_id:
+            self._once.repeated = found
+        return found
+
+    def import_codebook(self, path: Path, by: str | None = None, why: str = "",
+                        client_id: str | None = None) -> tuple[list[Event], list[str]]:
         """Seed themes from a codebook (.qdc or .csv): researcher-defined themes without members.
 
         Codes whose name is already a theme's are skipped and listed. Discovery then
-        suggests segments for each by similarity to its name and definition.
+        suggests segments for each by similarity to its name and definition. All codes are
+        recorded in one transaction or none; a retry with the same ``client_id`` returns
+        the themes the first import created.
         """
         from .codebook_import import read_codebook
 
+        client_id = self._take_client_id(client_id)
+        if client_id is not None and (found := self.store.recorded(client_id)):
+            return self._repeated(client_id, found), []
         codes = read_codebook(path)
         existing = {t.name.casefold() for t in self.codebook().themes.values()}
         fresh = [c for c in codes if c.name.casefold() not in existing]
@@ -579,7 +692,8 @@ class Study:
             "theme": log.next_theme_id(), "name": c.name, "members": [], "definition": c.definition,
             "inclusion": c.inclusion, "exclusion": c.exclusion, "origin": f"imported from {path.name}"})
             for c in fresh]
-        return (self.decide_all(steps, by, why or f"codebook imported from {path.name}") if steps else []), skipped
+        return (self.decide_all(steps, by, why or f"codebook imported from {path.name}", client_id)
+                if steps else []), skipped
 
     # One method per decision, each through ``decide``.
     def _candidate(self, text: str) -> tuple[str, int, int]:
@@ -970,6 +1084,7 @@ class Study:
         from .privacy import TYPES
 
         chosen, who = self._verdict(verdict, by)
+        note = check_reason(note, "the note")
         if type not in TYPES:
             raise WorkbenchError(f"{type!r} is not a kind of finding the scan reports ({', '.join(TYPES)})")
         row = self.segment_index().get(segment_id)
@@ -982,7 +1097,7 @@ class Study:
                                 "was scanned; scan again and review what it finds")
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         with self.store.write() as tx:
-            return tx.add_finding_review(segment_id, type, start, end, digest, chosen, who, note.strip())
+            return tx.add_finding_review(segment_id, type, start, end, digest, chosen, who, note)
 
     @staticmethod
     def _verdict(verdict: str, by: str | None) -> tuple[str, str]:
@@ -996,7 +1111,7 @@ class Study:
         who = (by or default_researcher()).strip()
         if not who:
             raise WorkbenchError("name who is reviewing", flag="--by")
-        return chosen, who
+        return chosen, check_name(who)
 
     def mark_finding(self, finding_id: str, verdict: str, by: str | None = None, note: str = "",
                      names: Path | None = None, places: Path | None = None) -> tuple[Finding, FindingReview]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import InputError
-from .readers import ReadLimits, check_file, decode_text
+from .readers import ReadLimits, check_file, decode_text_noting
 from .segments import TranscriptDraft, Turn, is_interviewer_label
 from .speaker_labels import TIMESTAMP, Label, is_strong_label, read_label
 
@@ -173,9 +173,9 @@ def _draft_of(path: Path, fmt: str, parsed: ParsedTurns, notes: Iterable[str] = 
 
 def read_txt(path: Path, limits: ReadLimits, encoding: str | None = None,
              known_speakers: Iterable[str] = (), interviewer_labels: Iterable[str] = ()) -> TranscriptDraft:
-    text = decode_text(check_file(path, limits), str(path), encoding)
+    text, notes = decode_text_noting(check_file(path, limits), str(path), encoding)
     parsed = parse_transcript(text.splitlines(), str(path), known_speakers, interviewer_labels)
-    return _draft_of(path, "txt", parsed)
+    return _draft_of(path, "txt", parsed, notes)
 
 
 def read_docx(path: Path, limits: ReadLimits, known_speakers: Iterable[str] = (),
@@ -222,8 +222,9 @@ def read_subtitles(path: Path, limits: ReadLimits, fmt: str, encoding: str | Non
     """
     from .cues import read_cues
 
-    text = decode_text(check_file(path, limits), str(path), encoding)
+    text, decoding = decode_text_noting(check_file(path, limits), str(path), encoding)
     cues, notes = read_cues(text, str(path), fmt)
+    notes = [*decoding, *notes]
     known = {k.casefold() for k in known_speakers} | {k.casefold() for k in interviewer_labels}
     extra = tuple(interviewer_labels)
     labels = [None if cue.voice else read_label(cue.text) for cue in cues]
