@@ -175,3 +175,24 @@ def test_the_event_chosen_stays_chosen_when_its_line_changes(small):
     assert at.selectbox(key="revert-event").format_func(5) != before, "the chosen event's line changed"
     assert said(at.warning[0]).startswith("This undoes #5: memo on T-001 'First': “Check this theme”")
     assert [b.label for b in confirm_button(at)] == ["Yes, revert #5"]
+
+
+def test_old_events_with_escapes_or_bidi_overrides_are_shown_as_visible_escapes(small):
+    """A log from before names and reasons were checked: nothing on the page reorders or hides its text."""
+    from workbench.names import BIDI
+
+    from .test_names import old_log
+
+    study = Study.open(small)
+    with study.store.write() as tx:  # as a workbench from before the checks recorded them
+        for event in old_log():
+            tx.append_event(event)
+    study.close()
+    at = ok(page("log_page", small, "cat"))
+    table = at.dataframe[0].value
+    cells = [str(v) for column in ("by", "what", "why") for v in table[column]]
+    at.selectbox(key="log-detail").set_value(1).run()
+    ok(at)
+    shown = cells + [t.value for t in at.text] + [c.value for c in at.caption]
+    assert any("\\u202e" in text for text in shown) and any("\\x1b" in text for text in shown)
+    assert not [text for text in shown if "\x1b" in text or any(c in text for c in BIDI)]

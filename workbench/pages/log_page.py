@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from workbench.decisions import Event, describe_all, event_fields
+from workbench.names import terminal_safe
 from workbench.pages import common
 
 study = common.study()
@@ -38,6 +39,11 @@ if held is None or held[0] != head:
 said: dict[int, str] = held[1]
 
 
+# Events recorded before names and reasons were checked may hold a right-to-left override or
+# another invisible character that would reorder or hide what the page shows: shown as escapes.
+visible = terminal_safe
+
+
 def when(event: Event) -> str:
     return event.at[:19].replace("T", " ")
 
@@ -51,7 +57,7 @@ def option(seq: int | None) -> str:
     if seq is None:
         return "Choose an event…"
     event = log.event(seq)
-    return f"#{seq} · {event.kind} · {short(said[seq])} · by {event.by}"
+    return visible(f"#{seq} · {event.kind} · {short(said[seq])} · by {event.by}")
 
 
 def searched(event: Event) -> str:
@@ -74,8 +80,9 @@ elif not page:
     st.caption("No event matches these filters.")
 else:
     # A dataframe shows cells as text; the "#" column is what Revert and the full view ask for.
-    table = pd.DataFrame([{"#": e.seq, "when (UTC)": when(e), "by": e.by, "kind": e.kind, "status": log.status(e.seq),
-                           "what": said[e.seq], "why": e.rationale} for e in page])
+    table = pd.DataFrame([{"#": e.seq, "when (UTC)": when(e), "by": visible(e.by), "kind": e.kind,
+                           "status": log.status(e.seq), "what": visible(said[e.seq]), "why": visible(e.rationale)}
+                          for e in page])
     picked = st.dataframe(
         table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
         key=f"log-table:{hash(tuple(e.seq for e in page))}",
@@ -93,10 +100,10 @@ chosen = common.pick("Event", [None, *[e.seq for e in shown]], key="log-detail",
 if chosen is not None:
     event = log.event(chosen)
     with st.container(border=True):
-        st.caption(common.plain(f"#{event.seq} · {event.kind} · by {event.by} · {when(event)} UTC · "
-                                f"{log.status(event.seq)}"))
-        st.text(f"What: {said[event.seq]}")
-        st.text(f"Why: {event.rationale or '(no reason given)'}")
+        st.caption(common.plain(visible(f"#{event.seq} · {event.kind} · by {event.by} · {when(event)} UTC · "
+                                        f"{log.status(event.seq)}")))
+        st.text(visible(f"What: {said[event.seq]}"))
+        st.text(visible(f"Why: {event.rationale or '(no reason given)'}"))
         st.dataframe(pd.DataFrame([*event_fields(event), ("hash", event.hash), ("previous hash", event.prev_hash)],
                                   columns=["field", "value"]),
                      hide_index=True, width="stretch",
