@@ -8,6 +8,7 @@ reader is what lost the text in the first place.
 from __future__ import annotations
 
 import io
+import random
 import re
 import zipfile
 from collections import Counter
@@ -253,6 +254,14 @@ def test_damaged_xml_is_refused_with_advice():
     data = rezip(make_docx(para(run("x"))), "word/document.xml", b"<w:document xmlns:w='x'><w:body><w:p>")
     with pytest.raises(InputError, match=r"t\.docx: is a damaged Word document .*save it again as \.docx"):
         read(data)
+
+
+def test_one_stretch_of_text_past_the_xml_readers_cap_is_named_not_called_damaged():
+    # libxml2 refuses a text node over 10 million characters; the document is not damaged.
+    text = "".join(random.Random(25).choices("abcdefghij ", k=10_000_100))
+    xml = f"<w:document xmlns:w='{W}'><w:body>{para(run(text))}</w:body></w:document>".encode()
+    with pytest.raises(InputError, match=r"t\.docx: holds more than 10 million characters .*plain text \(\.txt\)"):
+        read(rezip(make_docx(""), "word/document.xml", xml))
 
 
 def test_entities_are_not_expanded():

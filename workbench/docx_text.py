@@ -314,6 +314,10 @@ def docx_text(path: Path, data: bytes, limits: ReadLimits) -> DocxText:
     try:
         root = etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as exc:
+        if exc.code == etree.ErrorTypes.ERR_RESOURCE_LIMIT:  # libxml2's 10-million-character text node cap
+            raise InputError(str(path), "holds more than 10 million characters in one unbroken stretch of text, "
+                             "more than a Word document is read with", "save it as plain text (.txt) and import "
+                             "that, or split it into smaller documents") from exc
         raise _damaged(path, f"its text is not well-formed XML at line {exc.lineno}") from exc
     if root.tag not in _DOCUMENT:
         raise _damaged(path, f"{_PART} is not a Word document body")

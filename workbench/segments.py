@@ -34,7 +34,12 @@ _INTERVIEWER = re.compile(
     r"^(interviewer|int|i|q|iv|researcher|facilitator|moderator|evaluator|host)(\s*\d+)?$",
     re.IGNORECASE,
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\ufeff]")
+# Control characters and zero-width ones, deleted by str.translate: no list of pieces.
+_CONTROL = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0x200B, 0x200C, 0x200D, 0xFEFF])
+_SPACES = re.compile(r"\s+")  # \s is str.isspace(): the same runs str.split() splits at
+# re.sub keeps every piece of its result in a list until it joins them: for a 49 MB turn of
+# nine million words that list is most of a gigabyte, so long text is collapsed in pieces.
+_PIECE_CHARS = 1 << 18
 
 
 def is_interviewer_label(label: str | None, extra: Iterable[str] = ()) -> bool:
@@ -66,10 +71,21 @@ def clean_text(text: str) -> str:
     """Normalise one turn's text: NFC, control characters out, whitespace collapsed.
 
     Turn text often arrives broken over lines (continuation lines, subtitle cues); one
-    space between words is what a reader and the model should see.
+    space between words is what a reader and the model should see. A long text is cut
+    before whitespace into pieces of about ``_PIECE_CHARS``, each collapsed and trimmed,
+    then joined by one space: the same result, in bounded memory.
     """
-    text = unicodedata.normalize("NFC", text)
-    return " ".join(_CONTROL.sub("", text).split())
+    text = unicodedata.normalize("NFC", text).translate(_CONTROL)
+    pieces: list[str] = []
+    start = 0
+    while start < len(text):
+        cut = _SPACES.search(text, start + _PIECE_CHARS) if len(text) - start > _PIECE_CHARS else None
+        end = cut.start() if cut else len(text)
+        piece = _SPACES.sub(" ", text[start:end]).strip()
+        if piece:
+            pieces.append(piece)
+        start = end
+    return " ".join(pieces)
 
 
 def sha256_text(text: str) -> str:
