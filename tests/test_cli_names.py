@@ -70,3 +70,20 @@ def test_old_events_with_escapes_are_shown_escaped_never_raw(fresh):
     assert [e["by"] for e in exact] == [event.by for event in old_log()]
     assert [e["why"] for e in exact] == [event.rationale for event in old_log()]
     assert wb("log", "verify", "--study", fresh).returncode == 0
+
+
+def test_info_shows_sites_and_participants_from_files_as_literal_text(tmp_path, fresh):
+    """Sites, roles and participant ids come from researchers' files: never markup, never a raw escape."""
+    from .conftest import write
+
+    write(tmp_path / "t.csv", "id,text,participant\nr1,We rang the hub.,[bold]P1\u202e\nr2,It took weeks.,P2\n")
+    write(tmp_path / "people.csv", "participant,site,role\n[bold]P1\u202e,\x1b[31mNorth,[red]manager\n")
+    wb("ingest", str(tmp_path / "t.csv"), "--participants", str(tmp_path / "people.csv"), "--study", fresh,
+       "--by", "ana")
+    shown = wb("info", "--study", fresh).stdout
+    assert not raw_unsafe(shown)
+    assert "[bold]P1\\u202e" in shown and "[red]manager" in shown and "\\x1b[31mNorth" in shown, shown
+    document = wb("info", "--format", "json", "--study", fresh).stdout
+    assert not raw_unsafe(document)
+    view = json.loads(document)  # exact: the escapes are JSON's own
+    assert dict(view["by_site"])["\x1b[31mNorth"] == 1 and dict(view["by_participant"])["[bold]P1\u202e"] == 1

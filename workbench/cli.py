@@ -39,7 +39,7 @@ from .cli_support import (
 from .embed import DEFAULT_BACKEND
 from .errors import WorkbenchError
 from .formats import summary
-from .names import terminal_safe
+from .names import json_safe, terminal_safe
 
 app = typer.Typer(
     name="workbench",
@@ -181,15 +181,17 @@ def info(study: StudyOpt, fmt: FormatOpt = "table") -> None:
     if fmt == "json":
         from dataclasses import asdict
 
-        typer.echo(json.dumps({"study": opened.location, **asdict(view)}, ensure_ascii=False, indent=1))
+        typer.echo(json_safe(json.dumps({"study": opened.location, **asdict(view)}, ensure_ascii=False, indent=1)))
         return
     if fmt != "table":
         raise WorkbenchError(f"unknown format {fmt!r} for info: use table or json")
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
+    # Sites, roles, participants and file names come from imported files: literal text, escapes shown.
     console = Console()
-    console.print(f"[bold]Study[/bold] {opened.location}", markup=True, highlight=False)
+    console.print(Text.assemble(("Study", "bold"), " ", terminal_safe(opened.location)), highlight=False)
     console.print(f"{view.transcripts} transcripts, {view.segments} segments ({view.words:,} words), "
                   f"{view.participants} participants; interviewer turns {view.interviewer_segments} "
                   f"({view.interviewer_share:.0%} of the text)", highlight=False)
@@ -199,10 +201,11 @@ def info(study: StudyOpt, fmt: FormatOpt = "table") -> None:
         table.add_column(title)
         table.add_column("segments", justify="right")
         for key, count in pairs:
-            table.add_row(key, str(count))
+            table.add_row(Text(terminal_safe(str(key))), str(count))
         console.print(table)
     if view.unsited_participants:
-        console.print(f"Not in the participants file: {', '.join(view.unsited_participants)}", highlight=False)
+        console.print(Text(terminal_safe(f"Not in the participants file: {', '.join(view.unsited_participants)}")),
+                      highlight=False)
 
 
 @app.command()
