@@ -130,3 +130,26 @@ def test_a_read_only_picker_whose_event_is_filtered_out_blocks_no_revert(small):
     by_key(at.button, "revert-go").click().run()
     ok(at)
     assert study.events()[-1].kind == "revert" and study.events()[-1].payload == {"event": 2}
+
+
+def test_a_submission_recorded_but_never_shown_is_not_recorded_twice(small, browser_like):
+    """The decision was committed, but the page's run was cut short before it showed it (a dropped
+    connection, a reload): the researcher submits the same form again, and it is recorded once."""
+    study = three_themes(small)
+    at = ok(page("themes_page", small, "bob"))
+    by_key(at.selectbox, "theme").set_value("T-003").run()
+    generation = at.session_state["_decided"] if "_decided" in at.session_state else 0  # noqa: SIM401 - no .get
+    by_key(at.text_area, "memo-text").input("for the third")
+    button(at, "Add memo").click().run()
+    ok(at)
+    assert len(study.codebook().memos) == 1
+    at.session_state["_decided"] = generation  # as if the success had never reached the page
+    by_key(at.text_area, "memo-text").input("for the third")
+    button(at, "Add memo").click().run()
+    ok(at)
+    assert len(study.codebook().memos) == 1, "the same submission is recorded once"
+    assert "already recorded" in said(at.success[0])
+    by_key(at.text_area, "memo-text").input("a second memo, after the message")
+    button(at, "Add memo").click().run()
+    ok(at)
+    assert [m.text for m in study.codebook().memos] == ["for the third", "a second memo, after the message"]

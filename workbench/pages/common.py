@@ -7,8 +7,10 @@ characters escaped) or into dataframes, which show cells as text. No page uses
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -80,19 +82,43 @@ def act(action: Callable[[], Event | Sequence[Event]], done: str | None = None,
             f"{item} is no longer there (changed by another decision since the page was drawn)"
             for item in lost.values()) + ". Check the item now shown and try again."))
         return False
+    held = st.session_state.get("_study")
     try:
-        result = action()
+        if held is None:
+            result, repeated = action(), False
+        else:
+            with held[1].once(_client_id(done)) as once:
+                result = action()
+            repeated = bool(once.repeated)
     except WorkbenchError as exc:
         st.error(plain(str(exc)))
         return False
     events = [result] if isinstance(result, Event) else list(result)
-    seqs = ", ".join(f"#{e.seq}" for e in events)
-    st.session_state["flash"] = f"{done or 'Done'} (event {seqs}; revert it from the Decision log)"
+    seqs = ", ".join(f"#{e.seq}" for e in events if isinstance(e, Event))
+    if repeated:
+        st.session_state["flash"] = (f"{done or 'This'} was already recorded (event {seqs}), though the page had not "
+                                     "shown it yet: nothing new was recorded. If you changed anything before "
+                                     "submitting again, submit it once more.")
+    else:
+        st.session_state["flash"] = f"{done or 'Done'} (event {seqs}; revert it from the Decision log)"
     st.session_state["_decided"] = st.session_state.get("_decided", 0) + 1
     if then is not None:
         then()
     st.rerun()
     return True
+
+
+def _client_id(done: str | None) -> str:
+    """The client id of a form's submission: the same for the same action until a decision is recorded.
+
+    A submission whose decision was committed but whose page never showed it (the
+    connection dropped, the run was cut short) and is submitted again is then recorded
+    once, not twice (``Study.once``). Each recorded decision starts a new generation
+    (``_decided``), so the next submission, even of the same action, is a new decision.
+    """
+    token = st.session_state.setdefault("_client", uuid.uuid4().hex)
+    action = hashlib.sha256(f"{st.session_state.get('_decided', 0)}\0{done or ''}".encode()).hexdigest()[:16]
+    return f"app-{token}-{action}"
 
 
 def flash() -> None:
