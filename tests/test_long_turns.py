@@ -101,3 +101,26 @@ def test_clean_text_in_pieces_is_clean_text_whole(parts, piece):
     text = "".join(parts)  # spaces, controls, combining accents and jamo that NFC composes
     with mock.patch.object(segments, "_PIECE_CHARS", piece):
         assert clean_text(text) == _cleaned_whole(text)
+
+
+def test_a_long_table_is_printed_whole_in_bounded_pieces(capsys, monkeypatch):
+    """Every row reaches the terminal, laid out a thousand at a time (rich holds a whole table in memory)."""
+    import rich.table
+
+    from workbench import cli_support
+
+    built: list[int] = []
+
+    original = rich.table.Table.add_row
+
+    def counted(self, *cells, **kwargs):
+        built.append(id(self))
+        return original(self, *cells, **kwargs)
+
+    monkeypatch.setattr(rich.table.Table, "add_row", counted)
+    rows = [{"id": f"row-{i:05d}", "text": "x"} for i in range(2_500)]
+    cli_support.emit(rows, "table", ["id", "text"])
+    out = capsys.readouterr().out
+    assert all(f"row-{i:05d}" in out for i in range(2_500))
+    per_table = [built.count(table) for table in dict.fromkeys(built)]
+    assert per_table == [1_000, 1_000, 500]

@@ -222,6 +222,9 @@ def progress(label: str, quiet_for: float = 1.0, every: float = 5.0) -> Callable
     return report
 
 
+TABLE_ROWS = 1_000
+
+
 def emit(rows: list[dict[str, Any]], fmt: str, columns: list[str], widths: dict[str, int] | None = None) -> None:
     if fmt == "json":
         typer.echo(json_safe(json.dumps(rows, ensure_ascii=False, indent=1)))
@@ -238,15 +241,19 @@ def emit(rows: list[dict[str, Any]], fmt: str, columns: list[str], widths: dict[
         from rich.table import Table
         from rich.text import Text
 
-        table = Table(show_lines=False)
-        for name in columns:
-            # Headers can be data too (a site's or a reviewer's name): Text keeps "[pilot]" literal.
-            table.add_column(Text(name), max_width=(widths or {}).get(name), overflow="ellipsis", no_wrap=True)
-        for row in rows:
-            # Text(...) keeps transcript words literal: rich markup in a quote is not interpreted.
-            # terminal_safe: a recorded escape code or bidi override is shown, never obeyed.
-            table.add_row(*[Text("" if row.get(c) is None else terminal_safe(str(row.get(c)))) for c in columns])
-        Console(width=None if sys.stdout.isatty() else 160).print(table)
+        console = Console(width=None if sys.stdout.isatty() else 160)
+        # In tables of TABLE_ROWS rows: rich lays a whole table out in memory before printing
+        # it, and a scan of a 15 MB one-turn file (a hundred thousand findings) took 495 MB.
+        for start in range(0, max(len(rows), 1), TABLE_ROWS):
+            table = Table(show_lines=False)
+            for name in columns:
+                # Headers can be data too (a site's or a reviewer's name): Text keeps "[pilot]" literal.
+                table.add_column(Text(name), max_width=(widths or {}).get(name), overflow="ellipsis", no_wrap=True)
+            for row in rows[start:start + TABLE_ROWS]:
+                # Text(...) keeps transcript words literal: rich markup in a quote is not interpreted.
+                # terminal_safe: a recorded escape code or bidi override is shown, never obeyed.
+                table.add_row(*[Text("" if row.get(c) is None else terminal_safe(str(row.get(c)))) for c in columns])
+            console.print(table)
     else:
         raise WorkbenchError(f"unknown format {fmt!r}: use table, csv or json")
 
