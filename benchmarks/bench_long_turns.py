@@ -21,12 +21,14 @@ wall time are printed and saved to results/long_turns.json.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
 import random
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import zipfile
@@ -37,6 +39,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
 MB = 1024 * 1024
+BASELINE = "5206589"  # the last commit before issue 25 bounded long turns
+BASELINE_FILES = ("ordinary_1mb.txt", "prose_15mb.txt", "nopunct_15mb.csv")  # the earlier one: GBs at 15 MB
 WORDS = ("the child said that she was worried about going home because her mum had been shouting and "
          "school nurse noticed bruises on arm when they changed for games so we rang social care straight "
          "away which I think was right").split()
@@ -86,6 +90,9 @@ def build_files(folder: Path) -> dict[str, Path]:
     write("prose_49mb.txt", "Interviewer: Tell me what happened.\n\nP01: " + _sentences(rng, 49 * MB) + "\n")
     write("prose_15mb.txt", "Interviewer: Tell me what happened.\n\nP01: " + _sentences(rng, 15 * MB) + "\n")
     write("nopunct_15mb.csv", 'id,participant,text\nr1,P01,"' + _sentences(rng, 15 * MB, end=" ") + '"\n')
+    # The scan's worst case: no full stop anywhere, and every sentence starts with a capital
+    # the scan may take for a name, so it reports over a hundred thousand findings.
+    write("nopunct_49mb.txt", "P01: " + _sentences(rng, 49 * MB, end=" ") + "\n")
     write("nospace_15mb.txt", "P01: " + "".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=15 * MB)) + "\n")
     turns = []
     while sum(len(t) for t in turns) < MB:
@@ -97,11 +104,14 @@ def build_files(folder: Path) -> dict[str, Path]:
     return files
 
 
-def measure(args: list[str]) -> dict[str, object]:
-    """Run ``python -m workbench ARGS`` in a fresh process: its own peak RSS (MB), seconds and outcome."""
+def measure(args: list[str], source: Path = ROOT) -> dict[str, object]:
+    """Run ``python -m workbench ARGS`` in a fresh process: its own peak RSS (MB), seconds and outcome.
+
+    ``source``: the folder holding the ``workbench`` package to run (an earlier commit's, for the baseline).
+    """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "workbench", *args], cwd=ROOT, stdout=out, stderr=err)
+        proc = subprocess.Popen([sys.executable, "-m", "workbench", *args], cwd=source, stdout=out, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)  # this child's rusage alone, not all children's
         seconds = time.perf_counter() - start
         proc.returncode = rc = os.waitstatus_to_exitcode(status)
@@ -127,6 +137,8 @@ def main() -> None:
     parser.add_argument("--scan", action="store_true", help="also run 'workbench scan' on each study")
     parser.add_argument("--only", nargs="*", help="file names to run (default: all)")
     parser.add_argument("--build", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--baseline", default=BASELINE, help="the earlier commit whose ingest runs beside ours "
+                        f"on {', '.join(BASELINE_FILES)} ('' to skip)")
     options = parser.parse_args()
     if options.build:
         build_files(options.build)
@@ -138,6 +150,14 @@ def main() -> None:
         # and building the files takes a few hundred MB that would count against every step.
         subprocess.run([sys.executable, __file__, "--build", str(folder)], check=True)
         files = {p.name: p for p in sorted(folder.iterdir(), key=lambda p: p.stat().st_size)}
+        old = folder / "baseline"
+        if options.baseline:
+            old.mkdir()
+            archive = subprocess.run(["git", "archive", options.baseline, "workbench"], cwd=ROOT,
+                                     capture_output=True, check=True).stdout
+            with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+                tar.extractall(old, filter="data")
+            results["baseline_commit"] = options.baseline
         for name, path in files.items():
             if options.only and name not in options.only:
                 continue
@@ -148,6 +168,11 @@ def main() -> None:
             if options.scan:
                 row["scan"] = measure(["scan", "--study", str(study), "--format", "json"])
                 row["scan"]["said"] = ""  # the findings themselves are not the point here
+            if options.baseline and name in BASELINE_FILES:
+                # The same file through the earlier importer, in the same run: the ratio is the figure.
+                earlier = folder / f"earlier-{name.replace('.', '-')}"
+                measure(["init", str(earlier)], old)
+                row["baseline_ingest"] = measure(["ingest", str(path), "--study", str(earlier)], old)
             results[name] = row
             longest = row["longest_segment_chars"]
             line = f"{name:20} {row['mb']:5.1f} MB {row['segments']:6d} seg (longest {longest:5d} ch)  " + "  ".join(
@@ -158,7 +183,10 @@ def main() -> None:
                 if isinstance(r, dict) and r["rc"] != 0:
                     print(f"    {step}: {r['said']}", flush=True)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "long_turns.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    saved = RESULTS / "long_turns.json"
+    if options.only and saved.is_file():  # a partial run updates its files' rows and keeps the others
+        results = {**json.loads(saved.read_text(encoding="utf-8")), **results}
+    saved.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

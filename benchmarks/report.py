@@ -395,6 +395,46 @@ def privacy(data: dict) -> list[str]:
     return lines
 
 
+def codebook_import(data: dict) -> list[str]:
+    base = data.get("baseline_commit")
+    lines = ["## Importing a large codebook", "",
+             "Command: `.venv/bin/python benchmarks/bench_codebook_import.py`: a CSV codebook of n codes imported "
+             "into a new study (one 'create' event per code, all in one transaction), timed in a fresh process by "
+             f"the workbench and, in the same run, by commit `{base}` (before the import was made linear). The write "
+             "lock is what a colleague's decision waits for.", "",
+             "| codes | workbench (s) | write lock held (s) | earlier (s) | speed-up |", "|---:|---:|---:|---:|---:|"]
+    for codes, row in data["sizes"].items():
+        lines.append(f"| {int(codes):,} | {row['seconds']} | {row['lock_held_seconds']} | "
+                     f"{row.get('baseline_seconds', '')} | {row.get('speedup', '')} |")
+    lines += ["", f"t(10,000) / t(2,500): workbench {data['ratio_10000_to_2500']} (linear: 4), earlier "
+              f"{data.get('baseline_ratio_10000_to_2500', '')}.", ""]
+    return lines
+
+
+def long_turns(data: dict) -> list[str]:
+    lines = ["## Long turns: memory on the largest files the size limit admits", "",
+             "Command: `.venv/bin/python benchmarks/bench_long_turns.py --scan`: each file imported into a new study "
+             "(`workbench init`, `workbench ingest`), then `workbench scan --format json`, each a fresh process; "
+             "peak resident memory of that process and seconds. The target: under 1 GB for any file up to the 50 MB "
+             f"limit. In the same run, the importer of commit `{data.get('baseline_commit', '')}` (before long turns "
+             "were bounded) ingests the 1 MB and 15 MB files (it would need about 17-20 GB for 49 MB, so it is not "
+             "given those).", "",
+             "| file | MB | segments | longest (chars) | ingest MB | ingest s | earlier ingest MB | earlier s | "
+             "memory ratio | scan MB | scan s |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, row in data.items():
+        if not isinstance(row, dict) or "ingest" not in row:
+            continue
+        scan, before = row.get("scan") or {}, row.get("baseline_ingest") or {}
+        ratio = (f"{before['peak_rss_mb'] / row['ingest']['peak_rss_mb']:.1f}x" if before.get("rc") == 0 else
+                 before.get("said", "")[:60])
+        lines.append(f"| {name} | {row['mb']} | {row['segments']:,} | {row['longest_segment_chars']:,} | "
+                     f"{row['ingest']['peak_rss_mb']} | {row['ingest']['seconds']} | {before.get('peak_rss_mb', '')} | "
+                     f"{before.get('seconds', '')} | {ratio} | {scan.get('peak_rss_mb', '')} | "
+                     f"{scan.get('seconds', '')} |")
+    return [*lines, ""]
+
+
 def main() -> None:
     out = ["# Benchmark results", "",
            f"Measured on this project's 2-core machines ({platform.machine()}, no GPU), uncontended unless a "
@@ -406,11 +446,13 @@ def main() -> None:
                          ("seed_consensus", seed_consensus), ("layout_scan", layout_scan), ("replay", replay),
                          ("app", app), ("browser_session", browser_session), ("split", split),
                          ("analysis", analysis), ("import_layouts", import_layouts),
-                         ("privacy", privacy)):
+                         ("privacy", privacy), ("codebook_import", codebook_import), ("long_turns", long_turns)):
         data = load(name)
         if data:
             lines = render({k: v for k, v in data.items() if k != "machine"})
-            lines[2:2] = [where(data.get("machine")), ""]
+            machine = data.get("machine")
+            lines[2:2] = [where(machine) if isinstance(machine, dict) or machine is None else f"Machine: {machine}.",
+                          ""]
             out += lines
     notes = HERE / "NOTES.md"
     if notes.is_file():
