@@ -14,6 +14,7 @@ from workbench.decisions import GENESIS, DecisionError, Draft, Event, Log, canon
 from workbench.errors import WorkbenchError
 from workbench.names import (
     BIDI,
+    BIDI_MARKS,
     INVISIBLE,
     NAME_LIMIT,
     REASON_LIMIT,
@@ -25,7 +26,7 @@ from workbench.names import (
 )
 
 CONTROLS = [chr(c) for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))]
-UNSAFE_IN_REASONS = [c for c in CONTROLS if c not in "\n\t"] + sorted(BIDI)
+UNSAFE_IN_REASONS = [c for c in CONTROLS if c not in "\n\t"] + sorted(BIDI - BIDI_MARKS)
 UNSAFE_IN_NAMES = CONTROLS + sorted(BIDI) + sorted(INVISIBLE)
 ORDINARY = st.text(st.characters(categories=["L", "Zs", "P"]), max_size=NAME_LIMIT // 2)
 
@@ -169,3 +170,14 @@ def test_an_import_checks_who_imported(study, tmp_path):
     with pytest.raises(WorkbenchError, match="may not contain bidirectional"):
         study.ingest([transcript], by="Bob\u202eevil")
     assert study.store.imports() == []
+
+
+def test_right_to_left_marks_are_kept_in_a_reason_but_not_in_a_name():
+    """Keyboards for Arabic, Urdu and Hebrew type the marks; a reason may quote such speech."""
+    quoted = "\u0627\u0644\u0628\u064a\u062a\u200f (home), she said\u200e."
+    assert check_reason(f"because: {quoted}") == f"because: {quoted}"
+    check_text(quoted, "the definition")
+    with pytest.raises(WorkbenchError, match="U\\+200F"):
+        check_name("Ana\u200f")
+    with pytest.raises(WorkbenchError, match="U\\+202E"):
+        check_reason("because\u202e")

@@ -19,13 +19,19 @@ from collections.abc import Callable
 
 from .errors import WorkbenchError
 
-__all__ = ["NAME_LIMIT", "REASON_LIMIT", "check_name", "check_reason", "check_text", "json_safe", "terminal_safe"]
+__all__ = ["BIDI", "BIDI_MARKS", "INVISIBLE", "NAME_LIMIT", "REASON_LIMIT", "check_name", "check_reason", "check_text",
+           "json_safe", "terminal_safe"]
 
 NAME_LIMIT = 100
 REASON_LIMIT = 10_000
 
 # Bidirectional formatting: marks, embeddings, overrides and isolates reorder what is shown.
 BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# The marks alone only settle the direction of the neutral characters beside them, and
+# keyboards for Arabic, Urdu and Hebrew type them: allowed in reasons, notes and
+# definitions (which may quote right-to-left speech), refused in names. Embeddings,
+# overrides and isolates, which can make text read as something else, are refused everywhere.
+BIDI_MARKS = frozenset("\u061c\u200e\u200f")
 # Zero-width characters: two names that look the same can differ by one of these.
 INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")
 _LINES = frozenset("\n\t")
@@ -35,7 +41,7 @@ def _kind(char: str, *, lines: bool, invisible: bool) -> str | None:
     """What is wrong with ``char`` in recorded text, or None when it may be recorded."""
     if lines and char in _LINES:
         return None
-    if char in BIDI:
+    if char in BIDI and not (lines and char in BIDI_MARKS):
         return "bidirectional text controls (they change the order text is shown in)"
     category = unicodedata.category(char)
     if category == "Cc":
