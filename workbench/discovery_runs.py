@@ -93,7 +93,7 @@ def embed_segments(store: Store, encoder: Encoder, rows: Sequence[SegmentRow], p
         text_of = {h: r.text for h, r in zip(hashes, rows, strict=True)}
         vectors = encoder.encode([text_of[h] for h in missing], progress)
         fresh = {h: v.astype(np.float32).tobytes() for h, v in zip(missing, vectors, strict=True)}
-        with store.write() as tx:
+        with store.write(action="saving segment vectors (discovery)") as tx:
             tx.add_vectors(encoder.key, fresh.items())
         cached.update(fresh)
     if not rows:
@@ -182,7 +182,7 @@ def run_discovery(store: Store, by: str, params: DiscoveryParams, segments: list
         for c in found.candidates
     ]
     assigned = [AssignmentRecord(seg, cand, sim, *found.nearest[seg]) for seg, (cand, sim) in found.assignment.items()]
-    with store.write() as tx:
+    with store.write(by, "recording a discovery run") as tx:
         run_id = tx.add_run(record, candidates, assigned)
         tx.add_theme_suggestions(run_id, suggestions)
     return run_id, found
@@ -211,7 +211,7 @@ def projection(store: Store, rows: Sequence[SegmentRow], progress: Progress | No
         progress(0, 1, "laying out the map (UMAP)")
     points = project_2d(vectors)
     found = {r.id: (round(float(x), 4), round(float(y), 4)) for r, (x, y) in zip(rows, points.tolist(), strict=True)}
-    with store.write() as tx:
+    with store.write(action="saving the map's layout") as tx:
         tx.add_projection(key, found)
     if progress:
         progress(1, 1, "done")

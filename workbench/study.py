@@ -201,7 +201,7 @@ class Study:
                                 "nothing was imported. Give the rows ids of their own")
 
         people = self._with_label_roles(parsed.participants, fresh, report)
-        with self.store.write() as tx:
+        with self.store.write(by, f"importing {len(fresh)} transcript(s)") as tx:
             if people:
                 report.participants_added, report.participants_updated = tx.upsert_participants(people)
             by_source: dict[str, list[Transcript]] = {}
@@ -1096,7 +1096,7 @@ class Study:
             raise ConflictError(f"segment {segment_id!r} {there}, not {text!r}: the segment has changed since it "
                                 "was scanned; scan again and review what it finds")
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        with self.store.write() as tx:
+        with self.store.write(who, "reviewing a scan finding") as tx:
             return tx.add_finding_review(segment_id, type, start, end, digest, chosen, who, note)
 
     @staticmethod
