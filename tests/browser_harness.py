@@ -30,14 +30,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(study: str, log: Path | None = None) -> Iterator[tuple[str, int]]:
-    """``workbench app --study STUDY --port N`` in the background, until its health check answers."""
+def serve(study: str, log: Path | None = None, wrap: tuple[str, ...] = (),
+          env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
+    """``workbench app --study STUDY --port N`` in the background, until its health check answers.
+
+    ``wrap``: a command the server runs under (the offline test's ``strace``); ``env``: its
+    environment (default: this process's).
+    """
     import sys
 
     port = free_port()
     out = open(log, "w", encoding="utf-8") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "-m", "workbench", "app", "--study", study, "--port", str(port)],
-                            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    proc = subprocess.Popen([*wrap, sys.executable, "-m", "workbench", "app", "--study", study, "--port", str(port)],
+                            stdout=out, stderr=subprocess.STDOUT,
+                            env={**(os.environ if env is None else env), "PYTHONUNBUFFERED": "1"},
                             start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:

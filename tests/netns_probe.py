@@ -25,17 +25,19 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import socketserver
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))  # run as a script: the tests package beside it
+
+from tests.browser_harness import browser, go, serve, settle, start  # noqa: E402
+
 CORPUS = ROOT / "corpus"
 TRACED = "connect,sendto,sendmsg,sendmmsg"
 ADDRESS = re.compile(r'sa_family=(AF_INET6?)(?:, sin6?_port=htons\((\d+)\))?.*?'
@@ -122,16 +124,13 @@ def outward(trace: Path) -> list[str]:
     return found
 
 
-def traced(work: Path, name: str, args: list[str]) -> list[str]:
-    return ["strace", "-f", "-qq", "--seccomp-bpf", "-e", f"trace={TRACED}", "-o", str(work / f"{name}.strace"),
-            sys.executable, "-m", "workbench", *args]
+def traced(work: Path, name: str) -> list[str]:
+    """The prefix that runs a command under strace, its log in WORK/NAME.strace."""
+    return ["strace", "-f", "-qq", "--seccomp-bpf", "-e", f"trace={TRACED}", "-o", str(work / f"{name}.strace")]
 
 
 def browse(url: str) -> tuple[list[str], list[str]]:
     """A researcher's visit: start, every page, a decision; requests to anywhere but the app."""
-    sys.path.insert(0, str(ROOT))
-    from tests.browser_harness import browser, go, settle, start
-
     elsewhere, seen = [], []
 
     def note(request) -> None:
@@ -226,42 +225,18 @@ def main(work: Path) -> None:
     (work / "out").mkdir()
     result: dict[str, object] = {"steps": {}, "connections": {}}
     for name, args in steps:
-        done = subprocess.run(traced(work, name, args), env=env, capture_output=True, text=True, timeout=900)
+        done = subprocess.run([*traced(work, name), sys.executable, "-m", "workbench", *args], env=env,
+                              capture_output=True, text=True, timeout=900)
         result["steps"][name] = {"rc": done.returncode, "stderr": done.stderr[-2000:]}
         result["connections"][name] = outward(work / f"{name}.strace")
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(traced(work, "app", ["app", "--study", study, "--port", str(port)]),
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.read().strip() == b"ok":
-                        break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the app did not start (exit {server.poll()})") from None
-                time.sleep(0.3)
+    with serve(study, work / "app.log", wrap=tuple(traced(work, "app")), env=env) as (url, _):
         elsewhere, seen = browse(url)
         result["browser"] = {"elsewhere": elsewhere, "requests": len(seen)}
-    finally:
-        import signal
-
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
     result["connections"]["app"] = outward(work / "app.strace")
     result["names"] = sorted({name for name, _ in names})
-    result["control"] = control(work, env)
     result["askers"] = sorted({f"{name} <- {asker}" for name, asker in names})
-    result["browser_lookups"] = sorted({name for name, asker in names if "chrom" in asker})
+    result["control"] = control(work, env)
     result["home"] = sorted(str(p.relative_to(home)) for p in home.rglob("*"))
     (work / "probe.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
 

@@ -181,13 +181,9 @@ def test_old_events_with_escapes_or_bidi_overrides_are_shown_as_visible_escapes(
     """A log from before names and reasons were checked: nothing on the page reorders or hides its text."""
     from workbench.names import BIDI
 
-    from .test_names import old_log
+    from .test_names import record_old_log
 
-    study = Study.open(small)
-    with study.store.write() as tx:  # as a workbench from before the checks recorded them
-        for event in old_log():
-            tx.append_event(event)
-    study.close()
+    record_old_log(small)
     at = ok(page("log_page", small, "cat"))
     table = at.dataframe[0].value
     cells = [str(v) for column in ("by", "what", "why") for v in table[column]]

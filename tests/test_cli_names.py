@@ -10,7 +10,7 @@ from workbench.names import BIDI
 from workbench.study import Study
 
 from .test_cli import wb
-from .test_names import old_log
+from .test_names import old_log, record_old_log
 
 REFUSED_NAMES = {
     "an escape code": ("\x1b[31mEve", "--by: a name may not contain control characters (found U+001B at position 1)"),
@@ -55,11 +55,7 @@ def test_a_bad_why_is_refused_and_a_good_by_is_recorded_as_given(fresh):
 
 
 def test_old_events_with_escapes_are_shown_escaped_never_raw(fresh):
-    opened = Study.open(fresh)
-    with opened.store.write() as tx:  # as a workbench from before the checks recorded them
-        for event in old_log():
-            tx.append_event(event)
-    opened.close()
+    record_old_log(fresh)
     for args in (["log", "show"], ["log", "show", "--format", "csv"], ["themes"], ["themes", "--format", "csv"]):
         shown = wb(*args, "--study", fresh).stdout
         assert not raw_unsafe(shown), args

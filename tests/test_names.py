@@ -149,6 +149,17 @@ def old_log() -> list[Event]:
     return [first, second]
 
 
+def record_old_log(location: str) -> None:
+    """``old_log`` written into the study at ``location`` as a workbench from before the checks did."""
+    from workbench.study import Study
+
+    opened = Study.open(location)
+    with opened.store.write() as tx:
+        for event in old_log():
+            tx.append_event(event)
+    opened.close()
+
+
 def test_old_events_with_escapes_still_replay_and_take_new_decisions():
     log = Log.replay(old_log())
     assert log.codebook.themes["T-001"].name == f"Tr{EVIL}ust"

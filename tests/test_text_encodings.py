@@ -3,6 +3,8 @@ UTF-16 called binary (issue 25, item 9)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -97,3 +99,20 @@ def test_any_spoken_text_as_utf16_without_a_bom_reads_back_or_is_named(text, cod
         assert "binary" not in str(exc) and "UTF-16" in str(exc), str(exc)
         return
     assert got == text and "UTF-16" in " ".join(notes)
+
+
+REAL = sorted(p for p in (Path(__file__).parent / "fixtures" / "real_transcripts").iterdir()
+              if p.suffix in (".txt", ".vtt"))
+
+
+@pytest.mark.parametrize("source", REAL, ids=lambda p: p.name)
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_real_transcripts_saved_as_utf16_without_a_bom_import_as_their_utf8_originals(tmp_path, counter, source,
+                                                                                       codec):
+    """The public transcripts in tests/fixtures/real_transcripts (SOURCES.md), re-saved as Windows
+    Notepad's 'Unicode' does without a BOM: the same turns, speakers and words as the UTF-8 file."""
+    copy = tmp_path / source.name
+    copy.write_bytes(source.read_text(encoding="utf-8").encode(codec))
+    original, resaved = (parse_files([path], counter).transcripts[0] for path in (source, copy))
+    assert [(s.speaker, s.text) for s in resaved.segments] == [(s.speaker, s.text) for s in original.segments]
+    assert resaved.segments

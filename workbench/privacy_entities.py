@@ -76,6 +76,7 @@ from .privacy_names import (
     _in_label,
     _name_end,
     encode,
+    listed_hits,
     overlaps,
     read_list,
 )
@@ -193,17 +194,7 @@ def listed_places(text: str, encoded: bytes, places: PlaceList | None, brackets:
                   ) -> list[Hit]:
     if not places:
         return []
-    starts, ends = [s for s, _ in brackets], [e for _, e in brackets]
-    hits = []
-    for start, end in places.spans(text, encoded):
-        if _in_label(text, start, end):
-            continue
-        bracketed, lower = overlaps(starts, ends, start, end), text[start:end].islower()
-        score = (0.5 if lower else 0.9) if bracketed else (0.6 if lower else 1.0)
-        why = "on the study's list of local places" + (", inside placeholder brackets" if bracketed else "")
-        hits.append(Hit("place", start, end, score, why + (", but in lower case (it may be an ordinary word here)"
-                                                           if lower else "")))
-    return hits
+    return listed_hits(text, places.spans(text, encoded), brackets, "place", "on the study's list of local places")
 
 
 # ---- words ---------------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .errors import InputError
 
-__all__ = ["MAX_NAME_CHARS", "SPACE", "Hit", "NameList", "encode", "find_names", "overlaps", "read_list",
+__all__ = ["MAX_NAME_CHARS", "SPACE", "Hit", "NameList", "encode", "find_names", "listed_hits", "overlaps", "read_list",
            "read_names"]
 
 MAX_NAME_CHARS = 100  # a longer "name" is a sentence or a pasted paragraph: the wrong file, most likely
@@ -272,16 +272,29 @@ def find_names(text: str, encoded: bytes, names: NameList | None) -> list[Hit]:
         return []
     brackets = [p.span() for p in _BRACKETED.finditer(text)]
     starts, ends = [s for s, _ in brackets], [e for _, e in brackets]
+    hits = listed_hits(text, listed, brackets, "name", "on the team's name list")
+    hits.extend(t for t in titled if not (overlaps(starts, ends, t.start, t.end) or _in_label(text, t.start, t.end)))
+    return hits
+
+
+def listed_hits(text: str, spans: Iterable[tuple[int, int]], brackets: list[tuple[int, int]], kind: str,
+                listed: str) -> list[Hit]:
+    """Findings for words found on one of the team's lists (names, places), scored alike.
+
+    Sure in capitals outside brackets; less so inside placeholder brackets (the list holds
+    real words, never pseudonyms) or in lower case (it may be an ordinary word there).
+    Nothing is reported inside a role label such as "Child A".
+    """
+    starts, ends = [s for s, _ in brackets], [e for _, e in brackets]
     hits = []
-    for start, end in listed:
+    for start, end in spans:
         if _in_label(text, start, end):
             continue
         bracketed, lower = overlaps(starts, ends, start, end), text[start:end].islower()
         score = (0.5 if lower else 0.9) if bracketed else (0.6 if lower else 1.0)
-        why = "on the team's name list" + (", inside placeholder brackets" if bracketed else "")
-        hits.append(Hit("name", start, end, score, why + (", but in lower case (it may be an ordinary word here)"
-                                                          if lower else "")))
-    hits.extend(t for t in titled if not (overlaps(starts, ends, t.start, t.end) or _in_label(text, t.start, t.end)))
+        why = listed + (", inside placeholder brackets" if bracketed else "")
+        hits.append(Hit(kind, start, end, score, why + (", but in lower case (it may be an ordinary word here)"
+                                                        if lower else "")))
     return hits
 
 

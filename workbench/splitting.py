@@ -92,6 +92,27 @@ def _char_chunks(text: str, start: int, end: int, count: CountTokens, limit: int
     return _char_chunks(text, start, middle, count, limit) + _char_chunks(text, middle, end, count, limit)
 
 
+def _within(text: str, spans: Sequence[tuple[int, int]], sizes: Sequence[int], count: CountTokens, limit: int,
+            cut: Callable[[str, int, int, CountTokens, int], list[tuple[int, int]]]
+            ) -> tuple[list[tuple[int, int]], list[int]]:
+    """``spans`` with their token counts, each over ``limit`` cut by ``cut`` into pieces within it.
+
+    A span's count is known and kept: tokenising costs more than anything else here, so
+    only the pieces of a span that was cut are counted again.
+    """
+    pieces: list[tuple[int, int]] = []
+    counted: list[int] = []
+    for (a, b), size in zip(spans, sizes, strict=True):
+        if size <= limit:
+            pieces.append((a, b))
+            counted.append(size)
+        else:
+            chunks = cut(text, a, b, count, limit)
+            pieces.extend(chunks)
+            counted.extend(count([text[x:y] for x, y in chunks]))
+    return pieces, counted
+
+
 def _word_chunks(text: str, start: int, end: int, count: CountTokens, limit: int) -> list[tuple[int, int]]:
     """Cut a single over-long sentence at word boundaries (a last resort).
 
@@ -102,16 +123,7 @@ def _word_chunks(text: str, start: int, end: int, count: CountTokens, limit: int
     found = [(m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
     distinct = list(dict.fromkeys(text[a:b] for a, b in found))
     size_of = dict(zip(distinct, count(distinct), strict=True))
-    words: list[tuple[int, int]] = []
-    sizes: list[int] = []
-    for (a, b), size in ((w, size_of[text[w[0]:w[1]]]) for w in found):
-        if size <= limit:
-            words.append((a, b))
-            sizes.append(size)
-        else:
-            halves = _char_chunks(text, a, b, count, limit)
-            words.extend(halves)
-            sizes.extend(count([text[x:y] for x, y in halves]))
+    words, sizes = _within(text, found, [size_of[text[a:b]] for a, b in found], count, limit, _char_chunks)
     chunks: list[tuple[int, int]] = []
     chunk_start, used, prev_end = None, 0, start
     for (a, b), size in zip(words, sizes, strict=True):
@@ -171,16 +183,7 @@ def _split_block(text: str, whole: tuple[int, int], count: CountTokens, limit: i
     sentence_sizes = count([text[a:b] for a, b in sentences])
     if not whole_first and sum(sentence_sizes) <= limit and fits():
         return [whole]
-    pieces: list[tuple[int, int]] = []
-    sizes: list[int] = []
-    for (a, b), size in zip(sentences, sentence_sizes, strict=True):
-        if size <= limit:  # its count is known: tokenising costs more than anything else here
-            pieces.append((a, b))
-            sizes.append(size)
-        else:
-            chunks = _word_chunks(text, a, b, count, limit)
-            pieces.extend(chunks)
-            sizes.extend(count([text[x:y] for x, y in chunks]))
+    pieces, sizes = _within(text, sentences, sentence_sizes, count, limit, _word_chunks)
     groups = len(_pack(sizes, limit))
     low, high = max(max(sizes), math.ceil(sum(sizes) / groups)), limit
     while low < high:  # the smallest cap that still needs no more groups: balanced lengths
