@@ -52,3 +52,38 @@ def test_the_command_line_help_and_the_study_page_read_the_registry():
     assert summary("transcript") in " ".join(result.stdout.split())
     page = (Path(__file__).resolve().parent.parent / "workbench" / "pages" / "study_page.py").read_text()
     assert "summary('transcript')" in page and ".txt .docx" not in page
+
+
+def test_a_table_format_reads_rows_for_segments_and_participants_alike(tmp_path: Path, monkeypatch):
+    """Registering a table format is enough for both the segment importer and the participants sidecar."""
+    from workbench.participants import read_participants
+    from workbench.readers import ReadLimits
+    from workbench.tabular import read_table
+
+    monkeypatch.setattr(formats, "FORMATS", list(FORMATS))
+
+    def pipes(path: Path, limits: ReadLimits, encoding: str | None) -> tuple[str, list[tuple[int, dict[str, str]]]]:
+        lines = path.read_text().splitlines()
+        header = lines[0].split("!")
+        return "line", [(n, dict(zip(header, line.split("!"), strict=False))) for n, line in enumerate(lines[1:], 2)]
+
+    register(Format("Bang-separated table", (".bang",), "table", formats.FORMATS[-1].read, rows=pipes))
+    segments = write(tmp_path / "rows.bang", "id!text!participant\ns1!We met weekly.!P01\n")
+    drafts, _ = read_table(segments, ReadLimits())
+    assert [t.text for t in drafts[0].turns] == ["We met weekly."]
+    people = write(tmp_path / "people.bang", "participant_id!site\nP01!North\n")
+    assert [(p.id, p.site) for p in read_participants(people, ReadLimits())] == [("P01", "North")]
+    assert ".bang" in summary("table")
+
+
+def test_a_sidecar_whose_suffix_names_no_table_is_still_read_as_csv(tmp_path: Path):
+    from workbench.participants import read_participants
+    from workbench.readers import ReadLimits
+
+    people = write(tmp_path / "people.txt", "participant_id;site\nP01;North\n")
+    assert [(p.id, p.site) for p in read_participants(people, ReadLimits())] == [("P01", "North")]
+
+
+def test_the_participants_upload_lists_every_table_format():
+    page = (Path(__file__).resolve().parent.parent / "workbench" / "pages" / "study_page.py").read_text()
+    assert 'suffixes("table")' in page and 'type=["csv", "xlsx"]' not in page

@@ -28,6 +28,7 @@ __all__ = [
     "register",
     "suffixes",
     "summary",
+    "table_rows",
 ]
 
 
@@ -43,6 +44,8 @@ class ReadContext:
 
 
 Reader = Callable[[Path, ReadContext], tuple[list[TranscriptDraft], list[str]]]
+Rows = tuple[str, list[tuple[int, dict[str, str]]]]  # ("line" or "row", [(number, {column: cell})])
+RowReader = Callable[[Path, ReadLimits, "str | None"], Rows]
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class Format:
     kind: Literal["transcript", "table"]
     read: Reader
     detect: Callable[[bytes], bool] | None = None
+    rows: RowReader | None = None  # tables only: the rows, which segment tables and participant sidecars both read
 
 
 FORMATS: list[Format] = []
@@ -123,6 +127,16 @@ def read_any(path: Path, context: ReadContext) -> tuple[list[TranscriptDraft], l
     return format_for(path).read(path, context)
 
 
+def table_rows(path: Path, limits: ReadLimits, encoding: str | None = None) -> Rows:
+    """The rows of a table file, read by its table format.
+
+    A file whose suffix names no table (``people.txt`` holding comma-separated rows, say)
+    is read as CSV: participant sidecars have always been read that way.
+    """
+    found = next((f for f in FORMATS if f.rows is not None and path.suffix.lower() in f.suffixes), None)
+    return (found.rows if found is not None else _csv_rows)(path, limits, encoding)
+
+
 # --- the formats --------------------------------------------------------------------------
 def _txt(path: Path, ctx: ReadContext) -> tuple[list[TranscriptDraft], list[str]]:
     from .transcripts import read_txt
@@ -163,6 +177,30 @@ def _table(path: Path, ctx: ReadContext) -> tuple[list[TranscriptDraft], list[st
     return read_table(path, ctx.limits, ctx.columns, ctx.encoding)
 
 
+def _csv_rows(path: Path, limits: ReadLimits, encoding: str | None) -> Rows:
+    from .tabular import csv_rows
+
+    return csv_rows(path, limits, encoding)
+
+
+def _tsv_rows(path: Path, limits: ReadLimits, encoding: str | None) -> Rows:
+    from .tabular import csv_rows
+
+    return csv_rows(path, limits, encoding, delimiter="\t")
+
+
+def _xlsx_rows(path: Path, limits: ReadLimits, encoding: str | None) -> Rows:
+    from .tabular import xlsx_rows
+
+    return xlsx_rows(path, limits)
+
+
+def _jsonl_rows(path: Path, limits: ReadLimits, encoding: str | None) -> Rows:
+    from .tabular import jsonl_rows
+
+    return jsonl_rows(path, limits, encoding)
+
+
 def _zip_holding(member: bytes) -> Callable[[bytes], bool]:
     # A zip's local headers name its first parts; Office files name theirs early.
     return lambda head: head.startswith(b"PK\x03\x04") and member in head
@@ -177,8 +215,8 @@ register(Format("PDF transcript (with a text layer)", (".pdf",), "transcript", _
 register(Format("WebVTT subtitles (Teams, Zoom)", (".vtt",), "transcript", _subtitles("vtt"),
                 lambda head: head.lstrip(b"\xef\xbb\xbf").startswith(b"WEBVTT")))
 register(Format("SRT subtitles", (".srt",), "transcript", _subtitles("srt")))
-register(Format("CSV table", (".csv",), "table", _table))
-register(Format("Tab-separated table", (".tsv",), "table", _table))
-register(Format("Excel workbook", (".xlsx", ".xlsm"), "table", _table))
-register(Format("JSON Lines", (".jsonl", ".ndjson"), "table", _table))
+register(Format("CSV table", (".csv",), "table", _table, rows=_csv_rows))
+register(Format("Tab-separated table", (".tsv",), "table", _table, rows=_tsv_rows))
+register(Format("Excel workbook", (".xlsx", ".xlsm"), "table", _table, rows=_xlsx_rows))
+register(Format("JSON Lines", (".jsonl", ".ndjson"), "table", _table, rows=_jsonl_rows))
 

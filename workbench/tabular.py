@@ -20,7 +20,9 @@ from .readers import ReadLimits, check_file, decode_text, open_zip
 from .segments import TranscriptDraft, Turn
 from .transcripts import transcript_id_for
 
-__all__ = ["Columns", "read_rows", "read_table"]
+__all__ = ["Columns", "csv_rows", "jsonl_rows", "read_rows", "read_table", "xlsx_rows"]
+
+Rows = tuple[str, list[tuple[int, dict[str, str]]]]
 
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -36,10 +38,9 @@ class Columns:
     speaker: str = "speaker"
 
 
-def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, str]]]:
+def _csv_rows(path: Path, text: str, delimiter: str | None) -> Iterator[tuple[int, dict[str, str]]]:
     sample = text[:65536]
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    if path.suffix.lower() != ".tsv":
+    if delimiter is None:
         try:
             delimiter = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t|").delimiter
         except csv.Error:
@@ -107,17 +108,27 @@ def _as_text(value: object) -> str:
     return "" if value is None else value if isinstance(value, str) else json.dumps(value)
 
 
-def read_rows(path: Path, limits: ReadLimits,
-              encoding: str | None = None) -> tuple[str, list[tuple[int, dict[str, str]]]]:
-    """(unit, rows) of a table file: ``unit`` is 'line' or 'row' for messages."""
-    suffix = path.suffix.lower()
-    data = check_file(path, limits)
-    if suffix in {".xlsx", ".xlsm"}:
-        return "row", list(_xlsx_rows(path, data, limits))
-    text = decode_text(data, str(path), encoding)
-    if suffix in {".jsonl", ".ndjson"}:
-        return "line", list(_jsonl_rows(path, text))
-    return "line", list(_csv_rows(path, text))
+def csv_rows(path: Path, limits: ReadLimits, encoding: str | None = None, delimiter: str | None = None) -> Rows:
+    """A CSV file's rows; without a ``delimiter`` it is sniffed from the header line (, ; tab or |)."""
+    text = decode_text(check_file(path, limits), str(path), encoding)
+    return "line", list(_csv_rows(path, text, delimiter))
+
+
+def xlsx_rows(path: Path, limits: ReadLimits) -> Rows:
+    """The first sheet's rows of an Excel workbook."""
+    return "row", list(_xlsx_rows(path, check_file(path, limits), limits))
+
+
+def jsonl_rows(path: Path, limits: ReadLimits, encoding: str | None = None) -> Rows:
+    """A JSON Lines file's objects, one a row."""
+    return "line", list(_jsonl_rows(path, decode_text(check_file(path, limits), str(path), encoding)))
+
+
+def read_rows(path: Path, limits: ReadLimits, encoding: str | None = None) -> Rows:
+    """(unit, rows) of a table, read by its format in the registry: ``unit`` is 'line' or 'row' for messages."""
+    from .formats import table_rows
+
+    return table_rows(path, limits, encoding)
 
 
 def _find(header: dict[str, str], wanted: str) -> str | None:

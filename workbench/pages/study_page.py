@@ -12,7 +12,7 @@ from workbench import pseudonymise
 from workbench.discover import DiscoveryParams
 from workbench.embed import DEFAULT_BACKEND
 from workbench.errors import WorkbenchError
-from workbench.formats import summary
+from workbench.formats import suffixes, summary
 from workbench.import_check import LAYOUT_WORDS
 from workbench.pages import common
 from workbench.privacy import context
@@ -59,7 +59,8 @@ batch = st.session_state.get("_import_round", 0)
 with st.form("import"):
     files = st.file_uploader(f"Transcripts ({summary('transcript')}) or tables ({summary('table')})",
                              accept_multiple_files=True, key=f"import-files-{batch}")
-    people = st.file_uploader("Participants file (optional: participant_id, site, role, ...)", type=["csv", "xlsx"],
+    people = st.file_uploader(f"Participants file (optional, a table: {summary('table')}; participant_id, site, "
+                              "role, ...)", type=[s.lstrip(".") for s in suffixes("table")],
                               key=f"import-people-{batch}")
     left, right = st.columns(2)
     checking = left.form_submit_button("Check (imports nothing)")
