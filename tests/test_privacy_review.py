@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from workbench.cli_review import register
 from workbench.errors import ConflictError, StudyError, WorkbenchError
-from workbench.store import Store, _engine, study_url
+from workbench.store import Store, study_url
+from workbench.store_lock import make_engine
 from workbench.store_schema import CURRENT_VERSION, MIGRATIONS, segments
 from workbench.study import Study
 
@@ -149,7 +150,7 @@ def _study_at_version(location: str, version: int) -> Store:
     url, folder = study_url(location)
     if folder is not None:
         folder.mkdir(parents=True)
-    store = Store(_engine(url), folder, url)
+    store = Store(make_engine(url), folder, url)
     with store.write() as tx:
         for number, _what, apply in MIGRATIONS:
             if number <= version:
