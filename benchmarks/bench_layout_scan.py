@@ -25,10 +25,11 @@ DEFAULT = ["nhs_feedback_subcategory:31", "stc_stackoverflow:15"]
 
 def placed(unit, layouts, same_theme: float, min_similarity: float) -> list[int]:
     """The candidates of these layouts: discovery's consensus, then its placement of the rest."""
-    from workbench.discover import _consensus, _placed
+    from workbench.consensus import consensus
+    from workbench.placement import assign_segments
 
-    labels, _ = _consensus(unit, layouts, same_theme)
-    return _placed(unit, labels, min_similarity)[2].tolist()
+    labels, _ = consensus(unit, layouts, same_theme)
+    return assign_segments(unit, labels, min_similarity)[2].tolist()
 
 
 def main(specs: list[str]) -> None:
@@ -36,13 +37,16 @@ def main(specs: list[str]) -> None:
     from sklearn.metrics import adjusted_rand_score as ari
     from sklearn.metrics import normalized_mutual_info_score as nmi
 
-    from workbench.discover import DiscoveryParams, _clustering_stack, _layouts, _neighbours, _workers
+    from workbench.compiled import clustering_stack
+    from workbench.discovery_settings import DiscoveryParams
     from workbench.embed import Encoder, load_model
+    from workbench.layouts import draw_layouts, worker_count
+    from workbench.neighbours import neighbours
 
     wanted = dict(spec.split(":") for spec in specs)
     encoder = Encoder(load_model())
     results: dict[str, object] = {"seeds": list(SEEDS), "backend": encoder.backend}
-    _clustering_stack()
+    clustering_stack()
     for name, data in labelled_sets(list(wanted)):
         _, texts, labels, _, _ = data
         most = int(wanted[name])
@@ -50,14 +54,13 @@ def main(specs: list[str]) -> None:
         unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
         n = len(unit)
         params = DiscoveryParams()
-        min_size = params.min_cluster_size(n)
-        knn = _neighbours(unit, params.n_neighbors)
+        settings = params.layout_settings(n)
+        knn = neighbours(unit, params.n_neighbors)
         drawn, seconds = {}, []
         for seed in SEEDS:
             seeds = DiscoveryParams(seed=seed, runs=most).run_seeds(n)
             start = time.perf_counter()
-            drawn[seed] = _layouts(unit, knn, seeds, params.n_components, min_size,
-                                   params.cluster_min_samples(min_size), _workers(n, most, None), lambda _: None)
+            drawn[seed] = draw_layouts(unit, knn, seeds, settings, worker_count(n, most, None), lambda _: None)
             seconds.append(time.perf_counter() - start)
         rows = {}
         for count in range(5, most + 1, 2):

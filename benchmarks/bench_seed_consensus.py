@@ -32,14 +32,18 @@ def single_layout(docs, vectors, seed: int) -> list[int]:
     """One layout, HDBSCAN's clusters, every other segment placed as discovery places them."""
     import numpy as np
 
-    from workbench.discover import DiscoveryParams, _cluster, _layout, _neighbours, _placed, _renumber
+    from workbench.consensus import renumber
+    from workbench.discovery_settings import DiscoveryParams
+    from workbench.layouts import umap_layout
+    from workbench.neighbours import neighbours
+    from workbench.placement import assign_segments
 
     params = DiscoveryParams(seed=seed)
     unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-    min_size = params.min_cluster_size(len(docs))
-    layout = _layout(unit, _neighbours(unit, params.n_neighbors), params.n_components, seed)
-    labels = _renumber(_cluster(layout, min_size, params.cluster_min_samples(min_size)))
-    return _placed(unit, labels, params.min_similarity)[2].tolist()
+    settings = params.layout_settings(len(docs))
+    layout = umap_layout(unit, neighbours(unit, params.n_neighbors), settings.components, seed)
+    labels = renumber(settings.clusterer.labels(layout))
+    return assign_segments(unit, labels, params.min_similarity)[2].tolist()
 
 
 def main(names: list[str]) -> None:

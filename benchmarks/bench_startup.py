@@ -24,8 +24,8 @@ UMAP_CHILD = """
 import json, os, sys, time
 import numpy as np
 if sys.argv[1] == "cached":
-    from workbench.discover import _clustering_stack
-    _clustering_stack()
+    from workbench.compiled import clustering_stack
+    clustering_stack()
 from umap import UMAP
 rng = np.random.default_rng(0)
 points = rng.normal(size=(1024, 384)).astype("float32")

@@ -72,9 +72,9 @@ def scores(labels: list[str], assigned: list[int]) -> dict[str, float]:
 
 def plain_bertopic(texts: list[str], embeddings: Any, seed: int) -> list[int]:
     """BERTopic's documented quick start, given the same embeddings and a UMAP with the same seed."""
-    from workbench.discover import _clustering_stack
+    from workbench.compiled import clustering_stack
 
-    _clustering_stack()
+    clustering_stack()
     from bertopic import BERTopic
     from umap import UMAP
 

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from workbench.discover import FILLERS, DiscoveryParams, Doc, _merge_pairs, _vectorizer_docs, auto_min_size, discover
+from workbench.discover import FILLERS, DiscoveryParams, Doc, auto_min_size, discover, merge_pairs
 from workbench.discovery_runs import _processor
 from workbench.embed import Encoder, load_model
+from workbench.keyword_text import vectorizer_docs
 from workbench.overview import SegmentFilter
 from workbench.runs import candidate_id, parse_candidate_id
 
@@ -136,28 +137,28 @@ def test_candidate_ids():
 def test_strays_are_far_out_and_under_the_threshold():
     import numpy as np
 
-    from workbench.discover import _strays
+    from workbench.placement import strays
 
     labels = np.array([0] * 8 + [1] * 6)
     sims = np.zeros((14, 2))
     sims[:8, 0] = [0.8, 0.82, 0.79, 0.81, 0.8, 0.83, 0.78, 0.12]  # one member unlike the rest
     sims[8:, 1] = [0.2, 0.22, 0.18, 0.21, 0.19, 0.2]  # short texts: all under 0.25, none far out
-    flagged = _strays(labels, sims, threshold=0.25)
+    flagged = strays(labels, sims, threshold=0.25)
     assert flagged.tolist() == [False] * 7 + [True] + [False] * 6
-    assert not _strays(labels, sims, threshold=0.1).any(), "far out but above the threshold: kept"
+    assert not strays(labels, sims, threshold=0.1).any(), "far out but above the threshold: kept"
 
 
 @pytest.mark.parametrize("cells", [1 << 26, 300 * 7], ids=["one block", "43 blocks, the last shorter"])
 def test_neighbours_are_exact_and_start_with_the_segment_itself(monkeypatch, cells):
-    import workbench.discover as discover_module
-    from workbench.discover import _neighbours
+    import workbench.neighbours as neighbours_module
+    from workbench.neighbours import neighbours
 
-    monkeypatch.setattr(discover_module, "SIMILARITY_CELLS", cells)
+    monkeypatch.setattr(neighbours_module, "SIMILARITY_CELLS", cells)
     rng = np.random.default_rng(3)
     unit = rng.normal(size=(300, 16)).astype(np.float32)
     unit[7] = unit[5]  # a duplicate must still list itself first
     unit /= np.linalg.norm(unit, axis=1, keepdims=True)
-    indices, distances = _neighbours(unit, 6)
+    indices, distances = neighbours(unit, 6)
     assert indices[:, 0].tolist() == list(range(300)) and np.allclose(distances[:, 0], 0.0, atol=1e-6)
     assert indices[5, 1] == 7 and indices[7, 1] == 5 and distances[5, 1] < 1e-6
     sims = unit @ unit.T
@@ -169,7 +170,7 @@ def test_neighbours_are_exact_and_start_with_the_segment_itself(monkeypatch, cel
 
 
 def test_consensus_keeps_the_themes_most_layouts_find():
-    from workbench.discover import _consensus
+    from workbench.consensus import consensus
 
     rng = np.random.default_rng(0)
     centres = np.eye(4, 32, dtype=np.float32)
@@ -185,32 +186,32 @@ def test_consensus_keeps_the_themes_most_layouts_find():
             labels[truth == 1] = 0  # one layout lumps two themes: outvoted
             labels[truth >= 2] -= 1
         runs.append(labels)
-    labels, stability = _consensus(unit, runs, same_theme=0.1)
+    labels, stability = consensus(unit, runs, same_theme=0.1)
     assert len(set(labels.tolist())) == 4 and (labels >= 0).all()
     assert all(len(set(labels[truth == t].tolist())) == 1 for t in range(4))
     assert len(stability) == 4 and all(0.0 < s <= 1.0 for s in stability)
     by_theme = {int(truth[labels == c][0]): s for c, s in enumerate(stability)}
     assert by_theme[3] < by_theme[2], "a theme fewer layouts find is less stable"
     minority = [truth.copy() if r < 2 else np.full(80, -1) for r in range(5)]
-    only_two, _ = _consensus(unit, minority, same_theme=0.1)
+    only_two, _ = consensus(unit, minority, same_theme=0.1)
     assert len(set(only_two.tolist()) - {-1}) == 4, "with no majority anywhere, the best-supported themes stay"
 
 
 def test_an_odd_number_of_layouts_settles_lumping_against_splitting():
     """Layouts that lump two themes and layouts that split them: the majority decides, both ways."""
-    from workbench.discover import _consensus
+    from workbench.consensus import consensus
 
     rng = np.random.default_rng(1)
     unit = np.repeat(np.eye(3, 32, dtype=np.float32), 30, axis=0) + rng.normal(0, 0.05, (90, 32)).astype(np.float32)
     unit /= np.linalg.norm(unit, axis=1, keepdims=True)
     truth = np.repeat(np.arange(3), 30)
     split, lumped = truth.copy(), np.where(truth == 2, 1, truth)  # lumped: themes 1 and 2 as one cluster
-    most_split, _ = _consensus(unit, [split, split, split, lumped, lumped], same_theme=0.1)
+    most_split, _ = consensus(unit, [split, split, split, lumped, lumped], same_theme=0.1)
     assert len(set(most_split.tolist())) == 3 and (most_split >= 0).all()
-    most_lumped, _ = _consensus(unit, [split, split, lumped, lumped, lumped], same_theme=0.1)
+    most_lumped, _ = consensus(unit, [split, split, lumped, lumped, lumped], same_theme=0.1)
     assert len(set(most_lumped.tolist())) == 2 and (most_lumped >= 0).all()
     assert len(set(most_lumped[truth >= 1].tolist())) == 1
-    tied, _ = _consensus(unit, [split, split, lumped, lumped], same_theme=0.1)
+    tied, _ = consensus(unit, [split, split, lumped, lumped], same_theme=0.1)
     assert (tied[truth >= 1] == -1).all(), "the reason for an odd count: a tie leaves neither with a majority"
 
 
@@ -226,7 +227,7 @@ def test_runs_are_checked_and_their_seeds_do_not_overlap():
 
 
 def test_layout_count_falls_with_the_study_size_unless_given():
-    from workbench.discover import auto_runs
+    from workbench.discovery_settings import auto_runs
 
     counts = [auto_runs(n) for n in (50, 1024, 5000, 10_000, 10_334, 15_000, 20_000, 50_000, 50_001, 100_000, 10**7)]
     assert counts == [31, 31, 31, 31, 29, 21, 15, 7, 5, 5, 5]
@@ -251,13 +252,13 @@ def test_layouts_drawn_in_worker_processes_give_the_same_result(small, monkeypat
     import workbench.discover as discover_module
 
     threads: list[str] = []
-    real = discover_module._keyword_texts
+    real = discover_module.keyword_texts
 
     def spy(texts):
         threads.append(threading.current_thread().name)
         return real(texts)
 
-    monkeypatch.setattr(discover_module, "_keyword_texts", spy)
+    monkeypatch.setattr(discover_module, "keyword_texts", spy)
     docs, vectors, _encoder = small
     params = DiscoveryParams(min_size=5, runs=3)
     steps: list[str] = []
@@ -306,49 +307,49 @@ def test_clear_groups_do_not_depend_on_the_seed(small):
 
 
 def test_fences_are_far_out_by_each_candidates_own_spread():
-    from workbench.discover import _fences
+    from workbench.placement import far_out_fences
 
     labels = np.array([0] * 8 + [1] * 3 + [-1])
     sims = np.zeros((12, 2))
     sims[:8, 0] = [0.5, 0.52, 0.54, 0.56, 0.58, 0.6, 0.62, 0.64]
     q1, q3 = np.percentile(sims[:8, 0], [25, 75])
-    fences = _fences(labels, sims)
+    fences = far_out_fences(labels, sims)
     assert fences[0] == pytest.approx(q1 - 3 * (q3 - q1)) and fences[1] == -np.inf
 
 
 def test_placing_treats_members_and_the_rest_by_the_same_two_tests():
-    from workbench.discover import _place
+    from workbench.placement import place
 
     labels = np.array([0] * 8 + [-1, -1, -1])
     sims = np.zeros((11, 2))
     sims[:8, 0] = [0.2, 0.21, 0.22, 0.2, 0.19, 0.21, 0.2, 0.02]  # short texts; the last is far out
     sims[8:, 0] = [0.19, 0.02, 0.6]  # not members: typical, far out, above the threshold
     sims[10, 1] = 0.7  # ...and that one is nearer candidate 1
-    placed = _place(labels, sims, threshold=0.25)
+    placed = place(labels, sims, threshold=0.25)
     assert placed.tolist() == [0] * 7 + [-1] + [0, -1, 1]
-    assert _place(labels, np.zeros((11, 0)), 0.25).tolist() == [-1] * 11
+    assert place(labels, np.zeros((11, 0)), 0.25).tolist() == [-1] * 11
 
 
 def test_worker_count_follows_the_setting_and_rejects_nonsense(monkeypatch):
-    from workbench.discover import PARALLEL_FROM, _workers
     from workbench.errors import WorkbenchError
+    from workbench.layouts import PARALLEL_FROM, worker_count
 
     monkeypatch.delenv("WORKBENCH_LAYOUT_WORKERS", raising=False)
-    assert _workers(PARALLEL_FROM - 1, 10, None) == 1 and _workers(PARALLEL_FROM, 10, 4) == 4
-    assert _workers(PARALLEL_FROM, 3, 8) == 3, "never more workers than layouts"
+    assert worker_count(PARALLEL_FROM - 1, 10, None) == 1 and worker_count(PARALLEL_FROM, 10, 4) == 4
+    assert worker_count(PARALLEL_FROM, 3, 8) == 3, "never more workers than layouts"
     monkeypatch.setenv("WORKBENCH_LAYOUT_WORKERS", "1")
-    assert _workers(10 * PARALLEL_FROM, 10, None) == 1
+    assert worker_count(10 * PARALLEL_FROM, 10, None) == 1
     monkeypatch.setenv("WORKBENCH_LAYOUT_WORKERS", "two")
     with pytest.raises(WorkbenchError, match="WORKBENCH_LAYOUT_WORKERS must be a whole number"):
-        _workers(10 * PARALLEL_FROM, 10, None)
+        worker_count(10 * PARALLEL_FROM, 10, None)
 
 
 def test_a_failing_worker_is_reported_with_what_to_do(small, monkeypatch):
-    import workbench.layout_worker as layout_worker
+    import workbench.layout_processes as layout_processes
     from workbench.errors import WorkbenchError
 
     docs, vectors, _encoder = small
-    monkeypatch.setattr(layout_worker.sys, "executable", "/bin/false")
+    monkeypatch.setattr(layout_processes.sys, "executable", "/bin/false")
     with pytest.raises(WorkbenchError, match="WORKBENCH_LAYOUT_WORKERS=1 to draw them in this process"):
         discover(docs, vectors, DiscoveryParams(min_size=5, runs=2), workers=2)
 
@@ -357,16 +358,16 @@ def test_each_layout_runs_in_one_thread_and_restores_the_thread_count(small, mon
     import numba
     from threadpoolctl import threadpool_info
 
-    import workbench.discover as discover_module
+    from workbench.clustering import HdbscanClusterer
 
     seen: list[tuple[int, set[int]]] = []
-    real = discover_module._cluster
+    real = HdbscanClusterer.labels
 
-    def spy(points, min_size, min_samples):
+    def spy(self, points):
         seen.append((numba.get_num_threads(), {p["num_threads"] for p in threadpool_info()}))
-        return real(points, min_size, min_samples)
+        return real(self, points)
 
-    monkeypatch.setattr(discover_module, "_cluster", spy)
+    monkeypatch.setattr(HdbscanClusterer, "labels", spy)
     before = numba.get_num_threads()
     docs, vectors, _encoder = small
     discover(docs, vectors, DiscoveryParams(min_size=5, runs=2), workers=1)
@@ -377,15 +378,15 @@ def test_each_layout_runs_in_one_thread_and_restores_the_thread_count(small, mon
 def test_merge_suggestions_are_pairs_closest_to_each_other():
     angle = np.radians([0, 10, 60, 68, 150])  # A-B close, C-D close, E nearest to D but D has C
     centres = np.stack([np.cos(angle), np.sin(angle), np.zeros(5)], axis=1).astype(np.float32)
-    pairs = _merge_pairs(centres)
+    pairs = merge_pairs(centres)
     assert [(a, b) for a, b, _ in pairs] == [(2, 3), (0, 1)]  # 8 degrees apart before 10
     assert pairs[0][2] == pytest.approx(np.cos(np.radians(8)), abs=1e-4)
     spread = np.eye(3, dtype=np.float32) + np.float32(0.05) * np.array([[0, 1, 0], [1, 0, 0], [0, 0, 0]])
-    assert [(a, b) for a, b, _ in _merge_pairs(spread)] == [(0, 1)], "not every pair of a small run"
+    assert [(a, b) for a, b, _ in merge_pairs(spread)] == [(0, 1)], "not every pair of a small run"
 
 
 def test_filler_phrases_go_but_their_words_stay_where_they_mean_something():
-    [text] = _vectorizer_docs(["You know, the staff were kind of rushed but kind. Right, I mean the right "
+    [text] = vectorizer_docs(["You know, the staff were kind of rushed but kind. Right, I mean the right "
                                "support [laughs] of course, sort of a sort-out. Isn't that right? It's right. "
                                "Right now we wait."])
     lowered = text.lower()
@@ -393,7 +394,7 @@ def test_filler_phrases_go_but_their_words_stay_where_they_mean_something():
         assert gone not in lowered, gone
     assert "but kind." in lowered and "the right support" in lowered and "sort-out" in lowered
     assert "it's right." in lowered
-    [talk] = _vectorizer_docs(["Mm-hmm, we-we did the follow-up. That\u2019s right."],
+    [talk] = vectorizer_docs(["Mm-hmm, we-we did the follow-up. That\u2019s right."],
                               frozenset(ENGLISH_STOP_WORDS | FILLERS))
     assert "mm hmm" in talk.lower() and "we we" in talk and "follow-up" in talk and "right" not in talk
 
@@ -416,7 +417,7 @@ def test_keywords_keep_words_that_mean_something_and_whole_compounds(small):
 def test_labels_come_from_maximal_marginal_relevance():
     """MMR picks a candidate's label words from its c-TF-IDF words by their embeddings: words
     a (stand-in) embedder puts far from the candidate's words together must not name it."""
-    from workbench.discover import _keywords
+    from workbench.naming import cluster_keywords
 
     topics = [["referral", "threshold", "duty", "desk", "screening", "triage", "backlog", "consent", "strategy"],
               ["school", "teacher", "pupil", "classroom", "governor", "curriculum", "timetable", "uniform", "exam"]]
@@ -426,7 +427,7 @@ def test_labels_come_from_maximal_marginal_relevance():
             texts.append(f"The {words[i % 9]} and the {words[(i + 2) % 9]} came up with the {words[(i + 5) % 9]}.")
             labels.append(label)
     vectors = np.random.default_rng(1).normal(size=(len(texts), 8)).astype(np.float32)
-    keywords, plain = _keywords(texts, np.asarray(labels), vectors, None, 42)
+    keywords, plain = cluster_keywords(texts, np.asarray(labels), vectors, None, 42)
     top = [w for w, _ in keywords[0][:2]]
     assert plain[0][:2] == top, "without an embedder the label follows c-TF-IDF"
     rng = np.random.default_rng(0)
@@ -436,7 +437,7 @@ def test_labels_come_from_maximal_marginal_relevance():
         return np.stack([toward if w.count(" ") >= 3 else -toward if w in top
                          else toward + 0.3 * rng.normal(size=8).astype(np.float32) for w in words])
 
-    again, chosen = _keywords(texts, np.asarray(labels), vectors, embedder, 42)
+    again, chosen = cluster_keywords(texts, np.asarray(labels), vectors, embedder, 42)
     assert again == keywords, "the keywords themselves stay c-TF-IDF's"
     assert len(chosen[0]) == 10 and not set(top) & set(chosen[0]), chosen[0]
 
@@ -446,7 +447,7 @@ def test_compiled_clustering_code_is_cached_between_processes(tmp_path):
     import subprocess
     import sys
 
-    code = ("import numpy as np; from workbench.discover import _clustering_stack; _clustering_stack(); "
+    code = ("import numpy as np; from workbench.compiled import clustering_stack; clustering_stack(); "
             "from umap import UMAP; UMAP(n_neighbors=5, random_state=1, n_epochs=20)"
             ".fit(np.random.default_rng(0).random((60, 8), dtype=np.float32))")
     env = {**__import__("os").environ, "NUMBA_CACHE_DIR": str(tmp_path)}

@@ -83,20 +83,22 @@ def solver_result(matrix):
 
 def test_layouts_are_bit_for_bit_what_they_were_without_the_memo(monkeypatch):
     """Three separate groups: UMAP lays out each component spectrally, every seed the same problems."""
-    from workbench.discover import _clustering_stack, _layout, _neighbours
+    from workbench.compiled import clustering_stack
+    from workbench.layouts import umap_layout
+    from workbench.neighbours import neighbours
 
-    _clustering_stack()
+    clustering_stack()
     rng = np.random.default_rng(3)
     centres = rng.normal(size=(3, 32)) * 10
     points = np.concatenate([c + rng.normal(size=(60, 32)) for c in centres]).astype(np.float32)
     unit = points / np.linalg.norm(points, axis=1, keepdims=True)
-    knn = _neighbours(unit, 10)
+    knn = neighbours(unit, 10)
     monkeypatch.setattr(linalg, "eigsh", ORIGINAL)
-    before = [_layout(unit, knn, 5, seed) for seed in (1, 2)]
+    before = [umap_layout(unit, knn, 5, seed) for seed in (1, 2)]
 
     counting = Counting()
     monkeypatch.setattr(linalg, "eigsh", counting)
     eigen_memo.install()
-    after = [_layout(unit, knn, 5, seed) for seed in (1, 2)]
+    after = [umap_layout(unit, knn, 5, seed) for seed in (1, 2)]
     assert all(np.array_equal(a, b) for a, b in zip(before, after, strict=True))
     assert counting.calls == 3, "each component's problem solved once, for the first seed only"

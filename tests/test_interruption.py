@@ -119,15 +119,18 @@ def test_a_hang_up_that_was_ignored_stays_ignored(tmp_path):
 
 def _worker_folder(tmp_path: Path) -> Path:
     """A layout worker's input: 120 unit vectors in three groups and their neighbours."""
-    from workbench.discover import _neighbours
+    from workbench.clustering import HdbscanClusterer
+    from workbench.discovery_settings import LayoutSettings
+    from workbench.neighbours import neighbours
 
     rng = np.random.default_rng(0)
     unit = (np.repeat(np.eye(3, 16), 40, axis=0) + rng.normal(0, 0.05, (120, 16))).astype(np.float32)
     unit /= np.linalg.norm(unit, axis=1, keepdims=True)
-    idx, dist = _neighbours(unit, 15)
+    idx, dist = neighbours(unit, 15)
     for name, array in (("unit", unit), ("idx", idx), ("dist", dist)):
         np.save(tmp_path / f"{name}.npy", array)
-    (tmp_path / "settings.json").write_text(json.dumps([5, 10, 3]), encoding="utf-8")
+    settings = LayoutSettings(components=5, clusterer=HdbscanClusterer(min_size=10, min_samples=3))
+    (tmp_path / "settings.json").write_text(settings.to_json(), encoding="utf-8")
     return tmp_path
 
 
@@ -156,7 +159,7 @@ def test_a_worker_whose_parent_is_gone_stops_by_itself(tmp_path):
 
 @POSIX
 def test_folders_left_by_a_killed_run_are_removed_by_the_next(tmp_path):
-    from workbench.layout_worker import _claim, _remove_left_over
+    from workbench.layout_processes import _claim, _remove_left_over
 
     folders = {name: tmp_path / f"workbench-layouts-{name}" for name in ("ended", "alive", "unknown")}
     for folder in folders.values():
@@ -218,7 +221,7 @@ def test_stop_signals_are_raised_once_and_ignored_ones_stay_ignored(default_stop
 def test_a_file_system_without_locks_leaves_the_folder_unjudged(tmp_path, monkeypatch):
     import fcntl
 
-    from workbench.layout_worker import _claim, _remove_left_over
+    from workbench.layout_processes import _claim, _remove_left_over
 
     def refuse(fd, operation):
         raise OSError(38, "locks are not supported here")

@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from workbench.discover import DiscoveryParams, Doc, _keywords, _label, discover, propose_split
+from workbench.discover import DiscoveryParams, Doc, discover, propose_split
 from workbench.embed import Encoder, load_model
+from workbench.naming import cluster_keywords, make_label
 from workbench.runs import candidate_id
 from workbench.study import Study
 
@@ -89,16 +90,16 @@ def test_naming_drops_contractions_written_either_way(answers):
     """The naming step alone, on groups as given: no "thats / dont", both apostrophes handled."""
     rows, vectors = answers
     labels = np.asarray([list(GROUPS).index(g) for _, g, _ in rows])
-    keywords, plain = _keywords([t for _, _, t in rows], labels, vectors, None, 0)
+    keywords, plain = cluster_keywords([t for _, _, t in rows], labels, vectors, None, 0)
     for c in range(3):
-        assert_readable(keywords[c], _label(plain[c], keywords[c]))
+        assert_readable(keywords[c], make_label(plain[c], keywords[c]))
 
 
 def test_possessives_count_as_their_word(answers):
     """"the school's office" and "the school office" are one word, "school", not "school" and "schools"."""
     rows, vectors = answers
     labels = np.asarray([list(GROUPS).index(g) for _, g, _ in rows])
-    keywords, _ = _keywords([t for _, _, t in rows], labels, vectors, None, 0)
+    keywords, _ = cluster_keywords([t for _, _, t in rows], labels, vectors, None, 0)
     school = words_of(keywords[1])
     assert "school" in school and "schools" not in school and "school's" not in school, keywords[1]
 
@@ -136,25 +137,26 @@ def test_discovery_names_candidates_with_the_same_rules(answers, encoder):
 def test_a_phrase_names_a_part_only_where_c_tf_idf_supports_it():
     keywords = [("waiting", 0.9), ("list", 0.8), ("assessment", 0.7), ("waiting list", 0.6), ("camhs", 0.5),
                 ("months", 0.4), ("long assessment", 0.1)]
-    assert _label([], keywords) == "waiting list / assessment / camhs / months"
+    assert make_label([], keywords) == "waiting list / assessment / camhs / months"
     forms = [("audit", 0.9), ("audits", 0.8), ("family", 0.7), ("families", 0.6), ("romania", 0.5),
              ("romanian", 0.4), ("agency", 0.3), ("age", 0.2)]
-    assert _label([], forms, size=5) == "audit / family / romania / agency / age", "one form of a word"
-    assert _label([], []) == "(no distinctive words)"
+    assert make_label([], forms, size=5) == "audit / family / romania / agency / age", "one form of a word"
+    assert make_label([], []) == "(no distinctive words)"
 
 
 def test_the_tree_is_built_once_and_cut_as_scikit_learn_cuts_it(answers):
     """Proposals try 2 to 6 parts from one Ward tree: the parts are those of a Ward fit per count."""
     from sklearn.cluster import AgglomerativeClustering
 
-    from workbench.discover import _renumber, _ward_cuts
+    from workbench.consensus import renumber
+    from workbench.split_proposal import ward_cuts
 
     _, vectors = answers
     unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-    cuts = _ward_cuts(unit, range(2, 7))
+    cuts = ward_cuts(unit, range(2, 7))
     for k, labels in zip(range(2, 7), cuts, strict=True):
         alone = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(unit)
-        assert _renumber(labels).tolist() == _renumber(alone).tolist(), k
+        assert renumber(labels).tolist() == renumber(alone).tolist(), k
 
 
 def study_of(folder: Path, rows: list[tuple[str, str, str]]) -> Study:

@@ -1,6 +1,6 @@
 """UMAP's spectral start solved once per process, not once per layout.
 
-A run draws many seeded layouts from one neighbour graph (``discover._consensus``), and
+A run draws many seeded layouts from one neighbour graph (``consensus.consensus``), and
 UMAP starts each from a spectral embedding of that graph: an eigenproblem per connected
 component, solved by ARPACK from a fixed start vector (ones). The seed plays no part in
 those solutions; it only adds noise to them afterwards. So the layouts of a run solved the
