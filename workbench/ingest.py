@@ -17,7 +17,7 @@ from .formats import ReadContext, read_any
 from .import_check import TranscriptCheck, check_transcript, describe_checks, sidecar_warnings
 from .model_files import TokenCounter
 from .participants import Participant, read_participants
-from .readers import ReadLimits
+from .readers import ReadLimits, noting_digests
 from .segments import Transcript, Turn, build
 from .tabular import Columns
 
@@ -40,6 +40,7 @@ class ParsedFiles:
     participants: list[Participant] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     checks: list[TranscriptCheck] = field(default_factory=list)
+    digests: dict[str, str] = field(default_factory=dict)  # path -> SHA-256 of the bytes read, for the import record
 
     @property
     def report_warnings(self) -> list[str]:
@@ -66,6 +67,15 @@ def parse_files(
     researcher reads before importing (``ParsedFiles.report``).
     """
     parsed = ParsedFiles()
+    with noting_digests() as digests:
+        _parse_into(parsed, paths, counter, options, participants_file, known_participants, progress)
+    parsed.digests = digests
+    return parsed
+
+
+def _parse_into(parsed: ParsedFiles, paths: Sequence[Path], counter: TokenCounter, options: IngestOptions,
+                participants_file: Path | None, known_participants: Iterable[str], progress: Progress | None) -> None:
+    """``parse_files``'s reading and segmenting, into ``parsed``; every file read has its digest noted."""
     if participants_file is not None:
         parsed.participants = read_participants(participants_file, options.limits, options.encoding)
     known = {p.id for p in parsed.participants} | set(known_participants)
@@ -95,7 +105,6 @@ def parse_files(
             parsed.checks.append(check_transcript(draft, transcript, known or None))
     if progress:
         progress(len(paths), len(paths), "done")
-    return parsed
 
 
 def describe_difference(old: str, new: str) -> str:

@@ -7,15 +7,19 @@ the person reading the message is a researcher with a transcript, not a programm
 from __future__ import annotations
 
 import codecs
+import hashlib
 import os
 import re
+import threading
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
 
-__all__ = ["ReadLimits", "check_file", "decode_text", "decode_text_noting", "open_zip", "sniff"]
+__all__ = ["ReadLimits", "check_file", "decode_text", "decode_text_noting", "noting_digests", "open_zip", "sniff"]
 
 _MAGIC: list[tuple[bytes, str, int]] = [
     (b"%PDF", "a PDF document", 0),
@@ -77,9 +81,34 @@ def check_file(path: Path, limits: ReadLimits, empty_fix: str = "export the tran
             "split it, or raise the limit with --max-file-mb",
         )
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
     except OSError as exc:
         raise InputError(name, f"cannot be read ({exc.strerror})", "check its permissions") from exc
+    noted: dict[str, str] | None = getattr(_NOTING, "digests", None)
+    if noted is not None:
+        noted[name] = hashlib.sha256(data).hexdigest()
+    return data
+
+
+# ``.digests``: where ``noting_digests`` collects on this thread; absent or None outside it (nothing is hashed).
+# Per thread, as each app session imports on a thread of its own.
+_NOTING = threading.local()
+
+
+@contextmanager
+def noting_digests() -> Iterator[dict[str, str]]:
+    """Inside, the SHA-256 of every file ``check_file`` reads is noted, by path (``str(path)``).
+
+    Why: an import records each file's hash. Noting it as the file is read for parsing hashes
+    exactly the bytes that were parsed, and spares reading every file a second time.
+    """
+    outer = getattr(_NOTING, "digests", None)
+    noted: dict[str, str] = {}
+    _NOTING.digests = noted
+    try:
+        yield noted
+    finally:
+        _NOTING.digests = outer
 
 
 def _line_of(data: bytes, index: int) -> int:

@@ -336,7 +336,7 @@ def made_at_click(where: str, make: Callable[[Study], bytes | str]) -> Callable[
 
 def run_data(target: Study, run_id: int | None = None) -> tuple[Any, list[Any], list[Any]] | None:
     """(run, candidates, assignments) of a run, or None before the first run (the facade caches runs)."""
-    if run_id is None and target.store.latest_run_id() is None:
+    if run_id is None and target.latest_run_id() is None:
         return None
     run, found = target.candidates(run_id)
     return run, found, target.assignments(run.id)[1]

@@ -212,7 +212,7 @@ if ids:
     turn = st.session_state.get("_turn:node", 0)
     # Laid out and drawn again only when the log, the segments or the node shown change:
     # building the figure took 200-330 ms of every run of this page (bench_browser_session.py).
-    drawn_for = (study.log().seq, study.store.data_version(), selected)
+    drawn_for = (study.log().seq, study.data_version(), selected)
     held = st.session_state.get("_model_figure")
     if held is None or held[0] != drawn_for:
         held = (drawn_for, draw(model, layout(model, width=WRAP), evidence, names, selected))

@@ -111,7 +111,7 @@ def selected_ids(state: Mapping[str, Any] | None) -> list[str]:
 # decision alone does not redraw it either: a new figure is a new chart to Streamlit, which
 # drops the selection, so coding the selection to a theme would take away what was coded.
 # Its colours catch up when the selection is cleared.
-key = (study.log().seq, study.store.data_version(), colour, tuple(sites), tuple(roles), tuple(group), len(shown))
+key = (study.log().seq, study.data_version(), colour, tuple(sites), tuple(roles), tuple(group), len(shown))
 held = st.session_state.get("_map_figure")
 live = bool(selected_ids(st.session_state.get("map")))
 if held is None or (held[0] != key and not (live and held[0][1:] == key[1:])):

@@ -153,7 +153,7 @@ with st.form("scan"):
                     given.append(path)
                 try:
                     named = " and ".join(u.name for u in (listed, local) if u is not None)
-                    st.session_state["_scan"] = (study.store.data_version(), named, study.scan(*given))
+                    st.session_state["_scan"] = (study.data_version(), named, study.scan(*given))
                 except WorkbenchError as exc:
                     st.error(common.plain(str(exc)))
 
@@ -173,7 +173,7 @@ def record_verdict(finding, verdict: str, note: str) -> None:
 
 
 held = st.session_state.get("_scan")
-if held is not None and held[0] != study.store.data_version():  # gone after an import
+if held is not None and held[0] != study.data_version():  # gone after an import
     held = None
 if scan_failed:
     st.warning(common.plain(f"The identifier scan could not run: {scan_failed}"))
