@@ -138,3 +138,15 @@ def test_reruns_keep_accepted_themes_and_suggest_them_for_new_segments(study, tm
     assert all(suggested.get((s, "T-001"), 0) < min(suggested[(s, "T-001")] for s in on_topic) for s in off_topic)
     study.assign(on_topic[:1], "T-001", by="ann", why="suggested by run 3")
     assert on_topic[0] in study.codebook().themes["T-001"].members
+
+
+def test_several_decisions_at_once_need_someone_deciding_as_one_does(study):
+    """``decide_all`` (a codebook import, an accept in parts) refuses an empty name exactly as ``decide`` does."""
+    step = ("create", lambda log: {"theme": log.next_theme_id(), "name": "Trust"})
+    for attempt in (lambda: study.decide(*step, by="  "), lambda: study.decide_all([step], by="  "),
+                    lambda: study.decide_all([], by=" ")):
+        with pytest.raises(DecisionError, match=r"^name who is deciding$") as refused:
+            attempt()
+        assert refused.value.flag == "--by"
+    assert study.events() == []
+    assert [e.by for e in study.decide_all([step], by=" ann ")] == ["ann"]

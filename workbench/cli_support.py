@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from .decision_kinds import reason_help
 from .errors import WorkbenchError
 from .names import check_name, check_reason, json_safe, terminal_safe
 
@@ -69,7 +70,8 @@ ByOpt = Annotated[str | None, typer.Option("--by", help="Researcher name recorde
 ClientIdOpt = Annotated[str | None, typer.Option(
     "--client-id", help="An id you choose for this action (a uuid): run again with it, it is recorded once.")]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
-WhyOpt = Annotated[str, typer.Option("--why", help="Your reason, kept in the decision log (required to reject, merge, split, revert).", callback=checked_why)]
+# The kinds that need a reason are read from the table of decision kinds, so the help cannot drift from the rule.
+WhyOpt = Annotated[str, typer.Option("--why", help=reason_help(), callback=checked_why)]
 
 
 def err(message: str) -> None:

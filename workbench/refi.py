@@ -16,8 +16,8 @@ from xml.etree.ElementTree import Element
 
 from lxml import etree
 
-from .decisions import _NAME_LIMIT as THEME_NAME_LIMIT  # what a theme's name is checked against
-from .decisions import Codebook, Log
+from .codebook_state import THEME_NAME_LIMIT  # what a theme's name is checked against
+from .decisions import SPECS, Codebook, Log
 from .logic_model import LogicModel
 
 __all__ = [
@@ -297,21 +297,22 @@ def _normalised(text: str) -> tuple[str, list[int]]:
 
 
 def coding_provenance(log: Log) -> dict[tuple[str, str], tuple[str, str]]:
-    """(segment, theme) -> (who, when) of the active event that put the segment in the theme."""
-    from .decisions import Codebook
+    """(segment, theme) -> (who, when) of the active event that put the segment in the theme.
 
+    The active events are replayed once more, and each one's touched themes (as its kind's
+    row in the table of kinds names them) compared before and after it.
+    """
     book = Codebook()
     issued: set[str] = set()
     found: dict[tuple[str, str], tuple[str, str]] = {}
     for event in log.events:
         if event.kind == "revert" or not log.active(event.seq):
             continue
-        payload = event.payload
-        touched = {payload.get(k) for k in ("theme", "into", "to", "from") if isinstance(payload.get(k), str)}
-        touched |= {p.get("theme") for p in payload.get("parts", []) if isinstance(p, dict)}
+        spec, payload = SPECS[event.kind], event.payload
+        touched = spec.touches(payload)
         before = {t: set(book.themes[t].members) for t in touched if t in book.themes}
-        book.apply(event, issued - {t for t in touched if t})
-        issued |= {t for t in touched if t}
+        book.apply(event, issued)
+        issued.update(spec.creates(payload))
         for theme_id in touched:
             if theme_id in book.themes:
                 for seg in book.themes[theme_id].members - before.get(theme_id, set()):

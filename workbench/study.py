@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import study_analyses, study_decisions, study_exports, study_import, study_privacy, study_runs, study_segments
-from .decisions import Codebook, DecisionError, Draft, Event, Log, seal
+from .decisions import Codebook, DecisionError, Draft, Event, Log, deciding, seal
 from .discover import DiscoveryParams, ProposedPart
 from .embed import DEFAULT_BACKEND
 from .errors import StudyError
@@ -247,10 +247,7 @@ class Study:
         decision, and refused with the reason if it no longer applies. With ``client_id`` (or
         inside ``once``), a decision already recorded under that id is returned, not repeated.
         """
-        by = (by or default_researcher()).strip()
-        if not by:
-            raise DecisionError("name who is deciding", flag="--by")
-        return self._record([(kind, build)], by, why, client_id)[0]
+        return self._record([(kind, build)], deciding(by or default_researcher()), why, client_id)[0]
 
     def decide_all(self, steps: Sequence[tuple[str, Callable[[Log], dict[str, Any]]]], by: str | None = None,
                    why: str = "", client_id: str | None = None) -> list[Event]:
@@ -258,9 +255,7 @@ class Study:
 
         With ``client_id``, an action already recorded under it returns its events instead.
         """
-        by = (by or default_researcher()).strip()
-        if not by:
-            raise DecisionError("name who is deciding", flag="--by")
+        by = deciding(by or default_researcher())  # as ``decide`` checks it, even when there is nothing to record
         return self._record(steps, by, why, client_id) if steps else []
 
     @contextmanager
