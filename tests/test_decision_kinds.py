@@ -24,6 +24,7 @@ from workbench.decisions import (
     DecisionError,
     Draft,
     Event,
+    Fate,
     Log,
     describe,
     describe_all,
@@ -168,3 +169,19 @@ def test_the_why_help_names_exactly_the_kinds_that_need_a_reason():
                            ("model", "remove-edge")):
         why = next(p for p in groups[group].commands[command].params if "--why" in p.opts)
         assert _listed(why.help) == needing, (group, command)
+
+
+def test_a_candidates_fate_is_a_value_that_reads_as_it_always_has():
+    log = _set_up()
+    _append(log, "reject", {"candidate": "R1-C05"}, "too generic")
+    _append(log, "merge", {"into": "R1-C06", "theme": "T-003", "name": "Fees", "members": ["s7"],
+                           "sources": [{"id": "R1-C07", "members": ["s8"]}]}, "one barrier")
+    fates = log.codebook.candidates
+    assert fates == {"R1-C00": Fate("accepted", "T-001"), "R1-C05": Fate("rejected"),
+                     "R1-C06": Fate("accepted", "T-003"), "R1-C07": Fate("merged", "T-003")}
+    said = {"R1-C00": "accepted as T-001", "R1-C05": "rejected", "R1-C06": "accepted as T-003",
+            "R1-C07": "merged into T-003"}
+    assert {k: str(v) for k, v in fates.items()} == said
+    assert log.codebook.snapshot()["candidates"] == said  # exports and comparisons see the same words
+    with pytest.raises(DecisionError, match=r"^candidate R1-C07 was already merged into T-003$"):
+        _append(log, "reject", {"candidate": "R1-C07"}, "changed my mind")

@@ -156,7 +156,7 @@ class DecisionMachine(RuleBasedStateMachine):
         assert set(book.themes) <= self.log.issued
         for theme in book.themes.values():
             if theme.origin.startswith("R1-"):
-                assert book.candidates[theme.origin] == f"accepted as {theme.id}"
+                assert str(book.candidates[theme.origin]) == f"accepted as {theme.id}"
 
     @invariant()
     def replay_equals_incremental(self):

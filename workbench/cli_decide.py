@@ -245,7 +245,7 @@ def themes(study: StudyOpt, fmt: FormatOpt = "table") -> None:
     if fmt == "table":
         coded = len(book.coded)
         typer.echo(f"{len(rows)} theme(s); {coded} segment(s) coded; {len(book.retired)} retired; "
-                   f"{sum(1 for v in book.candidates.values() if v == 'rejected')} candidate(s) rejected")
+                   f"{sum(1 for v in book.candidates.values() if v.status == 'rejected')} candidate(s) rejected")
 
 
 @handled

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .codebook_state import Codebook, Memo, few, id_list, text_field
+from .codebook_state import Codebook, Fate, Memo, few, id_list, text_field
 from .decision_events import DecisionError, Event, is_theme_id
 from .errors import InputError
 
@@ -35,12 +35,12 @@ def apply_accept(book: Codebook, event: Event, p: Payload, issued: set[str]) -> 
     name = book.free_name(p)
     members = id_list(p, "members")
     book.create_theme(event, theme_id, name, members, candidate)
-    book.candidates[candidate] = f"accepted as {theme_id}"
+    book.candidates[candidate] = Fate("accepted", theme_id)
 
 
 def apply_reject(book: Codebook, event: Event, p: Payload, issued: set[str]) -> None:
     candidate = book.undecided(text_field(p, "candidate"))
-    book.candidates[candidate] = "rejected"
+    book.candidates[candidate] = Fate("rejected")
 
 
 def apply_create(book: Codebook, event: Event, p: Payload, issued: set[str]) -> None:
@@ -95,10 +95,10 @@ def apply_merge(book: Codebook, event: Event, p: Payload, issued: set[str]) -> N
             nodes |= book.themes[source_id].nodes
             book.retire(book.themes[source_id], f"merged into {new_id or into}", event)
         else:
-            book.candidates[source_id] = f"merged into {new_id or into}"
+            book.candidates[source_id] = Fate("merged", new_id or into)
     if new_id is not None:
         target = book.create_theme(event, new_id, name or "", target_members, candidate)
-        book.candidates[candidate] = f"accepted as {new_id}"
+        book.candidates[candidate] = Fate("accepted", new_id)
     else:
         target.history.append(event.seq)
     book.add_members(target, gained)

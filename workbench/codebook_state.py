@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from .decision_events import DecisionError, Event, is_theme_id
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # loaded where a logic model is read: its YAML and model clas
     from .decision_kinds import KindSpec
     from .logic_model import LogicModel
 
-__all__ = ["THEME_NAME_LIMIT", "Codebook", "Memo", "Retired", "Theme", "few", "id_list", "text_field"]
+__all__ = ["THEME_NAME_LIMIT", "Codebook", "Fate", "Memo", "Retired", "Theme", "few", "id_list", "text_field"]
 
 THEME_NAME_LIMIT = 200  # a theme's name, as checked on create, accept, rename, merge and split
 
@@ -66,6 +66,26 @@ class Retired:
     seq: int
     by: str
     at: str
+
+
+@dataclass(frozen=True)
+class Fate:
+    """What became of a discovery candidate: accepted as a theme, merged into one, or rejected.
+
+    A value, so that whoever needs the theme reads ``theme`` instead of splitting a sentence
+    apart again; ``str()`` gives the words the codebook has always shown ("accepted as
+    T-001", "merged into T-002", "rejected"), so pages, messages and exports read as before.
+    """
+
+    status: Literal["accepted", "merged", "rejected"]
+    theme: str | None = None  # the theme it became or went into; None when rejected
+
+    def __str__(self) -> str:
+        if self.status == "accepted":
+            return f"accepted as {self.theme}"
+        if self.status == "merged":
+            return f"merged into {self.theme}"
+        return "rejected"
 
 
 def text_field(payload: Mapping[str, Any], key: str, *, required: bool = True, limit: int | None = None) -> str:
@@ -118,7 +138,7 @@ class Codebook:
     def __init__(self) -> None:
         self.themes: dict[str, Theme] = {}
         self.retired: dict[str, Retired] = {}
-        self.candidates: dict[str, str] = {}  # candidate id -> "accepted as T-001" / "rejected" / "merged into T-002"
+        self.candidates: dict[str, Fate] = {}  # candidate id -> what became of it (only those decided)
         self.memos: list[Memo] = []
         self.votes: dict[tuple[str, str, str], tuple[str, int]] = {}  # (session, item, researcher) -> (vote, seq)
         self.adjudications: dict[tuple[str, str], tuple[str, int]] = {}  # (session, item) -> (outcome, seq)
@@ -149,7 +169,7 @@ class Codebook:
         return {
             "themes": {k: t.summary() for k, t in sorted(self.themes.items())},
             "retired": {k: r.reason for k, r in sorted(self.retired.items())},
-            "candidates": dict(sorted(self.candidates.items())),
+            "candidates": {k: str(fate) for k, fate in sorted(self.candidates.items())},
             "memos": [m.seq for m in self.memos],
             "votes": sorted((*k, v) for k, (v, _) in self.votes.items()),
             "adjudications": sorted((*k, v) for k, (v, _) in self.adjudications.items()),
@@ -207,7 +227,7 @@ class Codebook:
         if not candidate or is_theme_id(candidate):
             raise DecisionError(f"{candidate!r} is not a candidate id (R1-C03)")
         done = self.candidates.get(candidate)
-        if done:
+        if done is not None:
             raise DecisionError(f"candidate {candidate} was already {done}")
         return candidate
 

@@ -18,7 +18,7 @@ names so every ``from workbench.decisions import ...`` keeps working:
 from __future__ import annotations
 
 from .codebook_rules import VOTES
-from .codebook_state import Codebook, Memo, Retired, Theme
+from .codebook_state import Codebook, Fate, Memo, Retired, Theme
 from .decision_events import (
     GENESIS,
     DecisionError,
@@ -36,7 +36,7 @@ from .decision_log import Log
 from .decision_text import Recall, describe, describe_all, event_fields
 
 __all__ = [
-    "GENESIS", "KINDS", "NEEDS_RATIONALE", "SPECS", "VOTES", "Codebook", "DecisionError", "Draft", "Event", "KindSpec",
-    "Log", "Memo", "Recall", "Retired", "Theme", "canonical", "chain_problems", "deciding", "describe", "describe_all",
-    "event_fields", "event_hash", "is_theme_id", "seal",
+    "GENESIS", "KINDS", "NEEDS_RATIONALE", "SPECS", "VOTES", "Codebook", "DecisionError", "Draft", "Event", "Fate",
+    "KindSpec", "Log", "Memo", "Recall", "Retired", "Theme", "canonical", "chain_problems", "deciding", "describe",
+    "describe_all", "event_fields", "event_hash", "is_theme_id", "seal",
 ]

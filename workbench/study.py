@@ -443,8 +443,8 @@ class Study:
             if a.candidate != -1 or book.themes_of(a.segment_id) or a.segment_id in book.dismissed:
                 continue
             near = dict(suggested.get(a.segment_id, []))
-            fate = book.candidates.get(candidate_id(run.id or 0, a.nearest), "")
-            theme = fate.rsplit(" ", 1)[-1] if fate.startswith(("accepted as", "merged into")) else ""
+            fate = book.candidates.get(candidate_id(run.id or 0, a.nearest))
+            theme = (fate.theme or "") if fate is not None else ""  # the theme it was accepted as, or merged into
             if theme in book.themes:
                 near[theme] = max(near.get(theme, 0.0), a.nearest_similarity)
             queue.append((a, sorted(near.items(), key=lambda kv: -kv[1])))
@@ -572,7 +572,7 @@ class Study:
             found = {c.number: c.label for c in self._run(parsed[0]).candidates}
         except StudyError:
             return ""
-        return found.get(parsed[1], "") + (f" ({fate})" if fate else "")
+        return found.get(parsed[1], "") + (f" ({fate})" if fate is not None else "")
 
     # --- exchange (study_exports.py) ------------------------------------------------------
     def uid(self) -> str:

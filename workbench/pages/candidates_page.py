@@ -36,7 +36,7 @@ by_number = {c.number: c for c in found}
 
 
 def undecided(number: int) -> bool:
-    return common.fate(book, cid[number]) == "to review"
+    return common.undecided(book, cid[number])
 
 
 to_go = sum(undecided(c.number) for c in found)
@@ -65,7 +65,7 @@ with review:
             """
             after_it = study.codebook()
             following = common.after(order, number, lambda n: n != number
-                                     and common.fate(after_it, cid[n]) == "to review")
+                                     and common.undecided(after_it, cid[n]))
             if following is not None:
                 common.show_next("candidate", following)
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from workbench.decisions import Event
+from workbench.decisions import Codebook, Event
 from workbench.errors import WorkbenchError
 from workbench.markup import markdown_literal
 from workbench.segments import SegmentRow
@@ -342,6 +342,12 @@ def run_data(target: Study, run_id: int | None = None) -> tuple[Any, list[Any], 
     return run, found, target.assignments(run.id)[1]
 
 
-def fate(book: Any, candidate: str) -> str:
-    """What became of a candidate: 'to review', 'accepted as T-001', 'rejected', 'merged into T-002'."""
-    return book.candidates.get(candidate, "to review")
+def fate(book: Codebook, candidate: str) -> str:
+    """What became of a candidate, to show: 'to review', 'accepted as T-001', 'rejected', 'merged into T-002'."""
+    found = book.candidates.get(candidate)
+    return "to review" if found is None else str(found)
+
+
+def undecided(book: Codebook, candidate: str) -> bool:
+    """Whether nobody has decided on a candidate yet: asked of the codebook, not of the words shown."""
+    return candidate not in book.candidates
