@@ -34,12 +34,13 @@ from typing import TYPE_CHECKING
 
 from .compiled import clustering_stack
 from .consensus import consensus
-from .discovery_settings import DiscoveryParams, Progress, auto_min_size, auto_runs, clusterable
+from .discovery_settings import DiscoveryParams, auto_min_size, auto_runs, clusterable
 from .keyword_text import FILLER_PHRASES, FILLERS, keyword_texts
 from .layouts import draw_layouts, worker_count
 from .naming import WordEmbedder, cluster_keywords, make_label, representatives
 from .neighbours import neighbours
 from .placement import assign_segments
+from .progress import Progress
 from .projection import project_2d
 from .split_proposal import ProposedPart, propose_split
 

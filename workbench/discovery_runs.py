@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import platform
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from importlib import metadata
 from typing import TYPE_CHECKING
@@ -20,6 +20,7 @@ from .discover import Discovery, DiscoveryParams, Doc, discover
 from .embed import DEFAULT_BACKEND, Encoder, load_model
 from .errors import WorkbenchError
 from .overview import SegmentFilter, site_of
+from .progress import Progress
 from .runs import AssignmentRecord, CandidateRecord, RunRecord
 from .segments import SegmentRow
 from .store import Store, utc_now
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
 
 __all__ = ["embed_segments", "input_hash", "projection", "projection_key", "run_discovery", "theme_suggestions"]
 
-Progress = Callable[[int, int, str], None]
 # Everything whose version can change a run's candidates: the clustering stack with the
 # compiled kernels and linear algebra under it, and what turns text into vectors.
 _PACKAGES = ("bertopic", "umap-learn", "hdbscan", "pynndescent", "numba", "scikit-learn", "scipy", "numpy",

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from .clustering import Clusterer, HdbscanClusterer, clusterer_from_json, clusterer_to_json
 from .errors import WorkbenchError
+from .progress import Progress
 
 __all__ = ["LAYOUT_BUDGET", "DiscoveryParams", "LayoutSettings", "Progress", "auto_min_size", "auto_runs",
            "clusterable"]
 
 # Told each stage of a long computation: (step, of how many, what is being done).
-Progress = Callable[[int, int, str], None]
 
 
 def auto_min_size(n: int) -> int:

@@ -22,7 +22,7 @@ import json
 import os
 import tempfile
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Literal
 
 from .errors import WorkbenchError
 from .model_files import _bundled_model_dir, resolve_model_dir
+from .progress import Progress
 
 if TYPE_CHECKING:
     import numpy as np
@@ -44,7 +45,6 @@ Backend = Literal["onnx-int8", "onnx", "torch"]
 # Full precision: the quantised backend failed its quality gate (candidates from int8
 # vectors agree with fp32's at ARI 0.65-0.80 on the sample corpus, against 0.95 required).
 DEFAULT_BACKEND: Backend = "onnx"
-Progress = Callable[[int, int, str], None]
 
 
 def cache_dir() -> Path:

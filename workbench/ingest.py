@@ -8,22 +8,25 @@ job, which then writes everything in one transaction.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .formats import ReadContext, read_any
 from .import_check import TranscriptCheck, check_transcript, describe_checks, sidecar_warnings
-from .model_files import TokenCounter
 from .participants import Participant, read_participants
+from .progress import Progress
 from .readers import ReadLimits, noting_digests
 from .segments import Transcript, Turn, build
 from .tabular import Columns
 
+if TYPE_CHECKING:
+    from .model_files import TokenCounter
+
 __all__ = ["IngestOptions", "ParsedFiles", "describe_difference", "parse_files"]
 
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from .discover import Doc
-    from .discovery_settings import Progress
+    from .progress import Progress
 
 __all__ = ["ProposedPart", "propose_split", "ward_cuts"]
 

@@ -21,16 +21,18 @@ from typing import TYPE_CHECKING, Any
 
 from . import study_analyses, study_decisions, study_exports, study_import, study_privacy, study_runs, study_segments
 from .decisions import Codebook, DecisionError, Draft, Event, Log, deciding, seal
-from .discover import DiscoveryParams, ProposedPart
+from .discovery_settings import DiscoveryParams
 from .embed import DEFAULT_BACKEND
 from .errors import StudyError
-from .ingest import IngestOptions, ParsedFiles, Progress
+from .ingest import IngestOptions, ParsedFiles
 from .model_files import TokenCounter, token_counter
 from .names import check_name
 from .overview import Overview, SegmentFilter, overview
 from .participants import Participant
+from .progress import Progress
 from .runs import AssignmentRecord, CandidateRecord, RunRecord, candidate_id, parse_candidate_id
 from .segments import SegmentRow
+from .split_proposal import ProposedPart
 from .store import FindingReview, Store, utc_now
 from .study_cache import StudyCache
 from .study_import import IngestReport

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ConflictError
 from .import_check import TranscriptCheck, describe_checks
-from .ingest import IngestOptions, ParsedFiles, Progress, describe_difference, parse_files
+from .ingest import IngestOptions, ParsedFiles, describe_difference, parse_files
 from .names import check_name
 from .participants import Participant
+from .progress import Progress
 from .segments import SegmentRow, Transcript
 
 if TYPE_CHECKING:

@@ -14,9 +14,9 @@ from .decisions import DecisionError, is_theme_id
 from .discover import DiscoveryParams, ProposedPart
 from .embed import DEFAULT_BACKEND
 from .errors import StudyError
-from .ingest import Progress
 from .names import check_name
 from .overview import SegmentFilter
+from .progress import Progress
 from .runs import AssignmentRecord, CandidateRecord, RunRecord, candidate_id, parse_candidate_id
 
 if TYPE_CHECKING:
