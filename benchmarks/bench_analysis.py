@@ -44,7 +44,7 @@ def names() -> list[str]:
 
 
 def throughput(texts: list[str], listed, repeats: int = 3) -> tuple[float, int]:
-    from workbench.privacy import scan
+    from workbench.privacy.scan import scan
 
     pairs = [(str(i), t) for i, t in enumerate(texts)]
     times, found = [], 0
@@ -79,7 +79,7 @@ def build(folder: Path, texts: list[str]) -> str:
 
 
 def main() -> None:
-    from workbench.privacy import NameList
+    from workbench.privacy.scan import NameList
     from workbench.study import Study
 
     listed = NameList(names())
@@ -94,7 +94,7 @@ def main() -> None:
     nhs = load_shared("nhs_feedback_category")
     nhs_types: dict[str, int] = {}
     if nhs is not None:
-        from workbench.privacy import scan
+        from workbench.privacy.scan import scan
 
         pairs = list(zip(nhs[0], nhs[1], strict=True))
         start = time.perf_counter()

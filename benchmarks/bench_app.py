@@ -61,7 +61,7 @@ def by_key(widgets, *prefixes: str):
 def build(folder: Path) -> str:
     import numpy as np
 
-    from workbench.runs import AssignmentRecord, CandidateRecord, RunRecord
+    from workbench.core.runs import AssignmentRecord, CandidateRecord, RunRecord
     from workbench.study import Study
 
     rng = random.Random(3)
@@ -85,9 +85,9 @@ def build(folder: Path) -> str:
     with study.store.write() as tx:
         tx.add_run(run, found, assigned)
     # The map's layout, as the Map page would have computed it once (random here: only its size matters).
-    from workbench.discovery_runs import projection_key
-    from workbench.embed import Encoder, load_model
-    from workbench.overview import SegmentFilter
+    from workbench.core.overview import SegmentFilter
+    from workbench.engine.embed import Encoder, load_model
+    from workbench.services.discovery_runs import projection_key
 
     rows = SegmentFilter(include_interviewer=False).apply(study.rows())
     with study.store.write() as tx:

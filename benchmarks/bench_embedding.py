@@ -64,7 +64,7 @@ def padding_share(pieces: np.ndarray, order: np.ndarray, batch: int = 16) -> flo
 
 def padding(texts: list[str]) -> dict[str, float]:
     """Padding in batches of 16 when texts are ordered by characters (before) and by word pieces (now)."""
-    from workbench.embed import _by_length, _tokenizer, load_model
+    from workbench.engine.embed import _by_length, _tokenizer, load_model
 
     info = load_model()
     tokenizer = _tokenizer(info, padded=False)
@@ -76,9 +76,9 @@ def padding(texts: list[str]) -> dict[str, float]:
 def main() -> None:
     from sklearn.metrics import adjusted_rand_score
 
-    from workbench.discover import DiscoveryParams, Doc, discover
-    from workbench.embed import Encoder, load_model
-    from workbench.model_files import token_counter
+    from workbench.engine.discover import DiscoveryParams, Doc, discover
+    from workbench.engine.embed import Encoder, load_model
+    from workbench.engine.model_files import token_counter
 
     ids, texts, labels, people, sites = load_answer_key()
     info = load_model()

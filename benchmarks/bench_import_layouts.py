@@ -31,8 +31,8 @@ BASELINE = "7b5d83a"  # the importer before transcripts were parsed by their own
 _PARSE = r"""
 import json, sys
 from pathlib import Path
-from workbench.ingest import parse_files
-from workbench.model_files import token_counter
+from workbench.io.ingest import parse_files
+from workbench.engine.model_files import token_counter
 counter = token_counter()
 out = {}
 for name in sys.argv[1:]:

@@ -25,8 +25,8 @@ DEFAULT = ["nhs_feedback_subcategory:31", "stc_stackoverflow:15"]
 
 def placed(unit, layouts, same_theme: float, min_similarity: float) -> list[int]:
     """The candidates of these layouts: discovery's consensus, then its placement of the rest."""
-    from workbench.consensus import consensus
-    from workbench.placement import assign_segments
+    from workbench.engine.consensus import consensus
+    from workbench.engine.placement import assign_segments
 
     labels, _ = consensus(unit, layouts, same_theme)
     return assign_segments(unit, labels, min_similarity)[2].tolist()
@@ -37,11 +37,11 @@ def main(specs: list[str]) -> None:
     from sklearn.metrics import adjusted_rand_score as ari
     from sklearn.metrics import normalized_mutual_info_score as nmi
 
-    from workbench.compiled import clustering_stack
-    from workbench.discovery_settings import DiscoveryParams
-    from workbench.embed import Encoder, load_model
-    from workbench.layouts import draw_layouts, worker_count
-    from workbench.neighbours import neighbours
+    from workbench.engine.compiled import clustering_stack
+    from workbench.engine.discovery_settings import DiscoveryParams
+    from workbench.engine.embed import Encoder, load_model
+    from workbench.engine.layouts import draw_layouts, worker_count
+    from workbench.engine.neighbours import neighbours
 
     wanted = dict(spec.split(":") for spec in specs)
     encoder = Encoder(load_model())

@@ -25,8 +25,8 @@ SIGMAS = [0.0, 1e-7, 1e-5, 1e-3, 2e-3, 5e-3, 1e-2]
 def main() -> None:
     from sklearn.metrics import adjusted_rand_score
 
-    from workbench.discover import DiscoveryParams, Doc, discover
-    from workbench.embed import Encoder, load_model
+    from workbench.engine.discover import DiscoveryParams, Doc, discover
+    from workbench.engine.embed import Encoder, load_model
 
     ids, texts, _labels, people, sites = load_answer_key()
     info = load_model()

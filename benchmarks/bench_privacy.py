@@ -42,7 +42,7 @@ THRESHOLD = 0.5
 _RUN = r"""
 import inspect, json, sys, time
 from pathlib import Path
-from workbench import privacy
+from workbench.privacy import scan as privacy
 texts = json.loads(Path(sys.argv[1]).read_text())
 places_path = sys.argv[2]
 kw = {}
@@ -106,8 +106,8 @@ def real_named(folder: Path, sources: dict[str, Path]) -> dict:
     import re
 
     sys.path.insert(0, str(ROOT))
-    from workbench.ingest import parse_files
-    from workbench.model_files import token_counter
+    from workbench.engine.model_files import token_counter
+    from workbench.io.ingest import parse_files
 
     fixtures = ROOT / "tests" / "fixtures" / "real_transcripts"
     named = json.loads((fixtures / "people_named.json").read_text(encoding="utf-8"))["files"]
@@ -136,8 +136,8 @@ def real_named(folder: Path, sources: dict[str, Path]) -> dict:
 def speed_texts(count: int = 20_000) -> dict[str, str]:
     """Real text: the sample corpus's segments and, where present, real NHS patient comments."""
     sys.path.insert(0, str(ROOT))
-    from workbench.ingest import parse_files
-    from workbench.model_files import token_counter
+    from workbench.engine.model_files import token_counter
+    from workbench.io.ingest import parse_files
 
     files = sorted(p for p in (ROOT / "corpus" / "transcripts").iterdir() if p.is_file())
     parsed = parse_files(files, token_counter(), participants_file=ROOT / "corpus" / "participants.csv")

@@ -19,8 +19,8 @@ SETS = ["answer_key", "nhs_feedback_category", "nhs_feedback_subcategory", "stc_
 def main(names: list[str]) -> None:
     from sklearn.metrics import adjusted_rand_score
 
-    from workbench.discover import DiscoveryParams, Doc, discover
-    from workbench.embed import Encoder, load_model
+    from workbench.engine.discover import DiscoveryParams, Doc, discover
+    from workbench.engine.embed import Encoder, load_model
 
     encoder = Encoder(load_model())  # the default backend: what a researcher's run uses
     results: dict[str, object] = {"backend": encoder.backend}

@@ -29,7 +29,7 @@ SEGMENTS, EVENTS = 20_000, 5_000
 
 
 def make_events(seed: int = 1):
-    from workbench.decisions import DecisionError, Draft, Log, seal
+    from workbench.core.decisions import DecisionError, Draft, Log, seal
 
     rng = random.Random(seed)
     segs = [f"seg{i:05d}" for i in range(SEGMENTS)]
@@ -97,8 +97,8 @@ def median_of(runs: int, fn) -> float:
 def main() -> None:
     import sqlalchemy as sa
 
-    from workbench.decisions import Log
-    from workbench.store_schema import events as events_table
+    from workbench.core.decisions import Log
+    from workbench.store.schema import events as events_table
     from workbench.study import Study
 
     log = make_events()

@@ -32,11 +32,11 @@ def single_layout(docs, vectors, seed: int) -> list[int]:
     """One layout, HDBSCAN's clusters, every other segment placed as discovery places them."""
     import numpy as np
 
-    from workbench.consensus import renumber
-    from workbench.discovery_settings import DiscoveryParams
-    from workbench.layouts import umap_layout
-    from workbench.neighbours import neighbours
-    from workbench.placement import assign_segments
+    from workbench.engine.consensus import renumber
+    from workbench.engine.discovery_settings import DiscoveryParams
+    from workbench.engine.layouts import umap_layout
+    from workbench.engine.neighbours import neighbours
+    from workbench.engine.placement import assign_segments
 
     params = DiscoveryParams(seed=seed)
     unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
@@ -50,8 +50,8 @@ def main(names: list[str]) -> None:
     from sklearn.metrics import adjusted_rand_score as ari
     from sklearn.metrics import normalized_mutual_info_score as nmi
 
-    from workbench.discover import DiscoveryParams, Doc, discover
-    from workbench.embed import Encoder, load_model
+    from workbench.engine.discover import DiscoveryParams, Doc, discover
+    from workbench.engine.embed import Encoder, load_model
 
     encoder = Encoder(load_model())
     results: dict[str, object] = {"seeds": list(SEEDS), "backend": encoder.backend}

@@ -33,7 +33,7 @@ SEED = 42
 
 
 def varied(n: int, seed: int = SEED) -> list[str]:
-    from workbench.splitting import sentence_spans
+    from workbench.core.splitting import sentence_spans
 
     _, texts, _, _, _ = load_answer_key()
     sentences = [[t[a:b] for a, b in sentence_spans(t)] for t in texts if len(t.split()) >= 12]
@@ -74,14 +74,14 @@ def child(kind: str, n: int, folder: Path) -> dict[str, float]:
         from common import plain_bertopic
         from sentence_transformers import SentenceTransformer
 
-        from workbench.model_files import resolve_model_dir
+        from workbench.engine.model_files import resolve_model_dir
 
         model = SentenceTransformer(str(resolve_model_dir()), device="cpu", local_files_only=True)
         vectors = model.encode(texts, batch_size=32, show_progress_bar=False)
         topics = plain_bertopic(texts, vectors, seed=SEED)
         return {"seconds": time.perf_counter() - start, "peak_mb": memory.stop_mb(),
                 "candidates": len(set(topics) - {-1})}
-    from workbench.discover import DiscoveryParams
+    from workbench.engine.discover import DiscoveryParams
     from workbench.study import Study
 
     study_dir = folder / "study"
@@ -122,7 +122,7 @@ def main(sizes: list[int], data: str, warm: bool = True) -> None:
                 writer = csv.writer(handle)
                 writer.writerow(["id", "text"])
                 writer.writerows((f"v{i:06d}", t) for i, t in enumerate(texts))
-            from workbench.model_files import token_counter
+            from workbench.engine.model_files import token_counter
 
             pieces = token_counter()(texts)  # special tokens not counted, as in bench_embedding
             row: dict[str, object] = {"mean_word_pieces": round(sum(pieces) / len(pieces), 1)}

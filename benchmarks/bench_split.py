@@ -52,8 +52,8 @@ def build(folder: Path, which: str):
 
 
 def measure(study, label: str) -> list[dict]:
-    from workbench.discovery_runs import embed_segments
-    from workbench.embed import Encoder, load_model
+    from workbench.engine.embed import Encoder, load_model
+    from workbench.services.discovery_runs import embed_segments
 
     run, found = study.candidates()
     rows = []

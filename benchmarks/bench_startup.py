@@ -24,7 +24,7 @@ UMAP_CHILD = """
 import json, os, sys, time
 import numpy as np
 if sys.argv[1] == "cached":
-    from workbench.compiled import clustering_stack
+    from workbench.engine.compiled import clustering_stack
     clustering_stack()
 from umap import UMAP
 rng = np.random.default_rng(0)

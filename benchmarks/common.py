@@ -21,10 +21,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 def load_answer_key() -> tuple[list[str], list[str], list[str], list[str], list[str]]:
     """The sample corpus's participant segments: ids, texts, labels, participants, sites."""
-    from workbench.ingest import parse_files
-    from workbench.model_files import token_counter
-    from workbench.participants import read_participants
-    from workbench.readers import ReadLimits
+    from workbench.engine.model_files import token_counter
+    from workbench.io.ingest import parse_files
+    from workbench.io.participants import read_participants
+    from workbench.io.readers import ReadLimits
 
     corpus = ROOT / "corpus"
     parsed = parse_files(sorted((corpus / "transcripts").iterdir()), token_counter(),
@@ -72,7 +72,7 @@ def scores(labels: list[str], assigned: list[int]) -> dict[str, float]:
 
 def plain_bertopic(texts: list[str], embeddings: Any, seed: int) -> list[int]:
     """BERTopic's documented quick start, given the same embeddings and a UMAP with the same seed."""
-    from workbench.compiled import clustering_stack
+    from workbench.engine.compiled import clustering_stack
 
     clustering_stack()
     from bertopic import BERTopic

@@ -182,7 +182,7 @@ def seed_consensus(data: dict) -> list[str]:
 def layout_scan(data: dict) -> list[str]:
     # The scan does not depend on the default count, so the row marked is today's default
     # (auto_runs), not the one recorded when the scan ran.
-    from workbench.discover import auto_runs
+    from workbench.engine.discover import auto_runs
 
     rows = []
     for name, v in data.items():

@@ -12,7 +12,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from workbench.model_files import TokenCounter, token_counter
+from workbench.engine.model_files import TokenCounter, token_counter
 from workbench.study import Study
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,7 +110,7 @@ def topic_table(path: Path, extra: list[tuple[str, str]] = (), site: bool = True
 
 def discover_topics(folder: Path, extra: list[tuple[str, str]] = ()) -> Study:
     """``topic_table`` (and ``extra`` rows) imported into a new study in ``folder`` and discovered: open."""
-    from workbench.discover import DiscoveryParams
+    from workbench.engine.discover import DiscoveryParams
 
     study = Study.init(folder / "study", by="setup")
     study.ingest([topic_table(folder / "answers.csv", extra)])

@@ -175,7 +175,7 @@ def control(work: Path, env: dict[str, str]) -> list[str]:
     The proof that the resolver hears what native code asks for: a check that heard
     nothing here could not be trusted to have heard nothing from the workbench.
     """
-    from workbench.embed import cache_dir
+    from workbench.engine.embed import cache_dir
 
     home = work / "control-home"
     home.mkdir()
@@ -197,7 +197,7 @@ def main(work: Path) -> None:
     home.mkdir()
     # The model export and compiled layouts stay in the usual cache (preparing them again
     # would take minutes); everything else a process writes under HOME lands in the new one.
-    from workbench.embed import cache_dir
+    from workbench.engine.embed import cache_dir
 
     env = {**os.environ, "HOME": str(home), "PYTHONUNBUFFERED": "1", "WORKBENCH_CACHE_DIR": str(cache_dir())}
     for variable in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):

@@ -1,4 +1,4 @@
-"""Prevalence, saturation and agreement (workbench/analysis.py): pure functions on plain data."""
+"""Prevalence, saturation and agreement (workbench/core/analysis.py): pure functions on plain data."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.analysis import (
+from workbench.core.analysis import (
     agreement,
     cohen_kappa,
     kappa_strength,
@@ -18,8 +18,8 @@ from workbench.analysis import (
     sessions,
     transcript_order,
 )
+from workbench.core.segments import SegmentRow
 from workbench.errors import WorkbenchError
-from workbench.segments import SegmentRow
 
 
 def row(seg: str, transcript: str, participant: str | None, site: str | None = None, interviewer: bool = False,

@@ -1,4 +1,4 @@
-"""Which columns are groups, and small groups marked (workbench/analysis.py, workbench/export.py).
+"""Which columns are groups, and small groups marked (workbench/core/analysis.py, workbench/io/export.py).
 
 Grouping by a column only means something when the column says something about a
 participant (their ethnicity, their service), not about a turn (a row id, a note); and a
@@ -12,8 +12,8 @@ import io
 
 import pytest
 
-from workbench import analysis
-from workbench.analysis import (
+from workbench.core import analysis
+from workbench.core.analysis import (
     SMALL_GROUP,
     grouping_columns,
     order_columns,
@@ -22,7 +22,7 @@ from workbench.analysis import (
     transcript_order,
 )
 from workbench.errors import WorkbenchError
-from workbench.export import prevalence_csv
+from workbench.io.export import prevalence_csv
 
 from .test_analysis import row
 

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from workbench.analysis import SMALL_GROUP
+from workbench.core.analysis import SMALL_GROUP
 from workbench.study import Study
 
 from .conftest import write
@@ -72,7 +72,7 @@ def test_small_groups_are_marked_not_shaded(grouped):
 def test_the_prevalence_csv_flags_small_groups(grouped):
     at = ok(page("analysis_page", grouped))
     at.selectbox(key="prevalence-by").set_value("team").run()
-    from workbench.export import prevalence_csv
+    from workbench.io.export import prevalence_csv
 
     rows = list(csv.DictReader(io.StringIO(prevalence_csv(Study.open(grouped).prevalence("team")))))
     assert {r["group"]: r[f"fewer_than_{SMALL_GROUP}_participants"] for r in rows} == {

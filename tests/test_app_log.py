@@ -179,7 +179,7 @@ def test_the_event_chosen_stays_chosen_when_its_line_changes(small):
 
 def test_old_events_with_escapes_or_bidi_overrides_are_shown_as_visible_escapes(small):
     """A log from before names and reasons were checked: nothing on the page reorders or hides its text."""
-    from workbench.names import BIDI
+    from workbench.core.names import BIDI
 
     from .test_names import record_old_log
 

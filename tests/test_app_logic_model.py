@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from workbench.decisions import DecisionError
-from workbench.markup import markdown_literal as plain
+from workbench.core.decisions import DecisionError
+from workbench.core.markup import markdown_literal as plain
 from workbench.study import Study
 
 from .conftest import ROOT, topic_table

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from workbench.discover import DiscoveryParams
+from workbench.engine.discover import DiscoveryParams
 from workbench.study import Study
 
 from .app_harness import by_key, said
@@ -385,7 +385,7 @@ def test_study_page_runs_discovery_with_the_layout_count_chosen_by_size(small):
 
 def test_study_page_shows_a_parse_to_check_as_text(tmp_path, counter):
     """The check report: per transcript its speakers and warnings, label text shown as written."""
-    from workbench.ingest import parse_files
+    from workbench.io.ingest import parse_files
 
     from .conftest import write
 

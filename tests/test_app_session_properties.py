@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from streamlit.testing.v1 import AppTest
 
-from workbench.decisions import Log
+from workbench.core.decisions import Log
 from workbench.study import Study
 
 from .app_harness import by_key, send_labels_as_a_browser

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.discover import DiscoveryParams
+from workbench.engine.discover import DiscoveryParams
 from workbench.study import Study
 
 from .conftest import ROOT, TOPICS

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from workbench.errors import InputError
-from workbench.ingest import IngestOptions, parse_files
-from workbench.readers import ReadLimits
+from workbench.io.ingest import IngestOptions, parse_files
+from workbench.io.readers import ReadLimits
 
 from .conftest import write
 
@@ -67,7 +67,7 @@ def test_csv_without_a_text_column(tmp_path, counter):
 
 
 def test_csv_text_column_named_by_flag(tmp_path, counter):
-    from workbench.tabular import Columns
+    from workbench.io.tabular import Columns
 
     parsed = parse([write(tmp_path / "t.csv", "id,answer\n1,hello\n")], counter, columns=Columns(text="answer"))
     assert parsed.transcripts[0].segments[0].text == "hello"
@@ -146,7 +146,7 @@ def test_same_transcript_twice_in_one_import(tmp_path, counter):
 
 
 def test_participants_file_problems(tmp_path, counter):
-    from workbench.participants import read_participants
+    from workbench.io.participants import read_participants
 
     with pytest.raises(InputError, match=r"p\.csv, line 3: lists participant 'P1' twice \(first at line 2\)"):
         read_participants(write(tmp_path / "p.csv", "participant_id,site\nP1,A\nP1,B\n"), ReadLimits())

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from workbench.discover import DiscoveryParams
+from workbench.engine.discover import DiscoveryParams
 from workbench.study import Study
 
 from .browser_harness import browser, choose, go, serve, settle, start, tick_option

@@ -103,7 +103,7 @@ def test_version_and_help_list_every_command():
 def test_progress_in_a_log_is_a_line_at_most_every_few_seconds(capsys):
     import time
 
-    from workbench.cli_support import progress
+    from workbench.cli.support import progress
 
     report = progress("discovering", quiet_for=0, every=0)
     for done in range(3):

@@ -68,7 +68,7 @@ def test_commands_that_do_not_cluster_do_not_load_the_clustering_stack(discovere
     shutil.copytree(discovered, study)
     (tmp_path / "more.csv").write_text("id,text\nm1,One more answer about the referral.\n", encoding="utf-8")
     args = [a.replace("{tmp}", str(tmp_path)) for a in command] + ["--study", str(study)]
-    code = ("import sys, json; from workbench.cli import app; "
+    code = ("import sys, json; from workbench.cli.main import app; "
             "sys.argv=['workbench', *json.loads(sys.argv[1])]; "
             "import contextlib\n"
             "with contextlib.suppress(SystemExit): app()\n"
@@ -143,7 +143,7 @@ def test_a_run_with_room_but_no_group_says_to_lower_the_minimum(monkeypatch):
 
     from typer.testing import CliRunner
 
-    from workbench import cli
+    from workbench.cli import main as cli
 
     run = SimpleNamespace(id=1, candidates=0, segments=40, coverage=0.0, timings={}, params={"min_cluster_size": 8},
                           model_name="m", backend="onnx", model_sha256="0" * 64)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from workbench.names import BIDI
+from workbench.core.names import BIDI
 from workbench.study import Study
 
 from .test_cli import wb

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.discover import DiscoveryParams
+from workbench.engine.discover import DiscoveryParams
 from workbench.errors import InputError
 from workbench.study import Study
 
@@ -124,7 +124,7 @@ def _nested(depth: int, name=lambda i: f"C{i}", root: str = "CodeBook", ns: str 
 def test_codes_nested_deeper_than_the_limit_are_refused_naming_the_code(tmp_path):
     from lxml import etree
 
-    from workbench.refi import MAX_CODE_DEPTH
+    from workbench.io.refi import MAX_CODE_DEPTH
 
     from .test_refi import schema
 
@@ -187,7 +187,7 @@ def test_a_code_whose_full_name_is_too_long_or_missing_is_named(tmp_path):
 def test_a_flat_codebook_of_ten_thousand_codes_reads_quickly():
     import time
 
-    from workbench.refi import read_qdc
+    from workbench.io.refi import read_qdc
 
     codes = "".join(f'<Code guid="00000000-0000-4000-8000-{i:012d}" name="Code {i}" isCodable="true">'
                     f"<Description>What code {i} means.</Description></Code>" for i in range(10_000))

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import workbench.cues
-from workbench.cues import Cue, read_cues
+import workbench.io.cues
 from workbench.errors import InputError
+from workbench.io.cues import Cue, read_cues
 
 TEAMS = """WEBVTT
 
@@ -253,7 +253,7 @@ def test_cues_without_blank_lines_between_them():
 
 
 def test_too_many_cues(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(workbench.cues, "MAX_CUES", 3)
+    monkeypatch.setattr(workbench.io.cues, "MAX_CUES", 3)
     text = "WEBVTT\n\n" + "".join(f"00:00:0{n}.000 --> 00:00:0{n}.500\nw\n\n" for n in range(4))
     with pytest.raises(InputError, match="more than 3 cues"):
         read_cues(text, "t.vtt", "vtt")

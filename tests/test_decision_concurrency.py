@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.decisions import Log
+from workbench.core.decisions import Log
 from workbench.study import Study
 
 from .conftest import write

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import typer
 
-from workbench.cli import app
-from workbench.cli_support import WhyOpt
-from workbench.decisions import (
+from workbench.cli.main import app
+from workbench.cli.support import WhyOpt
+from workbench.core.decisions import (
     KINDS,
     NEEDS_RATIONALE,
     SPECS,

@@ -13,7 +13,7 @@ from hypothesis import event as note
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from workbench.decisions import VOTES, DecisionError, Draft, Log, seal
+from workbench.core.decisions import VOTES, DecisionError, Draft, Log, seal
 
 SEGMENTS = [f"s{i}" for i in range(16)]
 CANDIDATES = [f"R1-C{i:02d}" for i in range(8)]

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from workbench.decisions import DecisionError
-from workbench.discover import DiscoveryParams
+from workbench.core.decisions import DecisionError
+from workbench.engine.discover import DiscoveryParams
 from workbench.study import Study
 
 from .conftest import TOPICS, write

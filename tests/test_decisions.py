@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from workbench.decisions import GENESIS, DecisionError, Draft, Log, chain_problems, seal
+from workbench.core.decisions import GENESIS, DecisionError, Draft, Log, chain_problems, seal
 
 
 class Book:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.decisions import KINDS, Event, describe, describe_all, event_fields
+from workbench.core.decisions import KINDS, Event, describe, describe_all, event_fields
 from workbench.study import Study
 
 from .conftest import copied, discover_topics, write

@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from workbench.discover import FILLERS, DiscoveryParams, Doc, auto_min_size, discover, merge_pairs
-from workbench.discovery_runs import _processor
-from workbench.embed import Encoder, load_model
-from workbench.keyword_text import vectorizer_docs
-from workbench.overview import SegmentFilter
-from workbench.runs import candidate_id, parse_candidate_id
+from workbench.core.overview import SegmentFilter
+from workbench.core.runs import candidate_id, parse_candidate_id
+from workbench.engine.discover import FILLERS, DiscoveryParams, Doc, auto_min_size, discover, merge_pairs
+from workbench.engine.embed import Encoder, load_model
+from workbench.engine.keyword_text import vectorizer_docs
+from workbench.services.discovery_runs import _processor
 
 
 def test_auto_min_size_grows_with_the_corpus():
@@ -82,7 +82,7 @@ def test_the_run_is_recorded(discovered_sample):
     # The stored tree reads back as the linkage of the candidates' centres the page draws.
     from scipy.cluster.hierarchy import linkage
 
-    from workbench.runs import linkage_matrix
+    from workbench.core.runs import linkage_matrix
 
     _, found = discovered_sample.candidates()
     centres = np.stack([np.frombuffer(c.centroid, dtype=np.float32) for c in found]).astype(np.float64)
@@ -137,7 +137,7 @@ def test_candidate_ids():
 def test_strays_are_far_out_and_under_the_threshold():
     import numpy as np
 
-    from workbench.placement import strays
+    from workbench.engine.placement import strays
 
     labels = np.array([0] * 8 + [1] * 6)
     sims = np.zeros((14, 2))
@@ -150,8 +150,8 @@ def test_strays_are_far_out_and_under_the_threshold():
 
 @pytest.mark.parametrize("cells", [1 << 26, 300 * 7], ids=["one block", "43 blocks, the last shorter"])
 def test_neighbours_are_exact_and_start_with_the_segment_itself(monkeypatch, cells):
-    import workbench.neighbours as neighbours_module
-    from workbench.neighbours import neighbours
+    import workbench.engine.neighbours as neighbours_module
+    from workbench.engine.neighbours import neighbours
 
     monkeypatch.setattr(neighbours_module, "SIMILARITY_CELLS", cells)
     rng = np.random.default_rng(3)
@@ -170,7 +170,7 @@ def test_neighbours_are_exact_and_start_with_the_segment_itself(monkeypatch, cel
 
 
 def test_consensus_keeps_the_themes_most_layouts_find():
-    from workbench.consensus import consensus
+    from workbench.engine.consensus import consensus
 
     rng = np.random.default_rng(0)
     centres = np.eye(4, 32, dtype=np.float32)
@@ -199,7 +199,7 @@ def test_consensus_keeps_the_themes_most_layouts_find():
 
 def test_an_odd_number_of_layouts_settles_lumping_against_splitting():
     """Layouts that lump two themes and layouts that split them: the majority decides, both ways."""
-    from workbench.consensus import consensus
+    from workbench.engine.consensus import consensus
 
     rng = np.random.default_rng(1)
     unit = np.repeat(np.eye(3, 32, dtype=np.float32), 30, axis=0) + rng.normal(0, 0.05, (90, 32)).astype(np.float32)
@@ -227,7 +227,7 @@ def test_runs_are_checked_and_their_seeds_do_not_overlap():
 
 
 def test_layout_count_falls_with_the_study_size_unless_given():
-    from workbench.discovery_settings import auto_runs
+    from workbench.engine.discovery_settings import auto_runs
 
     counts = [auto_runs(n) for n in (50, 1024, 5000, 10_000, 10_334, 15_000, 20_000, 50_000, 50_001, 100_000, 10**7)]
     assert counts == [31, 31, 31, 31, 29, 21, 15, 7, 5, 5, 5]
@@ -249,7 +249,7 @@ def test_min_samples_is_the_root_of_the_minimum_size_unless_given():
 def test_layouts_drawn_in_worker_processes_give_the_same_result(small, monkeypatch):
     import threading
 
-    import workbench.discover as discover_module
+    import workbench.engine.discover as discover_module
 
     threads: list[str] = []
     real = discover_module.keyword_texts
@@ -274,7 +274,7 @@ def test_layouts_drawn_in_worker_processes_give_the_same_result(small, monkeypat
 
 
 def test_work_done_ahead_returns_or_raises_where_it_is_needed():
-    from workbench.discover import _Ahead
+    from workbench.engine.discover import _Ahead
 
     calls: list[str] = []
     inline = _Ahead(lambda: calls.append("ran") or "value")
@@ -307,7 +307,7 @@ def test_clear_groups_do_not_depend_on_the_seed(small):
 
 
 def test_fences_are_far_out_by_each_candidates_own_spread():
-    from workbench.placement import far_out_fences
+    from workbench.engine.placement import far_out_fences
 
     labels = np.array([0] * 8 + [1] * 3 + [-1])
     sims = np.zeros((12, 2))
@@ -318,7 +318,7 @@ def test_fences_are_far_out_by_each_candidates_own_spread():
 
 
 def test_placing_treats_members_and_the_rest_by_the_same_two_tests():
-    from workbench.placement import place
+    from workbench.engine.placement import place
 
     labels = np.array([0] * 8 + [-1, -1, -1])
     sims = np.zeros((11, 2))
@@ -331,8 +331,8 @@ def test_placing_treats_members_and_the_rest_by_the_same_two_tests():
 
 
 def test_worker_count_follows_the_setting_and_rejects_nonsense(monkeypatch):
+    from workbench.engine.layouts import PARALLEL_FROM, worker_count
     from workbench.errors import WorkbenchError
-    from workbench.layouts import PARALLEL_FROM, worker_count
 
     monkeypatch.delenv("WORKBENCH_LAYOUT_WORKERS", raising=False)
     assert worker_count(PARALLEL_FROM - 1, 10, None) == 1 and worker_count(PARALLEL_FROM, 10, 4) == 4
@@ -345,7 +345,7 @@ def test_worker_count_follows_the_setting_and_rejects_nonsense(monkeypatch):
 
 
 def test_a_failing_worker_is_reported_with_what_to_do(small, monkeypatch):
-    import workbench.layout_processes as layout_processes
+    import workbench.engine.layout_processes as layout_processes
     from workbench.errors import WorkbenchError
 
     docs, vectors, _encoder = small
@@ -358,7 +358,7 @@ def test_each_layout_runs_in_one_thread_and_restores_the_thread_count(small, mon
     import numba
     from threadpoolctl import threadpool_info
 
-    from workbench.clustering import HdbscanClusterer
+    from workbench.engine.clustering import HdbscanClusterer
 
     seen: list[tuple[int, set[int]]] = []
     real = HdbscanClusterer.labels
@@ -417,7 +417,7 @@ def test_keywords_keep_words_that_mean_something_and_whole_compounds(small):
 def test_labels_come_from_maximal_marginal_relevance():
     """MMR picks a candidate's label words from its c-TF-IDF words by their embeddings: words
     a (stand-in) embedder puts far from the candidate's words together must not name it."""
-    from workbench.naming import cluster_keywords
+    from workbench.engine.naming import cluster_keywords
 
     topics = [["referral", "threshold", "duty", "desk", "screening", "triage", "backlog", "consent", "strategy"],
               ["school", "teacher", "pupil", "classroom", "governor", "curriculum", "timetable", "uniform", "exam"]]
@@ -447,7 +447,7 @@ def test_compiled_clustering_code_is_cached_between_processes(tmp_path):
     import subprocess
     import sys
 
-    code = ("import numpy as np; from workbench.compiled import clustering_stack; clustering_stack(); "
+    code = ("import numpy as np; from workbench.engine.compiled import clustering_stack; clustering_stack(); "
             "from umap import UMAP; UMAP(n_neighbors=5, random_state=1, n_epochs=20)"
             ".fit(np.random.default_rng(0).random((60, 8), dtype=np.float32))")
     env = {**__import__("os").environ, "NUMBA_CACHE_DIR": str(tmp_path)}

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from workbench.clustering import CLUSTERERS, HdbscanClusterer, KMeansClusterer
-from workbench.discover import DiscoveryParams, Doc, discover
-from workbench.discovery_settings import LayoutSettings
+from workbench.engine.clustering import CLUSTERERS, HdbscanClusterer, KMeansClusterer
+from workbench.engine.discover import DiscoveryParams, Doc, discover
+from workbench.engine.discovery_settings import LayoutSettings
 from workbench.errors import WorkbenchError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +31,8 @@ def three_groups() -> tuple[list[Doc], np.ndarray]:
     return docs, vectors
 
 
-@pytest.mark.parametrize("module", ["workbench.layouts", "workbench.layout_worker", "workbench.layout_processes"])
+@pytest.mark.parametrize("module", ["workbench.engine.layouts", "workbench.engine.layout_worker",
+                                    "workbench.engine.layout_processes"])
 def test_the_layout_stages_do_not_import_the_pipeline(module):
     """The worker imports the layouts stage, and the layouts stage knows nothing of ``discover``: no import circle.
 
@@ -41,7 +42,7 @@ def test_the_layout_stages_do_not_import_the_pipeline(module):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60,
                             cwd=ROOT)
     loaded = set(json.loads(result.stdout))
-    assert module in loaded and "workbench.discover" not in loaded, sorted(m for m in loaded if "workbench" in m)
+    assert module in loaded and "workbench.engine.discover" not in loaded, sorted(m for m in loaded if "workbench" in m)
     assert not loaded & {"numpy", "umap", "hdbscan", "numba", "sklearn", "torch"}
 
 

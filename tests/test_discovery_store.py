@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from workbench.discover import DiscoveryParams
+from workbench.engine.discover import DiscoveryParams
 
 from .conftest import TOPICS, write
 

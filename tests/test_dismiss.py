@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from workbench.cli import app
-from workbench.decisions import Log, describe
+from workbench.cli.main import app
+from workbench.core.decisions import Log, describe
 from workbench.study import Study
 
 

@@ -6,8 +6,8 @@ import re
 
 import typer.main
 
-from workbench.cli import app
-from workbench.ingest import parse_files
+from workbench.cli.main import app
+from workbench.io.ingest import parse_files
 
 from .conftest import ROOT
 

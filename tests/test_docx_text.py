@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from workbench.docx_text import DocxText, docx_text
 from workbench.errors import InputError
-from workbench.readers import ReadLimits
+from workbench.io.docx_text import DocxText, docx_text
+from workbench.io.readers import ReadLimits
 
 LIMITS = ReadLimits()
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

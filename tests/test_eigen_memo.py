@@ -7,7 +7,7 @@ import pytest
 import scipy.sparse
 import scipy.sparse.linalg as linalg
 
-from workbench import eigen_memo
+from workbench.engine import eigen_memo
 
 ORIGINAL = getattr(linalg.eigsh, "__wrapped__", linalg.eigsh)  # the solver itself, memo or not
 
@@ -83,9 +83,9 @@ def solver_result(matrix):
 
 def test_layouts_are_bit_for_bit_what_they_were_without_the_memo(monkeypatch):
     """Three separate groups: UMAP lays out each component spectrally, every seed the same problems."""
-    from workbench.compiled import clustering_stack
-    from workbench.layouts import umap_layout
-    from workbench.neighbours import neighbours
+    from workbench.engine.compiled import clustering_stack
+    from workbench.engine.layouts import umap_layout
+    from workbench.engine.neighbours import neighbours
 
     clustering_stack()
     rng = np.random.default_rng(3)

@@ -10,8 +10,8 @@ import sys
 import numpy as np
 import pytest
 
-from workbench import embed, model_files
-from workbench.embed import BUNDLED_NAME, Encoder, load_model
+from workbench.engine import embed, model_files
+from workbench.engine.embed import BUNDLED_NAME, Encoder, load_model
 from workbench.errors import WorkbenchError
 
 QUICK_START = ["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."]
@@ -25,7 +25,7 @@ def info():
 def test_offline_and_verified(info):
     assert os.environ["HF_HUB_OFFLINE"] == "1"
     # The tests set it too (conftest), so ask a process that starts without it.
-    for module in ("workbench.embed", "workbench.cli"):
+    for module in ("workbench.engine.embed", "workbench.cli.main"):
         env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
         out = subprocess.run([sys.executable, "-c", f"import os, {module}; print(os.environ.get('HF_HUB_OFFLINE'))"],
                              env=env, capture_output=True, text=True, timeout=60, check=True).stdout
@@ -142,7 +142,7 @@ def test_the_one_time_export_says_one_line_and_no_developer_warnings(tmp_path):
     the terminal; they speak of tracing internals, not of anything a researcher can act on.
     """
     script = ("import sys\n"
-              "from workbench.embed import Encoder, load_model\n"
+              "from workbench.engine.embed import Encoder, load_model\n"
               "heard = []\n"
               "Encoder(load_model()).encode(['A referral.'], progress=lambda d, t, what: heard.append(what))\n"
               "print(heard[0])\n")

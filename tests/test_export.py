@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.export import assignments_csv, write_atomically
-from workbench.runs import AssignmentRecord
-from workbench.spreadsheet import safe_cell
+from workbench.core.runs import AssignmentRecord
+from workbench.core.spreadsheet import safe_cell
+from workbench.io.export import assignments_csv, write_atomically
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])

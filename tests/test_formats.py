@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from workbench import formats
 from workbench.errors import InputError
-from workbench.formats import FORMATS, Format, format_for, register, summary
+from workbench.io import formats
+from workbench.io.formats import FORMATS, Format, format_for, register, summary
 
 from .conftest import write
 
@@ -36,7 +36,7 @@ def test_help_upload_label_and_refusal_follow_a_new_registration(tmp_path: Path,
 
 
 def test_a_file_is_recognised_by_its_content_when_its_name_does_not_say(tmp_path: Path, counter):
-    from workbench.ingest import parse_files
+    from workbench.io.ingest import parse_files
 
     path = write(tmp_path / "meeting.transcript",
                  "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Interviewer>Hi.</v>\n\n"
@@ -46,7 +46,7 @@ def test_a_file_is_recognised_by_its_content_when_its_name_does_not_say(tmp_path
 
 
 def test_the_command_line_help_and_the_study_page_read_the_registry():
-    from workbench.cli import app
+    from workbench.cli.main import app
 
     result = CliRunner().invoke(app, ["ingest", "--help"], env={"COLUMNS": "220"})
     assert summary("transcript") in " ".join(result.stdout.split())
@@ -56,9 +56,9 @@ def test_the_command_line_help_and_the_study_page_read_the_registry():
 
 def test_a_table_format_reads_rows_for_segments_and_participants_alike(tmp_path: Path, monkeypatch):
     """Registering a table format is enough for both the segment importer and the participants sidecar."""
-    from workbench.participants import read_participants
-    from workbench.readers import ReadLimits
-    from workbench.tabular import read_table
+    from workbench.io.participants import read_participants
+    from workbench.io.readers import ReadLimits
+    from workbench.io.tabular import read_table
 
     monkeypatch.setattr(formats, "FORMATS", list(FORMATS))
 
@@ -77,8 +77,8 @@ def test_a_table_format_reads_rows_for_segments_and_participants_alike(tmp_path:
 
 
 def test_a_sidecar_whose_suffix_names_no_table_is_still_read_as_csv(tmp_path: Path):
-    from workbench.participants import read_participants
-    from workbench.readers import ReadLimits
+    from workbench.io.participants import read_participants
+    from workbench.io.readers import ReadLimits
 
     people = write(tmp_path / "people.txt", "participant_id;site\nP01;North\n")
     assert [(p.id, p.site) for p in read_participants(people, ReadLimits())] == [("P01", "North")]

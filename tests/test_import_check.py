@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from workbench.cli import app
-from workbench.ingest import parse_files
+from workbench.cli.main import app
+from workbench.io.ingest import parse_files
 from workbench.study import Study
 
 from .conftest import write

@@ -119,9 +119,9 @@ def test_a_hang_up_that_was_ignored_stays_ignored(tmp_path):
 
 def _worker_folder(tmp_path: Path) -> Path:
     """A layout worker's input: 120 unit vectors in three groups and their neighbours."""
-    from workbench.clustering import HdbscanClusterer
-    from workbench.discovery_settings import LayoutSettings
-    from workbench.neighbours import neighbours
+    from workbench.engine.clustering import HdbscanClusterer
+    from workbench.engine.discovery_settings import LayoutSettings
+    from workbench.engine.neighbours import neighbours
 
     rng = np.random.default_rng(0)
     unit = (np.repeat(np.eye(3, 16), 40, axis=0) + rng.normal(0, 0.05, (120, 16))).astype(np.float32)
@@ -137,7 +137,8 @@ def _worker_folder(tmp_path: Path) -> Path:
 def test_a_worker_whose_parent_is_gone_stops_by_itself(tmp_path):
     folder = _worker_folder(tmp_path)
     root = str(Path(__file__).resolve().parent.parent)
-    worker = subprocess.Popen([sys.executable, "-m", "workbench.layout_worker", str(folder), *map(str, range(500))],
+    worker = subprocess.Popen([sys.executable, "-m", "workbench.engine.layout_worker", str(folder),
+                               *map(str, range(500))],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               env={**os.environ, "PYTHONPATH": root})
     lines: queue.Queue[str] = queue.Queue()
@@ -159,7 +160,7 @@ def test_a_worker_whose_parent_is_gone_stops_by_itself(tmp_path):
 
 @POSIX
 def test_folders_left_by_a_killed_run_are_removed_by_the_next(tmp_path):
-    from workbench.layout_processes import _claim, _remove_left_over
+    from workbench.engine.layout_processes import _claim, _remove_left_over
 
     folders = {name: tmp_path / f"workbench-layouts-{name}" for name in ("ended", "alive", "unknown")}
     for folder in folders.values():
@@ -197,7 +198,7 @@ def default_stop_signals():
 
 @pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX signals")
 def test_stop_signals_are_raised_once_and_ignored_ones_stay_ignored(default_stop_signals):
-    from workbench.cli_support import Stopped, _signals_stop, _stop
+    from workbench.cli.support import Stopped, _signals_stop, _stop
 
     before = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)
     assert before == (signal.SIG_DFL, signal.SIG_DFL)
@@ -221,7 +222,7 @@ def test_stop_signals_are_raised_once_and_ignored_ones_stay_ignored(default_stop
 def test_a_file_system_without_locks_leaves_the_folder_unjudged(tmp_path, monkeypatch):
     import fcntl
 
-    from workbench.layout_processes import _claim, _remove_left_over
+    from workbench.engine.layout_processes import _claim, _remove_left_over
 
     def refuse(fd, operation):
         raise OSError(38, "locks are not supported here")

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from workbench.cli.launcher import DEFAULTS, SETTINGS_FILE, command, flags, settings
 from workbench.errors import InputError
-from workbench.launcher import DEFAULTS, SETTINGS_FILE, command, flags, settings
 
 from .test_cli import wb
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from workbench.decisions import GENESIS, event_hash
+from workbench.core.decisions import GENESIS, event_hash
 from workbench.errors import WorkbenchError
-from workbench.log_anchor import RecordedHead, parse_head
-from workbench.store_schema import CURRENT_VERSION, MIGRATIONS
+from workbench.io.log_anchor import RecordedHead, parse_head
+from workbench.store.schema import CURRENT_VERSION, MIGRATIONS
 from workbench.study import Study
 
 from .conftest import TOPICS, write

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.decisions import DecisionError
+from workbench.core.decisions import DecisionError
+from workbench.core.logic_model import NODE_TYPES, coverage, dump_yaml, load_yaml, parse_model, to_dot
 from workbench.errors import InputError
-from workbench.logic_model import NODE_TYPES, coverage, dump_yaml, load_yaml, parse_model, to_dot
 from workbench.study import Study
 
 from .conftest import ROOT, write
@@ -161,7 +161,7 @@ def test_the_model_from_the_command_line(tmp_path):
 def test_images_of_the_graph(tmp_path):
     import shutil
 
-    from workbench.export import graph_image
+    from workbench.io.export import graph_image
 
     if not shutil.which("dot"):
         pytest.skip("Graphviz's dot is not installed (./run test installs it)")

@@ -7,8 +7,8 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.logic_model import NODE_TYPES, LogicModel, load_yaml
-from workbench.logic_model_layout import DUMMY_WIDTH, Layout, layout, wrap_label
+from workbench.core.logic_model import NODE_TYPES, LogicModel, load_yaml
+from workbench.core.logic_model_layout import DUMMY_WIDTH, Layout, layout, wrap_label
 
 from .conftest import ROOT
 

@@ -22,10 +22,10 @@ import typer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench import segments
-from workbench.cli_support import handled
-from workbench.segments import clean_text
-from workbench.splitting import BLOCK_CHARS
+from workbench.cli.support import handled
+from workbench.core import segments
+from workbench.core.segments import clean_text
+from workbench.core.splitting import BLOCK_CHARS
 
 resource = pytest.importorskip("resource")  # POSIX only
 
@@ -107,7 +107,7 @@ def test_a_long_table_is_printed_whole_in_bounded_pieces(capsys, monkeypatch):
     """Every row reaches the terminal, laid out a thousand at a time (rich holds a whole table in memory)."""
     import rich.table
 
-    from workbench import cli_support
+    from workbench.cli import support as cli_support
 
     built: list[int] = []
 

@@ -10,9 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workbench.decisions import GENESIS, DecisionError, Draft, Event, Log, canonical, event_hash, seal
-from workbench.errors import WorkbenchError
-from workbench.names import (
+from workbench.core.decisions import GENESIS, DecisionError, Draft, Event, Log, canonical, event_hash, seal
+from workbench.core.names import (
     BIDI,
     BIDI_MARKS,
     INVISIBLE,
@@ -24,6 +23,7 @@ from workbench.names import (
     json_safe,
     terminal_safe,
 )
+from workbench.errors import WorkbenchError
 
 CONTROLS = [chr(c) for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))]
 UNSAFE_IN_REASONS = [c for c in CONTROLS if c not in "\n\t"] + sorted(BIDI - BIDI_MARKS)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from workbench import offline
-from workbench.launcher import command
+from workbench.cli.launcher import command
 
 ROOT = Path(__file__).resolve().parent.parent
 ORT_FOLDER = Path(".cache") / "Microsoft" / "DeveloperTools" / ".onnxruntime"
@@ -59,10 +59,10 @@ def test_a_fresh_home_gets_no_device_id_or_event_queue(tmp_path):
     """Load the model and embed through ONNX Runtime, as discovery does, in an empty HOME."""
     home = tmp_path / "home"
     home.mkdir()
-    from workbench.embed import cache_dir
+    from workbench.engine.embed import cache_dir
 
     env = {**_clean_env(home), "WORKBENCH_CACHE_DIR": str(cache_dir())}
-    script = ("from workbench.embed import Encoder, load_model\n"
+    script = ("from workbench.engine.embed import Encoder, load_model\n"
               "print(Encoder(load_model()).encode(['A referral to the hub.']).shape)")
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr

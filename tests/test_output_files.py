@@ -14,7 +14,7 @@ import pytest
 import typer.main
 
 from workbench.errors import WorkbenchError
-from workbench.export import DB_FILE, check_output
+from workbench.io.export import DB_FILE, check_output
 from workbench.study import Study
 
 from .conftest import write
@@ -27,7 +27,7 @@ EXTRA = {"propose-split": ["T-001"], "pseudonymise": ["{transcript}"]}
 
 def out_commands() -> dict[str, click.Command]:
     """Every command, by its words ('export codebook'), that takes ``--out``."""
-    from workbench.cli import app
+    from workbench.cli.main import app
 
     found: dict[str, click.Command] = {}
 

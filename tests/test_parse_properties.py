@@ -18,9 +18,9 @@ import docx
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from workbench.ingest import parse_files
-from workbench.readers import ReadLimits
-from workbench.transcripts import read_docx, read_subtitles, read_txt
+from workbench.io.ingest import parse_files
+from workbench.io.readers import ReadLimits
+from workbench.io.transcripts import read_docx, read_subtitles, read_txt
 
 from .test_docx_text import make_docx, run
 from .test_docx_text import render as render_xml
@@ -217,7 +217,7 @@ def test_every_visible_word_of_a_word_document_is_in_one_segment_or_the_preamble
 def test_opendocument_paragraphs_give_back_the_generated_turns(tmp_path_factory, items):
     from xml.sax.saxutils import escape
 
-    from workbench.transcripts import read_odt
+    from workbench.io.transcripts import read_odt
 
     from .test_read_pdf_odt import _odt
 
@@ -239,7 +239,7 @@ ascii_words = st.sampled_from(["we", "rang", "the", "school", "Mum", "said:", "n
 @given(items=st.lists(st.tuples(ascii_people, st.lists(st.lists(ascii_words, min_size=1, max_size=9),
                                                        min_size=1, max_size=3)), min_size=1, max_size=8))
 def test_pdf_pages_give_back_the_generated_turns(tmp_path_factory, items):
-    from workbench.transcripts import read_pdf
+    from workbench.io.transcripts import read_pdf
 
     from .test_read_pdf_odt import _draw_transcript
 

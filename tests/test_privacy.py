@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from workbench.errors import InputError
-from workbench.privacy import TYPES, Finding, NameList, read_names, scan, scan_text
+from workbench.privacy.scan import TYPES, Finding, NameList, read_names, scan, scan_text
 
 
 def found(text: str, names: NameList | None = None) -> list[tuple[str, str]]:

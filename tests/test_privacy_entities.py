@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbench.errors import InputError, WorkbenchError
-from workbench.privacy import TYPES, PlaceList, read_places, scan, scan_text
-from workbench.privacy_entities import MODEL_FILES, find_entities, load_model, model_dir, verify_model
+from workbench.privacy.entities import MODEL_FILES, find_entities, load_model, model_dir, verify_model
+from workbench.privacy.scan import TYPES, PlaceList, read_places, scan, scan_text
 
 
 def found(text: str, places: PlaceList | None = None) -> list[tuple[str, str]]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.privacy import read_places, scan
+from workbench.privacy.scan import read_places, scan
 
 PROBES = Path(__file__).parent / "fixtures" / "privacy_probe"
 THRESHOLD = 0.5

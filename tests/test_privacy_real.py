@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.ingest import parse_files
-from workbench.privacy import scan
+from workbench.io.ingest import parse_files
+from workbench.privacy.scan import scan
 
 FIXTURES = Path(__file__).parent / "fixtures" / "real_transcripts"
 NAMED: dict[str, list[str]] = json.loads((FIXTURES / "people_named.json").read_text(encoding="utf-8"))["files"]

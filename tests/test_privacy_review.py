@@ -11,11 +11,11 @@ import sqlalchemy as sa
 import typer
 from typer.testing import CliRunner
 
-from workbench.cli_review import register
+from workbench.cli.review import register
 from workbench.errors import ConflictError, StudyError, WorkbenchError
-from workbench.store import Store, study_url
-from workbench.store_lock import make_engine
-from workbench.store_schema import CURRENT_VERSION, MIGRATIONS, segments
+from workbench.store.database import Store, study_url
+from workbench.store.lock import make_engine
+from workbench.store.schema import CURRENT_VERSION, MIGRATIONS, segments
 from workbench.study import Study
 
 from .conftest import write
@@ -193,7 +193,7 @@ def test_a_study_of_the_previous_schema_opens_upgrades_and_keeps_its_data(study_
 def test_places_reach_only_a_scanner_that_takes_them(scanned, tmp_path, monkeypatch):
     import inspect
 
-    from workbench import privacy
+    from workbench.privacy import scan as privacy
 
     places = write(tmp_path / "places.txt", "Northfield\n")
     if "places" not in inspect.signature(privacy.scan).parameters:

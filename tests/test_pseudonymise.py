@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from workbench import privacy
-from workbench.ingest import parse_files
-from workbench.pseudonymise import (
+from workbench.io.ingest import parse_files
+from workbench.privacy import scan as privacy
+from workbench.privacy.pseudonymise import (
     COLUMNS,
     findings_csv,
     norm,
@@ -40,7 +40,7 @@ P01: It was on 12/03/2021 that it started.
 
 
 def cli(*args: str | Path) -> object:
-    from workbench.cli_privacy import privacy_app
+    from workbench.cli.privacy import privacy_app
 
     return CliRunner().invoke(privacy_app, ["pseudonymise", *map(str, args)])
 

@@ -14,7 +14,7 @@ import zipfile
 import pytest
 
 from workbench.errors import InputError, WorkbenchError
-from workbench.pseudonymise import TABLE, copies_from_review, reviewed, scan_uploads
+from workbench.privacy.pseudonymise import TABLE, copies_from_review, reviewed, scan_uploads
 
 TXT = ("Interviewer: How did it go with the referral?\n"
        "P01: My son Jordan was at Hillside Primary School then. We lived on Elm Road and they rang me on "

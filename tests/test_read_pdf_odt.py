@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from workbench.errors import InputError
-from workbench.read_odt import odt_lines
-from workbench.read_pdf import pdf_lines
-from workbench.readers import ReadLimits
+from workbench.io.read_odt import odt_lines
+from workbench.io.read_pdf import pdf_lines
+from workbench.io.readers import ReadLimits
 
 pytest.importorskip("reportlab")
 
@@ -172,7 +172,7 @@ def test_pdf_hyphenation_joined_but_compounds_and_dashes_kept(transcript_lines: 
 
 
 def test_pdf_lines_feed_the_turn_parser(transcript_lines: list[str]) -> None:
-    from workbench.transcripts import parse_lines
+    from workbench.io.transcripts import parse_lines
 
     preamble, turns = parse_lines(transcript_lines, "interview-04.pdf")
     assert preamble == "Interview 4: Family support workers"

@@ -14,7 +14,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from workbench.ingest import parse_files
+from workbench.io.ingest import parse_files
 
 FIXTURES = Path(__file__).parent / "fixtures" / "real_transcripts"
 CASES = sorted(p for p in FIXTURES.iterdir() if p.suffix != ".json" and p.name != "SOURCES.md"

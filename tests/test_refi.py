@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 
 from workbench.errors import StudyError
-from workbench.refi import CODEBOOK_NS
+from workbench.io.refi import CODEBOOK_NS
 from workbench.study import Study
 
 from .conftest import ROOT, write

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.speaker_labels import read_label
+from workbench.core.speaker_labels import read_label
 
 
 @pytest.mark.parametrize(("line", "speaker", "description", "timestamp", "text"), [

@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from workbench.discover import DiscoveryParams, Doc, discover, propose_split
-from workbench.embed import Encoder, load_model
-from workbench.naming import cluster_keywords, make_label
-from workbench.runs import candidate_id
+from workbench.core.runs import candidate_id
+from workbench.engine.discover import DiscoveryParams, Doc, discover, propose_split
+from workbench.engine.embed import Encoder, load_model
+from workbench.engine.naming import cluster_keywords, make_label
 from workbench.study import Study
 
 # Three kinds of answer inside one broad theme ("waiting for services"), as people say them.
@@ -148,8 +148,8 @@ def test_the_tree_is_built_once_and_cut_as_scikit_learn_cuts_it(answers):
     """Proposals try 2 to 6 parts from one Ward tree: the parts are those of a Ward fit per count."""
     from sklearn.cluster import AgglomerativeClustering
 
-    from workbench.consensus import renumber
-    from workbench.split_proposal import ward_cuts
+    from workbench.engine.consensus import renumber
+    from workbench.engine.split_proposal import ward_cuts
 
     _, vectors = answers
     unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.splitting import BLOCK_CHARS, bounded_blocks, sentence_spans, split_spans
+from workbench.core.splitting import BLOCK_CHARS, bounded_blocks, sentence_spans, split_spans
 
 
 def words(texts):

@@ -18,8 +18,8 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
+from workbench.core.spreadsheet import csv_text, looks_like_formula, safe_cell, unsafe_cell
 from workbench.errors import WorkbenchError
-from workbench.spreadsheet import csv_text, looks_like_formula, safe_cell, unsafe_cell
 from workbench.study import Study
 
 from .conftest import TOPICS, write
@@ -38,7 +38,7 @@ def hostile(i: int, text: str) -> str:
 
 def commands() -> dict[str, click.Command]:
     """Every command, by its words, that can write a spreadsheet: it takes --out or --format."""
-    from workbench.cli import app
+    from workbench.cli.main import app
 
     found: dict[str, click.Command] = {}
 
@@ -88,7 +88,7 @@ def record(action, *args, **kwargs) -> bool:
 
 @pytest.fixture(scope="module")
 def hostile_study(tmp_path_factory) -> tuple[Path, Path]:
-    from workbench.discover import DiscoveryParams
+    from workbench.engine.discover import DiscoveryParams
 
     folder = tmp_path_factory.mktemp("hostile")
     rows = [["id", "text", "participant", "site"]]
@@ -136,7 +136,7 @@ def test_every_command_is_run():
 
 @pytest.mark.parametrize("command", sorted(commands()))
 def test_no_cell_of_a_command_line_spreadsheet_can_run(hostile_study, tmp_path, command):
-    from workbench.cli import app
+    from workbench.cli.main import app
 
     study, table = hostile_study
     found = commands()[command]

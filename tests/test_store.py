@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from workbench.core.participants import Participant
 from workbench.errors import StudyError
-from workbench.participants import Participant
-from workbench.store import DB_FILE, Store
-from workbench.store_schema import CURRENT_VERSION
+from workbench.store.database import DB_FILE, Store
+from workbench.store.schema import CURRENT_VERSION
 
 
 def test_create_then_open(study_location):

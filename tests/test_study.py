@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from workbench.core.overview import SegmentFilter
 from workbench.errors import ConflictError, InputError
-from workbench.overview import SegmentFilter
 
 from .conftest import write
 
@@ -105,7 +105,7 @@ def test_overview_counts(study, tmp_path):
 
 
 def test_named_interviewer_labels_are_marked_and_left_without_participant(study, tmp_path):
-    from workbench.ingest import IngestOptions
+    from workbench.io.ingest import IngestOptions
 
     path = write(tmp_path / "named.txt", "Sarah: How was it?\nP01: Slow.\nSarah: Thanks.\nP01: Bye.\n")
     study.ingest([path], options=IngestOptions(interviewer_labels=("Sarah",)))
@@ -115,7 +115,7 @@ def test_named_interviewer_labels_are_marked_and_left_without_participant(study,
 
 
 def test_a_kept_map_layout_is_read_once_until_the_segments_change(study, tmp_path, monkeypatch):
-    import workbench.discovery_runs as discovery_runs
+    import workbench.services.discovery_runs as discovery_runs
 
     asked: list[bool] = []
     kept: dict[str, tuple[float, float]] = {}
@@ -142,7 +142,7 @@ def test_the_log_file_is_the_log_as_csv_or_jsonl_and_nothing_else(study, tmp_pat
     import json
 
     from workbench.errors import StudyError
-    from workbench.export import log_csv
+    from workbench.io.export import log_csv
 
     study.ingest([interview(tmp_path, "a.txt")])
     study.create_theme("Delays", by="ana", why="seen in every interview")
@@ -156,7 +156,7 @@ def test_the_log_file_is_the_log_as_csv_or_jsonl_and_nothing_else(study, tmp_pat
 
 def test_the_checks_before_reporting_on_either_database(study, tmp_path):
     """Scan, prevalence, saturation and agreement through the facade, on SQLite and PostgreSQL alike."""
-    from workbench.decisions import DecisionError
+    from workbench.core.decisions import DecisionError
 
     people = write(tmp_path / "p.csv", PEOPLE)
     study.ingest([interview(tmp_path, "zeta.txt", extra=" Ring Mrs Okafor on 07700 900123.")], participants=people)

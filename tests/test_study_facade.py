@@ -6,7 +6,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from workbench.study_cache import StudyCache
+from workbench.services.cache import StudyCache
 
 from .conftest import ROOT, write
 

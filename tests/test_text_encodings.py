@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbench.errors import InputError
-from workbench.ingest import IngestOptions, parse_files
-from workbench.readers import decode_text, decode_text_noting
+from workbench.io.ingest import IngestOptions, parse_files
+from workbench.io.readers import decode_text, decode_text_noting
 
 TRANSCRIPT = "".join(
     f"Interviewer: What happened after the referral in week {i}?\n"

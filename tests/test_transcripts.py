@@ -9,8 +9,8 @@ import docx
 import pytest
 
 from workbench.errors import InputError
-from workbench.readers import ReadLimits
-from workbench.transcripts import parse_lines, read_docx, read_subtitles, read_txt, transcript_id_for
+from workbench.io.readers import ReadLimits
+from workbench.io.transcripts import parse_lines, read_docx, read_subtitles, read_txt, transcript_id_for
 
 from .conftest import write
 

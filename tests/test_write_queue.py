@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from workbench.store import HOLDER_FILE, WAIT_ENV, Store
+from workbench.store.database import HOLDER_FILE, WAIT_ENV, Store
 from workbench.study import Study
 
 from .conftest import write

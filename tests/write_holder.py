@@ -10,7 +10,7 @@ import os
 import sys
 import time
 
-from workbench.store import Store
+from workbench.store.database import Store
 from workbench.study import Study
 
 

@@ -2,7 +2,7 @@
 
 # Before anything else: dependencies read their telemetry and offline switches when they
 # first initialise, and every module of the package is imported after this line.
-from .offline import apply as _offline
+from workbench.offline import apply as _offline
 
 _offline()
 

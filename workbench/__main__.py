@@ -1,5 +1,5 @@
 """``python -m workbench`` runs the command line."""
 
-from .cli import run
+from workbench.cli.main import run
 
 run()

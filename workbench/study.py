@@ -1,90 +1,52 @@
 """The facade the command line and the pages call: one method per thing a researcher does.
 
-It delegates: files are read by the importers, counted by ``overview``, stored by the
-store, and each concern's rules live in a module of its own, which the methods here
-call: ``study_import`` (importing), ``study_segments`` (context and quotes),
-``study_runs`` (discovery runs and candidates), ``study_decisions`` (decisions that
-need checks), ``study_privacy`` (the identifier scan and its reviews),
-``study_analyses`` and ``study_exports``. What stays here is the decision log and its
-writes, and ``cache``: the one cache of what is computed from the study's data.
+It delegates, so each method is a line or two: files are read by ``workbench.io``, stored
+by ``workbench.store``, and each concern's rules live in a module of ``workbench.services``:
+``imports`` (importing), ``segments`` (context and quotes), ``runs`` (discovery runs,
+candidates and triage), ``decisions`` (decisions that check before deciding),
+``recording`` (the decision log and its one way of appending), ``privacy`` (the identifier
+scan and its reviews), ``analyses`` and ``exports``. ``cache`` is the one cache of what is
+computed from the study's data, dropped when the data version moves.
 """
 
 from __future__ import annotations
 
-import getpass
-import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import study_analyses, study_decisions, study_exports, study_import, study_privacy, study_runs, study_segments
-from .decisions import Codebook, DecisionError, Draft, Event, Log, deciding, seal
-from .discovery_settings import DiscoveryParams
-from .embed import DEFAULT_BACKEND
-from .errors import StudyError
-from .ingest import IngestOptions, ParsedFiles
-from .model_files import TokenCounter, token_counter
-from .names import check_name
-from .overview import Overview, SegmentFilter, overview
-from .participants import Participant
-from .progress import Progress
-from .runs import AssignmentRecord, CandidateRecord, RunRecord, candidate_id, parse_candidate_id
-from .segments import SegmentRow
-from .split_proposal import ProposedPart
-from .store import FindingReview, Store, utc_now
-from .study_cache import StudyCache
-from .study_import import IngestReport
-from .study_runs import RunData
+from workbench.core.decisions import Codebook, Event, Log
+from workbench.core.names import check_name, default_researcher
+from workbench.core.overview import Overview, SegmentFilter, overview
+from workbench.core.participants import Participant
+from workbench.core.progress import Progress
+from workbench.core.runs import AssignmentRecord, CandidateRecord, RunRecord
+from workbench.core.segments import SegmentRow
+from workbench.engine.discovery_settings import DiscoveryParams
+from workbench.engine.embed import DEFAULT_BACKEND
+from workbench.engine.model_files import TokenCounter, token_counter
+from workbench.engine.split_proposal import ProposedPart
+from workbench.io.ingest import IngestOptions, ParsedFiles
+from workbench.services import analyses as study_analyses
+from workbench.services import decisions as study_decisions
+from workbench.services import exports as study_exports
+from workbench.services import imports as study_import
+from workbench.services import privacy as study_privacy
+from workbench.services import runs as study_runs
+from workbench.services import segments as study_segments
+from workbench.services.cache import StudyCache
+from workbench.services.imports import IngestReport
+from workbench.services.recording import DecisionRecorder, Once
+from workbench.services.runs import RunData
+from workbench.store.database import FindingReview, Store
 
 if TYPE_CHECKING:  # imported where used: commands that never touch the logic model start faster
-    from .analysis import Agreement, Prevalence, Saturation
-    from .logic_model import Coverage, LogicModel
-    from .privacy import Finding
+    from workbench.core.analysis import Agreement, Prevalence, Saturation
+    from workbench.core.logic_model import Coverage, LogicModel
+    from workbench.privacy.scan import Finding
 
 __all__ = ["IngestReport", "Once", "Study", "default_researcher"]
-
-
-def default_researcher() -> str:
-    """Who is acting when no name is given: the operating-system user."""
-    try:
-        return os.environ.get("WORKBENCH_USER") or getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
-
-
-@dataclass
-class Once:
-    """A decision's client id, and what was recorded under it before, when it was a retry."""
-
-    client_id: str | None
-    repeated: list[Event] = field(default_factory=list)  # empty: recorded now (or refused)
-    taken: bool = False  # a decision has used the id: the next one inside the block does not
-
-
-_CLIENT_ID_LIMIT = 100
-
-
-def _client_id(text: str | None) -> str | None:
-    """A client id as given, checked: the store marks an action's later events '<id>/2', '<id>/3', ..."""
-    if text is None:
-        return None
-    text = text.strip()
-    if not text or len(text) > _CLIENT_ID_LIMIT or "/" in text or not text.isprintable() \
-            or any(c.isspace() for c in text):
-        raise DecisionError(f"{text[:40]!r} is not a client id: give up to {_CLIENT_ID_LIMIT} characters without "
-                            "spaces or '/', such as a uuid", flag="--client-id")
-    return text
-
-
-def _seal_all(log: Log, steps: Sequence[tuple[str, Callable[[Log], dict[str, Any]]]], by: str, why: str,
-              applied: list[Event]) -> None:
-    """Seal each step in turn onto ``log``, validating it (a refusal raises); each is added to ``applied``."""
-    for kind, build in steps:
-        event = seal(Draft(kind, build(log), by, why), log.seq + 1, utc_now(), log.head)
-        log.append(event)  # validates; a refusal changes nothing
-        applied.append(event)
 
 
 class Study:
@@ -92,9 +54,8 @@ class Study:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.cache = StudyCache(lambda: self.store.data_version())  # what is computed from the data: study_cache.py
-        self._log: Log | None = None  # the codebook so far, brought up to date incrementally
-        self._once: Once | None = None  # the client id the next decision carries (``once``)
+        self.cache = StudyCache(lambda: self.store.data_version())  # what is computed from the data: services/cache.py
+        self.recorder = DecisionRecorder(store)  # the decision log and its writes: services/recording.py
 
     @classmethod
     def init(cls, location: str | Path, by: str | None = None, name: str | None = None,
@@ -103,7 +64,7 @@ class Study:
 
         The file is validated before anything is created, so a bad file leaves no study.
         """
-        from .logic_model import load_yaml
+        from workbench.core.logic_model import load_yaml
 
         model = load_yaml(logic_model) if logic_model is not None else None
         study = cls(Store.create(location, check_name(by or default_researcher()), name))
@@ -129,7 +90,7 @@ class Study:
         """(last import, last run): what the pages key what they draw by; it moves when segments or runs change."""
         return self.cache.version()
 
-    # --- importing (study_import.py) -------------------------------------------------------
+    # --- importing (services/imports.py) -------------------------------------------------------
     def ingest(self, paths: Sequence[Path], by: str | None = None, participants: Path | None = None,
                options: IngestOptions = IngestOptions(), progress: Progress | None = None) -> IngestReport:
         """Import files in one transaction: all of them, or (on any error) none."""
@@ -140,7 +101,7 @@ class Study:
         """Parse files as an import would, writing nothing: ``.report`` is what to check before importing."""
         return study_import.parse(self, paths, participants, options, progress)
 
-    # --- reading (study_segments.py) -------------------------------------------------------
+    # --- reading (services/segments.py) -------------------------------------------------------
     def segments(self, where: SegmentFilter = SegmentFilter()) -> list[SegmentRow]:
         return where.apply(self.rows())
 
@@ -173,7 +134,7 @@ class Study:
     def participants(self) -> list[Participant]:
         return self.store.participants()
 
-    # --- discovery (study_runs.py) ---------------------------------------------------------
+    # --- discovery (services/runs.py) ---------------------------------------------------------
     def discover(self, params: DiscoveryParams = DiscoveryParams(), by: str | None = None,
                  backend: str = DEFAULT_BACKEND, progress: Progress | None = None) -> RunRecord:
         """Propose candidate themes among the segments no accepted theme holds, and record the run."""
@@ -205,28 +166,10 @@ class Study:
     # --- the decision log ------------------------------------------------------------------
     def log(self) -> Log:
         """The log and the codebook it adds up to, applying only events not seen before."""
-        if self._log is None:
-            events = self.store.events()
-            try:
-                self._log = Log.replay(events)
-            except DecisionError as exc:
-                raise StudyError(f"{self.location}: the decision log does not replay ({exc}); run 'workbench log "
-                                 "verify' and report it") from None
-            return self._log
-        self._catch_up(self._log, self.store.events(after=self._log.seq))
-        return self._log
+        return self.recorder.log()
 
     def codebook(self) -> Codebook:
-        return self.log().codebook
-
-    def _catch_up(self, log: Log, fresh: list[Event]) -> None:
-        for event in fresh:
-            try:
-                log.append(event)
-            except DecisionError as exc:
-                self._log = None
-                raise StudyError(f"{self.location}: the decision log does not replay at event #{event.seq} ({exc}); "
-                                 "run 'workbench log verify' and report it") from None
+        return self.recorder.log().codebook
 
     def events(self) -> list[Event]:
         return self.store.events()
@@ -241,96 +184,24 @@ class Study:
 
     def decide(self, kind: str, build: Callable[[Log], dict[str, Any]], by: str | None = None,
                why: str = "", client_id: str | None = None) -> Event:
-        """Append one decision: validated against the codebook as it stands inside the write.
-
-        ``build`` makes the payload from the up-to-date log (so ids such as T-007 are issued
-        inside the transaction, where no other researcher can take them). Two researchers
-        deciding at once queue on the write lock; the second is validated against the first's
-        decision, and refused with the reason if it no longer applies. With ``client_id`` (or
-        inside ``once``), a decision already recorded under that id is returned, not repeated.
-        """
-        return self._record([(kind, build)], deciding(by or default_researcher()), why, client_id)[0]
+        """Append one decision, validated against the codebook as it stands inside the write (recording.py)."""
+        return self.recorder.decide(kind, build, by, why, client_id)
 
     def decide_all(self, steps: Sequence[tuple[str, Callable[[Log], dict[str, Any]]]], by: str | None = None,
                    why: str = "", client_id: str | None = None) -> list[Event]:
-        """Several decisions as one action: all appended in one transaction, or none.
+        """Several decisions as one action: all appended in one transaction, or none."""
+        return self.recorder.decide_all(steps, by, why, client_id)
 
-        With ``client_id``, an action already recorded under it returns its events instead.
-        """
-        by = deciding(by or default_researcher())  # as ``decide`` checks it, even when there is nothing to record
-        return self._record(steps, by, why, client_id) if steps else []
-
-    @contextmanager
-    def once(self, client_id: str | None) -> Iterator[Once]:
-        """The next decision made inside carries ``client_id``: recorded once, however often it is retried.
-
-        A command killed after its commit, or a form submitted twice, is retried with the
-        same id, and gets back what was recorded (``Once.repeated``) instead of a copy.
-        """
-        outer, self._once = self._once, Once(_client_id(client_id))
-        try:
-            yield self._once
-        finally:
-            self._once = outer
-
-    def _record(self, steps: Sequence[tuple[str, Callable[[Log], dict[str, Any]]]], by: str, why: str,
-                client_id: str | None) -> list[Event]:
-        """Seal the steps and append them in one write transaction, holding the lock as briefly as can be.
-
-        Several steps (a codebook import of thousands of codes) are built, validated and
-        hashed against the log as last read, before the lock; inside it only a check that
-        nobody decided meanwhile, and one insert. If somebody did, they are sealed again
-        inside the lock, against exactly the decisions they follow. One step is sealed inside.
-        """
-        client_id = self._take_client_id(client_id)
-        if client_id is not None and (found := self.store.recorded(client_id)):
-            return self._repeated(client_id, found)
-        applied: list[Event] = []  # on self._log, and not yet stored: rebuild the log if it fails
-        start: int | None = None
-        try:
-            if len(steps) > 1:
-                log = self.log()
-                start = log.seq
-                _seal_all(log, steps, by, why, applied)
-            with self.store.write(by, steps[0][0]) as tx:
-                if client_id is not None and (found := tx.recorded(client_id)):
-                    if applied:
-                        self._log = None
-                    return self._repeated(client_id, found)
-                if start is None or tx.events_after(start):  # sealed inside, or someone decided meanwhile
-                    if applied:
-                        self._log, applied = None, []
-                    log = self._log if self._log is not None else Log()
-                    self._log = log
-                    self._catch_up(log, tx.events_after(log.seq))
-                    _seal_all(log, steps, by, why, applied)
-                tx.append_events(applied, client_id)
-        except BaseException:
-            if applied:  # the state is ahead of what was stored: rebuild it next time
-                self._log = None
-            raise
-        return applied
-
-    def _take_client_id(self, client_id: str | None) -> str | None:
-        if client_id is not None:
-            return _client_id(client_id)
-        once = self._once
-        if once is None or once.taken:
-            return None
-        once.taken = True
-        return once.client_id
-
-    def _repeated(self, client_id: str, found: list[Event]) -> list[Event]:
-        if self._once is not None and self._once.client_id == client_id:
-            self._once.repeated = found
-        return found
+    def once(self, client_id: str | None) -> AbstractContextManager[Once]:
+        """The next decision made inside carries ``client_id``: recorded once, however often it is retried."""
+        return self.recorder.once(client_id)
 
     def import_codebook(self, path: Path, by: str | None = None, why: str = "",
                         client_id: str | None = None) -> tuple[list[Event], list[str]]:
         """Seed themes from a codebook (.qdc or .csv); returns the events and the codes skipped."""
         return study_import.import_codebook(self, path, by, why, client_id)
 
-    # One method per decision, each through ``decide``; those that check first, in study_decisions.py.
+    # One method per decision, each through ``decide``; those that check first, in services/decisions.py.
     def candidate_members(self, text: str) -> list[str]:
         """The segments a run assigned to a candidate (the unassigned are not members)."""
         return study_runs.candidate_members(self, text)
@@ -429,28 +300,8 @@ class Study:
         return self.decide("revert", lambda log: {"event": seq}, by, why)
 
     def triage(self, run_id: int | None = None) -> list[tuple[AssignmentRecord, list[tuple[str, float]]]]:
-        """The run's unassigned segments no theme holds, each with the themes it is nearest.
-
-        Nearest themes come from the run's suggestions and from what became of the nearest
-        candidate (accepted as, or merged into, a theme), best first.
-        """
-        run, assigned = self.assignments(run_id)
-        book = self.codebook()
-        suggested: dict[str, list[tuple[str, float]]] = {}
-        for seg, theme, sim in self._run(run.id).suggestions:
-            if theme in book.themes:
-                suggested.setdefault(seg, []).append((theme, sim))
-        queue = []
-        for a in assigned:
-            if a.candidate != -1 or book.themes_of(a.segment_id) or a.segment_id in book.dismissed:
-                continue
-            near = dict(suggested.get(a.segment_id, []))
-            fate = book.candidates.get(candidate_id(run.id or 0, a.nearest))
-            theme = (fate.theme or "") if fate is not None else ""  # the theme it was accepted as, or merged into
-            if theme in book.themes:
-                near[theme] = max(near.get(theme, 0.0), a.nearest_similarity)
-            queue.append((a, sorted(near.items(), key=lambda kv: -kv[1])))
-        return queue
+        """The run's unassigned segments no theme holds, each with the themes it is nearest."""
+        return study_runs.triage(self, run_id)
 
     def theme_suggestions(self, run_id: int | None = None) -> list[tuple[str, str, float]]:
         """(segment, theme, similarity) for the run's unassigned segments, leaving out those dismissed from triage."""
@@ -465,7 +316,7 @@ class Study:
 
     def load_logic_model(self, path: Path, by: str | None = None, why: str = "") -> Event:
         """Load (or replace) the study's logic model from a YAML file."""
-        from .logic_model import load_yaml
+        from workbench.core.logic_model import load_yaml
 
         return self._load_model(load_yaml(path), path.name, by, why)
 
@@ -497,7 +348,7 @@ class Study:
         """For each node, the themes, segments, participants, sites and roles that evidence it."""
         return study_analyses.coverage(self)
 
-    # --- privacy (study_privacy.py) -----------------------------------------------------
+    # --- privacy (services/privacy.py) -----------------------------------------------------
     HIGH_SCORE = study_privacy.HIGH_SCORE  # findings at least this sure are to be reviewed before quotes leave
     finding_key = staticmethod(study_privacy.finding_key)
     finding_id = staticmethod(study_privacy.finding_id)
@@ -541,7 +392,7 @@ class Study:
         """The segments the codebook documents (CSV, XLSX, Markdown, Word) quote for their themes."""
         return study_privacy.quoted_segments(self)
 
-    # --- analysis (study_analyses.py) ----------------------------------------------------
+    # --- analysis (services/analyses.py) ----------------------------------------------------
     def prevalence(self, by: str = "site") -> Prevalence:
         """Each theme's segments and participants per site, role or participant group."""
         return study_analyses.prevalence(self, by)
@@ -561,22 +412,9 @@ class Study:
 
     def item_name(self, item: str) -> str:
         """What a theme or candidate id stands for: the theme's name or the candidate's label."""
-        book = self.codebook()
-        if item in book.themes:
-            return book.themes[item].name
-        if item in book.retired:
-            return f"({book.retired[item].reason})"
-        fate = book.candidates.get(item)
-        parsed = parse_candidate_id(item, None)
-        if parsed is None:
-            return ""
-        try:
-            found = {c.number: c.label for c in self._run(parsed[0]).candidates}
-        except StudyError:
-            return ""
-        return found.get(parsed[1], "") + (f" ({fate})" if fate is not None else "")
+        return study_analyses.item_name(self, item)
 
-    # --- exchange (study_exports.py) ------------------------------------------------------
+    # --- exchange (services/exports.py) ------------------------------------------------------
     def uid(self) -> str:
         """A stable identifier for the study (its name and creation time), for export guids."""
         return study_exports.uid(self)

@@ -9,9 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from workbench.analysis import GROUPINGS, SMALL_GROUP, PrevalenceCell, grouping_columns, order_columns
+from workbench.core.analysis import GROUPINGS, SMALL_GROUP, PrevalenceCell, grouping_columns, order_columns
 from workbench.errors import WorkbenchError
-from workbench.export import prevalence_csv
+from workbench.io.export import prevalence_csv
 from workbench.pages import common
 
 study = common.study()

@@ -15,9 +15,9 @@ import pandas as pd
 import plotly.figure_factory as ff
 import streamlit as st
 
+from workbench.core.runs import candidate_id, linkage_matrix
 from workbench.errors import WorkbenchError
 from workbench.pages import common
-from workbench.runs import candidate_id, linkage_matrix
 
 study = common.study()
 me = common.researcher()

@@ -16,10 +16,10 @@ from typing import Any
 
 import streamlit as st
 
-from workbench.decisions import Codebook, Event
+from workbench.core.decisions import Codebook, Event
+from workbench.core.markup import markdown_literal
+from workbench.core.segments import SegmentRow
 from workbench.errors import WorkbenchError
-from workbench.markup import markdown_literal
-from workbench.segments import SegmentRow
 from workbench.study import Study, default_researcher
 
 PAGE_SIZE = 25

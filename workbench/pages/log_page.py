@@ -11,8 +11,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from workbench.decisions import Event, describe_all, event_fields
-from workbench.names import terminal_safe
+from workbench.core.decisions import Event, describe_all, event_fields
+from workbench.core.names import terminal_safe
 from workbench.pages import common
 
 study = common.study()

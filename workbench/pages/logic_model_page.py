@@ -19,10 +19,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from workbench.core.logic_model import NODE_TYPES, LogicModel, NodeEvidence, shade, to_dot
+from workbench.core.logic_model_layout import Layout, layout, wrap_label
 from workbench.errors import WorkbenchError
-from workbench.export import graph_image, has_graphviz
-from workbench.logic_model import NODE_TYPES, LogicModel, NodeEvidence, shade, to_dot
-from workbench.logic_model_layout import Layout, layout, wrap_label
+from workbench.io.export import graph_image, has_graphviz
 from workbench.pages import common
 from workbench.study import Study
 

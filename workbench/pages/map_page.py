@@ -10,9 +10,9 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
+from workbench.core.runs import candidate_id
 from workbench.errors import WorkbenchError
 from workbench.pages import common
-from workbench.runs import candidate_id
 
 MAX_POINTS = 5_000  # more would send too much text to the browser; filter to see the rest
 

@@ -8,14 +8,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from workbench import pseudonymise
-from workbench.discover import DiscoveryParams
-from workbench.embed import DEFAULT_BACKEND
+from workbench.engine.discover import DiscoveryParams
+from workbench.engine.embed import DEFAULT_BACKEND
 from workbench.errors import WorkbenchError
-from workbench.formats import suffixes, summary
-from workbench.import_check import LAYOUT_WORDS
+from workbench.io.formats import suffixes, summary
+from workbench.io.import_check import LAYOUT_WORDS
 from workbench.pages import common
-from workbench.privacy import context
+from workbench.privacy import pseudonymise
+from workbench.privacy.scan import context
 
 # The embedding backends a researcher chooses between here (the CLI's --backend also has torch).
 PRECISIONS = {"Full precision": DEFAULT_BACKEND, "Quick look (int8)": "onnx-int8"}

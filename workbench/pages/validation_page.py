@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from workbench.analysis import kappa_strength
-from workbench.decisions import VOTES
+from workbench.core.analysis import kappa_strength
+from workbench.core.decisions import VOTES
+from workbench.core.runs import candidate_id
 from workbench.errors import WorkbenchError
 from workbench.pages import common
-from workbench.runs import candidate_id
 
 study = common.study()
 me = common.researcher()

@@ -1,0 +1,2 @@
+"""The ``workbench`` command: Typer commands, one module per group, all through the facade.
+"""

@@ -1,0 +1,3 @@
+"""What the facade (``workbench.study``) delegates to: one module per concern, each a set of
+functions taking the study: importing, runs, decisions, recording, privacy reviews, analyses, exports.
+"""

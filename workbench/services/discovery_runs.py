@@ -1,0 +1,218 @@
+"""Running discovery on a study: embed (through the cache), cluster, and record the run.
+
+Kept out of ``study.py`` so the facade stays a list of actions; this module does the one
+long action and nothing else. It imports the heavy stack (numpy, onnxruntime, BERTopic)
+only when called, so commands that never cluster start quickly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from importlib import metadata
+from typing import TYPE_CHECKING
+
+from workbench import __version__
+from workbench.core.overview import SegmentFilter, site_of
+from workbench.core.progress import Progress
+from workbench.core.runs import AssignmentRecord, CandidateRecord, RunRecord
+from workbench.core.segments import SegmentRow
+from workbench.engine.discover import Discovery, DiscoveryParams, Doc, discover
+from workbench.engine.embed import DEFAULT_BACKEND, Encoder, load_model
+from workbench.errors import WorkbenchError
+from workbench.store.database import Store, utc_now
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["embed_segments", "input_hash", "projection", "projection_key", "run_discovery", "theme_suggestions"]
+
+# Everything whose version can change a run's candidates: the clustering stack with the
+# compiled kernels and linear algebra under it, and what turns text into vectors.
+_PACKAGES = ("bertopic", "umap-learn", "hdbscan", "pynndescent", "numba", "scikit-learn", "scipy", "numpy",
+             "onnxruntime", "tokenizers", "transformers", "sentence-transformers", "torch")
+
+
+def _processor(cpuinfo: str | None = None) -> str:
+    """The processor, with the vector instructions that decide which numeric kernels run.
+
+    Candidates move with small changes to the arithmetic (benchmarks/bench_perturbation.py),
+    and numeric libraries choose their kernels by the processor's instructions, so a rerun
+    on another kind of machine can differ. The instructions are read from /proc/cpuinfo,
+    so only on Linux; elsewhere the record names the processor's architecture alone.
+    ``cpuinfo``: that file's text (for tests); None reads it.
+    """
+    if cpuinfo is None:
+        try:
+            with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as handle:
+                cpuinfo = handle.read(1 << 16)
+        except OSError:
+            cpuinfo = ""
+    name, flags = "", set()
+    for line in cpuinfo.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() in ("model name", "Model") and not name:
+            name = value.strip()
+        elif key.strip() in ("flags", "Features") and not flags:
+            flags = set(value.split())
+    machine = platform.machine() or "unknown architecture"
+    isa = [f for f in ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "asimd", "sve") if f in flags]
+    return f"{name or machine} ({', '.join([machine, *isa])})"
+
+
+def _versions() -> dict[str, str]:
+    """Everything that can change a run's result besides its input and parameters."""
+    found = {"theme-workbench": __version__, "python": platform.python_version(), "processor": _processor()}
+    for name in _PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "absent"
+    return found
+
+
+def input_hash(rows: Sequence[SegmentRow]) -> str:
+    """What was clustered: segment ids and their texts' hashes, order-independent."""
+    digest = hashlib.sha256()
+    for row in sorted(rows, key=lambda r: r.id):
+        digest.update(f"{row.id}\t{hashlib.sha256(row.text.encode()).hexdigest()}\n".encode())
+    return digest.hexdigest()
+
+
+def embed_segments(store: Store, encoder: Encoder, rows: Sequence[SegmentRow], progress: Progress | None = None):
+    """Vectors for ``rows``, computing only texts this model has not embedded before."""
+    import numpy as np
+
+    hashes = [hashlib.sha256(r.text.encode("utf-8")).hexdigest() for r in rows]
+    cached = store.cached_vectors(encoder.key, hashes)
+    missing = list(dict.fromkeys(h for h in hashes if h not in cached))
+    if missing:
+        text_of = {h: r.text for h, r in zip(hashes, rows, strict=True)}
+        vectors = encoder.encode([text_of[h] for h in missing], progress)
+        fresh = {h: v.astype(np.float32).tobytes() for h, v in zip(missing, vectors, strict=True)}
+        with store.write(action="saving segment vectors (discovery)") as tx:
+            tx.add_vectors(encoder.key, fresh.items())
+        cached.update(fresh)
+    if not rows:
+        return np.zeros((0, 384), dtype=np.float32), 0
+    return np.stack([np.frombuffer(cached[h], dtype=np.float32) for h in hashes]), len(missing)
+
+
+def theme_suggestions(vectors: np.ndarray, segment_ids: Sequence[str], theme_vectors: dict[str, np.ndarray],
+                      threshold: float, top: int = 3) -> list[tuple[str, str, float]]:
+    """For segments no theme holds: the accepted themes they are most like, with the score.
+
+    A theme is represented by the mean of its members' unit vectors; suggestions under
+    ``threshold`` are not made, and at most ``top`` per segment.
+    """
+    import numpy as np
+
+    if not theme_vectors or not len(segment_ids):
+        return []
+    names = sorted(theme_vectors)
+    centroids = np.stack([theme_vectors[t].mean(axis=0) for t in names])
+    centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+    sims = vectors @ centroids.T
+    found = []
+    for i, seg in enumerate(segment_ids):
+        order = np.argsort(-sims[i], kind="stable")[:top]
+        found.extend((seg, names[j], round(float(sims[i, j]), 4)) for j in order if sims[i, j] >= threshold)
+    return found
+
+
+def run_discovery(store: Store, by: str, params: DiscoveryParams, segments: list[SegmentRow],
+                  backend: str = DEFAULT_BACKEND, progress: Progress | None = None,
+                  themes: Mapping[str, set[str]] | None = None,
+                  described: Mapping[str, str] | None = None) -> tuple[int, Discovery]:
+    """Embed, cluster and record one run in a single write; returns (run id, discovery).
+
+    ``themes`` are the accepted themes' members: those segments belong to the researchers
+    and are not clustered again. The segments no theme holds are clustered into new
+    candidates, and each is also scored against the accepted themes, as suggestions.
+    """
+    themes = themes or {}
+    described = described or {}
+    held = set().union(*themes.values()) if themes else set()
+    where = SegmentFilter(include_interviewer=params.include_interviewer)
+    eligible = where.apply(segments)
+    rows = [r for r in eligible if r.id not in held]
+    if not eligible:
+        raise WorkbenchError("the study has no segments to cluster: import transcripts first with 'workbench ingest'")
+    if not rows:
+        raise WorkbenchError("every segment is already in an accepted theme: there is nothing new to cluster")
+    info = load_model()
+    encoder = Encoder(info, backend)  # type: ignore[arg-type]
+    start = time.perf_counter()
+    embeddings, embedded = embed_segments(store, encoder, rows, progress)
+    suggestions: list[tuple[str, str, float]] = []
+    if themes:
+        by_id = {r.id: r for r in segments}
+        member_rows = [by_id[s] for s in sorted(held) if s in by_id]
+        member_vectors, more = embed_segments(store, encoder, member_rows)
+        embedded += more
+        index = {r.id: i for i, r in enumerate(member_rows)}
+        theme_vectors = {t: member_vectors[[index[s] for s in sorted(m) if s in index]]
+                         for t, m in themes.items() if any(s in index for s in m)}
+        # Themes with no members yet: their name and definition stand in (zero-shot).
+        wordy = sorted(t for t in described if t not in theme_vectors)
+        if wordy:
+            theme_vectors.update(zip(wordy, (v[None, :] for v in encoder.encode([described[t] for t in wordy])),
+                                     strict=True))
+        suggestions = theme_suggestions(embeddings, [r.id for r in rows], theme_vectors, params.min_similarity)
+    embed_time = time.perf_counter() - start
+    docs = [Doc(r.id, r.text, r.participant_id, site_of(r)) for r in rows]
+    found = discover(docs, embeddings, params, word_embedder=encoder.encode, progress=progress)
+    timings = {"embedding": round(embed_time, 3), **{k: round(v, 3) for k, v in found.timings.items()}}
+    record = RunRecord(
+        id=None, created_at=utc_now(), by=by,
+        params={**asdict(params), "runs": params.layout_count(len(docs)), "min_cluster_size": found.min_cluster_size,
+                "min_samples": params.cluster_min_samples(found.min_cluster_size), "embedded_now": embedded,
+                "held_by_themes": len(held), "themes": len(themes)},
+        model_name=info.name, model_sha256=info.weights_sha256, backend=backend, seed=params.seed,
+        input_sha256=input_hash(rows), versions=_versions(), timings=timings, segments=len(rows),
+        candidates=len(found.candidates), coverage=round(found.coverage, 4),
+        merge_suggestions=found.merge_suggestions, hierarchy=found.hierarchy,
+    )
+    candidates = [
+        CandidateRecord(c.number, c.label, c.keywords, c.representatives, c.size, c.participants, c.sites,
+                        c.stability, c.centroid.astype("float32").tobytes())
+        for c in found.candidates
+    ]
+    assigned = [AssignmentRecord(seg, cand, sim, *found.nearest[seg]) for seg, (cand, sim) in found.assignment.items()]
+    with store.write(by, "recording a discovery run") as tx:
+        run_id = tx.add_run(record, candidates, assigned)
+        tx.add_theme_suggestions(run_id, suggestions)
+    return run_id, found
+
+
+def projection_key(model_key: str, rows: Sequence[SegmentRow]) -> str:
+    """Which layout fits: the model and the exact set of segments (ids and texts)."""
+    return hashlib.sha256(f"{model_key}\n{input_hash(rows)}".encode()).hexdigest()
+
+
+def projection(store: Store, rows: Sequence[SegmentRow], progress: Progress | None = None,
+               compute: bool = True) -> dict[str, tuple[float, float]]:
+    """Each segment's place on the map, computed once for this model and segment set, then kept.
+
+    With ``compute`` False, only a layout already kept is returned (or nothing).
+    """
+    from workbench.engine.discover import project_2d
+
+    encoder = Encoder(load_model())
+    key = projection_key(encoder.key, rows)
+    found = store.projection(key)
+    if found or not rows or not compute:
+        return found
+    vectors, _ = embed_segments(store, encoder, rows, progress)
+    if progress:
+        progress(0, 1, "laying out the map (UMAP)")
+    points = project_2d(vectors)
+    found = {r.id: (round(float(x), 4), round(float(y), 4)) for r, (x, y) in zip(rows, points.tolist(), strict=True)}
+    with store.write(action="saving the map's layout") as tx:
+        tx.add_projection(key, found)
+    if progress:
+        progress(1, 1, "done")
+    return found
