@@ -36,6 +36,12 @@ __all__ = ["decide_app", "log_app", "propose_split", "suggestions", "themes"]
 
 decide_app = typer.Typer(help="Record a decision in the study's decision log.", no_args_is_help=True)
 log_app = typer.Typer(help="Show, verify or export the decision log.", no_args_is_help=True)
+ThemeArg = Annotated[str, typer.Argument(help="Theme id, e.g. T-003.")]
+NodeArg = Annotated[str, typer.Argument(help="Logic-model node id.")]
+# A validation session's verdicts, as ``vote`` and ``adjudicate`` both take them.
+ItemArg = Annotated[str, typer.Argument(help="Theme or candidate id.")]
+VerdictArg = Annotated[str, typer.Argument(help="accept, reject or revise.")]
+SessionOpt = Annotated[str, typer.Option(help="The validation session's name.")]
 
 
 
@@ -68,7 +74,7 @@ def create(name: Annotated[str, typer.Argument(help="The new theme's name.")], s
 
 @decide_app.command("rename")
 @handled
-def rename(theme: Annotated[str, typer.Argument(help="Theme id, e.g. T-003.")],
+def rename(theme: ThemeArg,
            name: Annotated[str, typer.Argument(help="The new name.")], study: StudyOpt, by: ByOpt = None,
            why: WhyOpt = "", client_id: ClientIdOpt = None) -> None:
     """Rename a theme."""
@@ -110,7 +116,7 @@ def _read_parts(path: Path) -> list[tuple[str, list[str]]]:
 
 @decide_app.command("split")
 @handled
-def split(theme: Annotated[str, typer.Argument(help="Theme id.")], study: StudyOpt,
+def split(theme: ThemeArg, study: StudyOpt,
           parts: Annotated[Path, typer.Option(help="CSV of segment_id,part: every segment of the theme in one part "
                                                    "(write a proposal with 'workbench propose-split').")],
           by: ByOpt = None, why: WhyOpt = "", client_id: ClientIdOpt = None) -> None:
@@ -156,7 +162,7 @@ def unassign(segments: Annotated[list[str], typer.Argument(help="Segment ids.")]
 
 @decide_app.command("define")
 @handled
-def define(theme: Annotated[str, typer.Argument(help="Theme id.")], study: StudyOpt,
+def define(theme: ThemeArg, study: StudyOpt,
            definition: Annotated[str | None, typer.Option(help="What the theme means.")] = None,
            inclusion: Annotated[str | None, typer.Option(help="What belongs in it.")] = None,
            exclusion: Annotated[str | None, typer.Option(help="What does not, and where it goes instead.")] = None,
@@ -168,8 +174,8 @@ def define(theme: Annotated[str, typer.Argument(help="Theme id.")], study: Study
 
 @decide_app.command("map")
 @handled
-def map_(theme: Annotated[str, typer.Argument(help="Theme id.")],
-         node: Annotated[str, typer.Argument(help="Logic-model node id.")], study: StudyOpt,
+def map_(theme: ThemeArg,
+         node: NodeArg, study: StudyOpt,
          note: Annotated[str, typer.Option(help="How the theme evidences the node.")] = "",
          by: ByOpt = None, why: WhyOpt = "", client_id: ClientIdOpt = None) -> None:
     """Map a theme to a node of the logic model, with a note."""
@@ -178,8 +184,8 @@ def map_(theme: Annotated[str, typer.Argument(help="Theme id.")],
 
 @decide_app.command("unmap")
 @handled
-def unmap(theme: Annotated[str, typer.Argument(help="Theme id.")],
-          node: Annotated[str, typer.Argument(help="Logic-model node id.")], study: StudyOpt, by: ByOpt = None,
+def unmap(theme: ThemeArg,
+          node: NodeArg, study: StudyOpt, by: ByOpt = None,
           why: WhyOpt = "", client_id: ClientIdOpt = None) -> None:
     """Remove a theme's mapping to a logic-model node."""
     decided(study, client_id, lambda s: s.unmap_theme(theme, node, by, why))
@@ -197,9 +203,7 @@ def memo(text: Annotated[str, typer.Argument(help="The memo.")], study: StudyOpt
 
 @decide_app.command("vote")
 @handled
-def vote(item: Annotated[str, typer.Argument(help="Theme or candidate id.")],
-         verdict: Annotated[str, typer.Argument(help="accept, reject or revise.")], study: StudyOpt,
-         session: Annotated[str, typer.Option(help="The validation session's name.")], by: ByOpt = None,
+def vote(item: ItemArg, verdict: VerdictArg, study: StudyOpt, session: SessionOpt, by: ByOpt = None,
          why: WhyOpt = "", client_id: ClientIdOpt = None) -> None:
     """Your own verdict on a theme or candidate in a validation session."""
     decided(study, client_id, lambda s: s.vote(session, item, verdict, by, why))
@@ -207,9 +211,7 @@ def vote(item: Annotated[str, typer.Argument(help="Theme or candidate id.")],
 
 @decide_app.command("adjudicate")
 @handled
-def adjudicate(item: Annotated[str, typer.Argument(help="Theme or candidate id.")],
-               outcome: Annotated[str, typer.Argument(help="accept, reject or revise.")], study: StudyOpt,
-               session: Annotated[str, typer.Option(help="The validation session's name.")], by: ByOpt = None,
+def adjudicate(item: ItemArg, outcome: VerdictArg, study: StudyOpt, session: SessionOpt, by: ByOpt = None,
                why: WhyOpt = "", client_id: ClientIdOpt = None) -> None:
     """Record the consensus reached on an item in a validation session (a reason is required)."""
     decided(study, client_id, lambda s: s.adjudicate(session, item, outcome, by, why))
@@ -249,7 +251,7 @@ def themes(study: StudyOpt, fmt: FormatOpt = "table") -> None:
 
 
 @handled
-def propose_split(theme: Annotated[str, typer.Argument(help="Theme id.")], study: StudyOpt,
+def propose_split(theme: ThemeArg, study: StudyOpt,
                   parts: Annotated[int | None, typer.Option(help="How many parts (default: the best of 2-6).")] = None,
                   out: Annotated[Path | None, typer.Option("--out", "-o", help="Write segment_id,part CSV here, to edit and pass to 'decide split --parts'.")] = None,
                   force: ForceOpt = False) -> None:

@@ -4,8 +4,9 @@ brought in from them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,10 +24,24 @@ from workbench.cli.support import (
 from workbench.core.names import terminal_safe
 from workbench.errors import WorkbenchError
 
+if TYPE_CHECKING:
+    from workbench.core.decisions import Log
+    from workbench.study import Study
+
 __all__ = ["export_app", "import_app"]
 
 export_app = typer.Typer(help="Write what the study holds to files.", no_args_is_help=True)
 import_app = typer.Typer(help="Bring a codebook into the study.", no_args_is_help=True)
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help="The file to write.")]
+
+
+def _written(study: str, out: Path, fmt: str | None, force: bool,
+             make: Callable[[Study, str], str | bytes]) -> tuple[Study, str]:
+    """Check the target first, make the file in the format asked for (or the suffix's), write it whole."""
+    check_out(out, study=study, force=force)
+    opened, chosen = open_study(study), (fmt or out.suffix.lstrip(".")).lower()
+    write_out(out, make(opened, chosen), study=study, force=force)
+    return opened, chosen
 
 
 @export_app.command("assignments")
@@ -49,15 +64,12 @@ def export_assignments(
 @handled
 def export_codebook(
     study: StudyOpt,
-    out: Annotated[Path, typer.Option("--out", "-o", help="The file to write.")],
+    out: OutOpt,
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="csv, qdc or qdpx (REFI-QDA), xlsx, md or docx; default: from the file's suffix.")] = None,
     force: ForceOpt = False,
 ) -> None:
     """The codebook as it stands: CSV, REFI-QDA (.qdc) for NVivo, ATLAS.ti, MAXQDA, QualCoder, XLSX, Markdown or DOCX."""
-    check_out(out, study=study, force=force)
-    chosen = (fmt or out.suffix.lstrip(".")).lower()
-    data = open_study(study).codebook_file(chosen)
-    write_out(out, data, study=study, force=force)
+    _, chosen = _written(study, out, fmt, force, lambda opened, chosen: opened.codebook_file(chosen))
     typer.echo(f"wrote the codebook ({chosen}) to {out}")
 
 
@@ -65,18 +77,21 @@ def export_codebook(
 @handled
 def export_log(
     study: StudyOpt,
-    out: Annotated[Path, typer.Option("--out", "-o", help="The file to write.")],
+    out: OutOpt,
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="jsonl (exact, re-verifiable) or csv; default: from the suffix.")] = None,
     force: ForceOpt = False,
 ) -> None:
     """The decision log: every event with its hash; the last one's hash is the head it was made from."""
-    check_out(out, study=study, force=force)
-    opened = open_study(study)
-    log = opened.log()
-    chosen = (fmt or out.suffix.lstrip(".")).lower()
-    if chosen not in ("jsonl", "csv"):
-        raise WorkbenchError(f"{out}: the log can be written as jsonl or csv, not {chosen!r}")
-    write_out(out, opened.log_file(chosen), study=study, force=force)
+    written: list[Log] = []
+
+    def log_file(opened: Study, chosen: str) -> str:
+        if chosen not in ("jsonl", "csv"):
+            raise WorkbenchError(f"{out}: the log can be written as jsonl or csv, not {chosen!r}")
+        written.append(opened.log())  # the log the file is made from, for the line naming its head
+        return opened.log_file(chosen)
+
+    _written(study, out, fmt, force, log_file)
+    log = written[0]
     typer.echo(f"wrote {log.seq} event(s) to {out}; head #{log.seq} sha256:{log.head}")
 
 

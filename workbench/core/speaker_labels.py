@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["TIMESTAMP", "Label", "as_written", "is_strong_label", "read_label", "split_timestamp_prefix"]
+__all__ = ["TIMESTAMP", "Label", "Written", "as_written", "is_strong_label", "read_label", "split_timestamp_prefix"]
 
 TIMESTAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _TS_RANGE = rf"{TIMESTAMP}(?:\s*(?:-->|[-–—])\s*{TIMESTAMP})?"
@@ -82,8 +82,19 @@ _ID = re.compile(r"^(?:[A-Z]{1,4}[-_]?\d{1,4}[a-z]?|\d{1,4})$")
 Grade = Literal["name", "role", "weak"]
 
 
+class Written:
+    """A speaker and their label's description, shown as the transcript writes them (``P03 (Social Worker)``)."""
+
+    speaker: str
+    description: str | None
+
+    @property
+    def written(self) -> str:
+        return as_written(self.speaker, self.description)
+
+
 @dataclass(frozen=True)
-class Label:
+class Label(Written):
     """What the start of one line says about a speaker.
 
     ``text`` is what follows the label on the line ("" for a label alone on its line);
@@ -100,11 +111,6 @@ class Label:
     text: str
     colon: bool
     grade: Grade
-
-    @property
-    def written(self) -> str:
-        """The label as the transcript shows it in the normalised text."""
-        return as_written(self.speaker, self.description)
 
 
 def as_written(speaker: str, description: str | None) -> str:

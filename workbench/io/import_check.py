@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from workbench.core.participants import Participant
 from workbench.core.segments import Transcript, TranscriptDraft
-from workbench.core.speaker_labels import as_written
+from workbench.core.speaker_labels import Written
 
 __all__ = ["LAYOUT_WORDS", "SpeakerShare", "TranscriptCheck", "check_transcript", "describe_checks", "sidecar_warnings"]
 
@@ -26,7 +26,7 @@ _ID_LABEL = re.compile(r"(?<![\w(])([A-Z]{1,4}\d{1,4}[a-z]?(?:\s*\([^():\n]{1,60
 
 
 @dataclass(frozen=True)
-class SpeakerShare:
+class SpeakerShare(Written):
     """One speaker in one transcript: how many turns and how much of the words are theirs."""
 
     speaker: str
@@ -36,10 +36,6 @@ class SpeakerShare:
     turns: int
     words: int
     share: float
-
-    @property
-    def written(self) -> str:
-        return as_written(self.speaker, self.description)
 
 
 @dataclass(frozen=True)
