@@ -435,6 +435,21 @@ def long_turns(data: dict) -> list[str]:
     return [*lines, ""]
 
 
+def architecture(data: dict) -> list[str]:
+    lines = ["## The package's shape, before and after (issue 26)", "",
+             "Command: `.venv/bin/python benchmarks/bench_architecture.py "
+             f"--base {data['base']} --study sample-study`: "
+             f"commit {data['base']} (before the registries, the stages, the delegating facade and the folders) and "
+             f"{data['head']}, side by side in one run. Start-up: `python -m workbench` commands on the sample study, "
+             "seconds, median of 5 after one untimed run, and the workbench modules each loads. The app: each tree's "
+             "own `bench_app.py` (20,000 segments, 150 candidates; server-side medians in ms). The code: lines and "
+             "sizes, and the pairs of places sharing six or more lines (the workplace's `duplicates` tool). "
+             "Ratio: after over before.", "",
+             "| what | before | after | after / before |", "|---|---:|---:|---:|"]
+    lines += [f"| {row['what']} | {row['base']} | {row['head']} | {row['head / base']} |" for row in data["rows"]]
+    return [*lines, ""]
+
+
 def main() -> None:
     out = ["# Benchmark results", "",
            f"Measured on this project's 2-core machines ({platform.machine()}, no GPU), uncontended unless a "
@@ -446,7 +461,8 @@ def main() -> None:
                          ("seed_consensus", seed_consensus), ("layout_scan", layout_scan), ("replay", replay),
                          ("app", app), ("browser_session", browser_session), ("split", split),
                          ("analysis", analysis), ("import_layouts", import_layouts),
-                         ("privacy", privacy), ("codebook_import", codebook_import), ("long_turns", long_turns)):
+                         ("privacy", privacy), ("codebook_import", codebook_import), ("long_turns", long_turns),
+                         ("architecture", architecture)):
         data = load(name)
         if data:
             lines = render({k: v for k, v in data.items() if k != "machine"})

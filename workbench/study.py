@@ -4,7 +4,7 @@ It delegates, so each method is a line or two: files are read by ``workbench.io`
 by ``workbench.store``, and each concern's rules live in a module of ``workbench.services``:
 ``imports`` (importing), ``segments`` (context and quotes), ``runs`` (discovery runs,
 candidates and triage), ``decisions`` (decisions that check before deciding),
-``recording`` (the decision log and its one way of appending), ``privacy`` (the identifier
+``recording`` (the decision log and its one way of appending), ``privacy.scan`` (the identifier
 scan and its reviews), ``analyses`` and ``exports``. ``cache`` is the one cache of what is
 computed from the study's data, dropped when the data version moves.
 """

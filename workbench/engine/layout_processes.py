@@ -11,7 +11,7 @@ reads as progress.
 
 The folder holds vectors made from the study's text, so nothing may outlive the run: the
 parent removes it and stops the workers however the run ends (a stop signal included, see
-``cli_support.Stopped``); a worker exits by itself when its parent dies, even by SIGKILL,
+``cli.support.Stopped``); a worker exits by itself when its parent dies, even by SIGKILL,
 because its end of a pipe from the parent closes; and on POSIX systems a folder left by a
 parent that was killed outright is removed by the next run of this user on the machine:
 the parent holds a lock on the folder while it lives, which the system releases however it

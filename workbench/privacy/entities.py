@@ -1,6 +1,6 @@
 """People, institutions, addresses and places nobody listed: a language model's named entities, checked by rules.
 
-The rules in ``privacy`` and ``privacy_names`` find what has a shape (a phone number, a postcode, "Mrs
+The rules in ``privacy.scan`` and ``privacy.names`` find what has a shape (a phone number, a postcode, "Mrs
 Okafor", a name on the team's list). A child's name said in passing ("the referral came in about Jordan,
 and his gran rang"), a school, a GP surgery, a street or an estate has none, so this module adds:
 
@@ -25,9 +25,9 @@ Professional and public names that look like names are never findings: Early Hel
 MASH, CAMHS, Ofsted, the NHS, months, weekdays, role labels ("Child A", "Parent 2"), placeholders
 ("[NAME]"), brands (Tesco, Snapchat), big places (England, London, the North) and "the school" or "the GP".
 
-How: the candidate words are found once per text (``privacy_entity_candidates``); institutions, addresses
-and places with a shape are found by rules (``privacy_entity_rules``); the sentences around the candidates
-the rules have not settled go to the language model (``privacy_entity_model``, which says which model it is,
+How: the candidate words are found once per text (``privacy.entity_candidates``); institutions, addresses
+and places with a shape are found by rules (``privacy.entity_rules``); the sentences around the candidates
+the rules have not settled go to the language model (``privacy.entity_model``, which says which model it is,
 what was checked and how it is loaded); this module scores each candidate on what the rules and the model
 say about it, and gathers the findings.
 """
@@ -205,7 +205,7 @@ def _person_hits(t: _Text, ents: list[tuple[int, int, str]]) -> Iterator[Hit]:
 
 def find_entities(texts: Sequence[str], places: PlaceList | None = None, model_path: Path | None = None
                   ) -> list[list[Hit]]:
-    """Each text's people, institutions, addresses and places (overlapping: ``privacy`` settles overlaps).
+    """Each text's people, institutions, addresses and places (overlapping: ``privacy.scan`` settles overlaps).
 
     Only texts with a candidate word (a capitalised word mid-sentence that is not a common or service word, or
     a given name anywhere) go to the language model, and only the sentences around those words, in batches.

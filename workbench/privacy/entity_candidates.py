@@ -4,7 +4,7 @@ A candidate is a capitalised, name-shaped word that is not a common word, a serv
 big place or a title, taken with the capitalised words after it ("Kacper Nowak") into a run; each run
 knows whether it opens a sentence (where any word is capitalised) and whether a relationship word comes
 before it ("my son", "her gran"). ``_Text`` also knows the text's placeholders and sentence starts, which
-the rules (``privacy_entity_rules``) and the scoring (``privacy_entities``) both ask about.
+the rules (``privacy.entity_rules``) and the scoring (``privacy.entities``) both ask about.
 """
 
 from __future__ import annotations

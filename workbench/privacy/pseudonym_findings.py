@@ -60,7 +60,7 @@ def _context(text: str, start: int, end: int) -> str:
 
 
 def _scanner(names: Any, places: Any) -> Callable[[str], list[Any]]:
-    """``privacy.scan_text`` with the lists given; ``places`` only where the scanner takes one."""
+    """``privacy.scan.scan_text`` with the lists given; ``places`` only where the scanner takes one."""
     from workbench.privacy import scan as privacy
 
     if "places" in inspect.signature(privacy.scan_text).parameters:
@@ -85,7 +85,7 @@ def scan_files(paths: Sequence[Path], *, names: Any = None, places: Any = None, 
                encoding: str | None = None) -> list[Finding]:
     """Step one: every likely identifier in the files, with a proposed placeholder and action. Writes nothing.
 
-    ``names`` and ``places`` are the scanner's lists (``privacy.read_names``, ``privacy.read_places``);
+    ``names`` and ``places`` are the scanner's lists (``privacy.scan.read_names``, ``privacy.scan.read_places``);
     ``key`` supplies placeholders given in earlier batches.
     """
     sources = _open_all(paths, limits or ReadLimits(), encoding)

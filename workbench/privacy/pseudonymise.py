@@ -1,7 +1,7 @@
 """De-identified copies of transcripts, made in two steps so nothing is replaced that a researcher did not confirm.
 
 Step one (``scan_files`` and ``findings_csv``) reads each file as a reader sees it and lists every likely
-identifier (``privacy.scan_text``, plus speakers' names in WebVTT voice tags) with a proposed placeholder and
+identifier (``privacy.scan.scan_text``, plus speakers' names in WebVTT voice tags) with a proposed placeholder and
 an action: ``keep`` (replace it) at or above a score, ``ignore`` below. Nothing is copied. Step two
 (``write_copies``) takes that list back after a researcher has edited it, checks each row against the files
 as they are now, and writes a copy of each file in its own format and layout with every kept finding
@@ -27,7 +27,7 @@ version of the file was scanned, so a file edited between the steps is refused r
 offsets that moved; each ``id`` ends in a check code over its file, place, type and text, so a row typed in
 or pasted from elsewhere is refused as unknown.
 
-This module is the entry that the command line (``cli_privacy``), the Study page and the tests call; the
+This module is the entry that the command line (``cli.privacy``), the Study page and the tests call; the
 work is in modules named for each part, so each stays small enough to read whole: ``pseudonym_key``
 (placeholders and the key), ``pseudonym_findings`` (step one), ``pseudonym_review`` (the researcher's
 decisions, read back and checked), ``pseudonym_copies`` (step two, and where files may be written) and

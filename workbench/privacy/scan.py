@@ -16,8 +16,8 @@ Dr, PC, DS, Sister, Imam...) before a capitalised name, or initials and a name, 
 any other full date 0.3. Where findings overlap, the surest is kept, then the longest, then the more
 specific type (the order of TYPES).
 
-Names (the team's list, titles before capitalised words) are found by ``privacy_names``; people,
-institutions, addresses and places nobody listed (and the study's own place list) by ``privacy_entities``,
+Names (the team's list, titles before capitalised words) are found by ``privacy.names``; people,
+institutions, addresses and places nobody listed (and the study's own place list) by ``privacy.entities``,
 which combines a language model's named entities with rules and word lists (its scores are listed there);
 this module finds the rest and settles overlaps. Pure standard library, so the command line and the
 pages can both call it; offsets are into
@@ -294,7 +294,7 @@ def scan_text(text: str, names: NameList | None = None, places: PlaceList | None
     """Every likely identifier in ``text``, by start offset, no two overlapping.
 
     ``places`` is the study's own list of local places (``read_places``); people, institutions,
-    addresses and places nobody listed are found by ``privacy_entities``.
+    addresses and places nobody listed are found by ``privacy.entities``.
     """
     return _scan_one(text, names, find_entities([text], places)[0])
 

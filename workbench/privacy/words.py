@@ -1,4 +1,4 @@
-"""Word lists for the entity scan (``privacy_entities``): given names, words that only look like names, and
+"""Word lists for the entity scan (``privacy.entities``): given names, words that only look like names, and
 places too big to identify anyone.
 
 Written for this project from general knowledge (no package's list was copied). Every list is lower case and

@@ -3,14 +3,14 @@
 
 One SQLite file per study by default, or any SQLAlchemy URL, such as PostgreSQL for a team
 server. Every user action is one write transaction: it lands whole or not at all; how
-writers queue, and what one kept waiting is told, is in ``store_lock``.
+writers queue, and what one kept waiting is told, is in ``store.lock``.
 
 ``Store`` is what callers use; it is composed of one part per concern, each in its own
-module with that concern's queries: ``store_lock`` (the engine, transactions, the write
-lock), ``store_segments`` (transcripts, segments, participants, imports), ``store_runs``
-(the vector cache, discovery runs, layouts), ``store_events`` (the decision log) and
-``store_reviews`` (reviews of scan findings). ``Writer``, what a write transaction may do,
-is composed the same way. The tables and migrations are in ``store_schema``.
+module with that concern's queries: ``store.lock`` (the engine, transactions, the write
+lock), ``store.segments`` (transcripts, segments, participants, imports), ``store.runs``
+(the vector cache, discovery runs, layouts), ``store.events`` (the decision log) and
+``store.reviews`` (reviews of scan findings). ``Writer``, what a write transaction may do,
+is composed the same way. The tables and migrations are in ``store.schema``.
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ class Store(WriteLock, SegmentReads, RunReads, EventReads, ReviewReads):
     """A study's database. Create one with ``Store.create``; open one with ``Store.open``.
 
     The one object callers use. Its queries live with their tables, one concern to a module
-    (``store_segments``, ``store_runs``, ``store_events``, ``store_reviews``), and its
-    transactions and write lock in ``store_lock``; this class adds opening, creating and
+    (``store.segments``, ``store.runs``, ``store.events``, ``store.reviews``), and its
+    transactions and write lock in ``store.lock``; this class adds opening, creating and
     upgrading a study.
     """
 
