@@ -58,7 +58,6 @@ def test_a_table_format_reads_rows_for_segments_and_participants_alike(tmp_path:
     """Registering a table format is enough for both the segment importer and the participants sidecar."""
     from workbench.io.participants import read_participants
     from workbench.io.readers import ReadLimits
-    from workbench.io.tabular import read_table
 
     monkeypatch.setattr(formats, "FORMATS", list(FORMATS))
 
@@ -69,7 +68,7 @@ def test_a_table_format_reads_rows_for_segments_and_participants_alike(tmp_path:
 
     register(Format("Bang-separated table", (".bang",), "table", formats.FORMATS[-1].read, rows=pipes))
     segments = write(tmp_path / "rows.bang", "id!text!participant\ns1!We met weekly.!P01\n")
-    drafts, _ = read_table(segments, ReadLimits())
+    drafts, _ = format_for(segments).read(segments, formats.ReadContext())
     assert [t.text for t in drafts[0].turns] == ["We met weekly."]
     people = write(tmp_path / "people.bang", "participant_id!site\nP01!North\n")
     assert [(p.id, p.site) for p in read_participants(people, ReadLimits())] == [("P01", "North")]

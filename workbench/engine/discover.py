@@ -36,6 +36,7 @@ from workbench.core.progress import Progress
 from workbench.engine.compiled import clustering_stack
 from workbench.engine.consensus import consensus
 from workbench.engine.discovery_settings import DiscoveryParams, auto_min_size, auto_runs, clusterable
+from workbench.engine.documents import Doc
 from workbench.engine.keyword_text import FILLER_PHRASES, FILLERS, keyword_texts
 from workbench.engine.layouts import draw_layouts, worker_count
 from workbench.engine.naming import WordEmbedder, cluster_keywords, make_label, representatives
@@ -52,14 +53,6 @@ if TYPE_CHECKING:
 __all__ = ["FILLERS", "FILLER_PHRASES", "Candidate", "Discovery", "DiscoveryParams", "Doc", "ProposedPart",
            "auto_min_size", "auto_runs", "clusterable", "discover", "merge_pairs", "project_2d", "propose_split",
            "representatives"]
-
-
-@dataclass(frozen=True)
-class Doc:
-    id: str
-    text: str
-    participant: str | None = None
-    site: str | None = None
 
 
 @dataclass

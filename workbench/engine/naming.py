@@ -16,7 +16,7 @@ from workbench.engine.keyword_text import keyword_stop, keyword_texts, term_anal
 if TYPE_CHECKING:
     import numpy as np
 
-    from workbench.engine.discover import Doc
+    from workbench.engine.documents import Doc
 
 __all__ = ["LABEL_POOL", "PHRASE_SHARE", "TOP_WORDS", "WordEmbedder", "class_words", "cluster_keywords", "make_label",
            "mmr_words", "representatives", "same_word"]

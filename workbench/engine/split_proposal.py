@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from workbench.core.progress import Progress
-    from workbench.engine.discover import Doc
+    from workbench.engine.documents import Doc
 
 __all__ = ["ProposedPart", "propose_split", "ward_cuts"]
 

@@ -172,9 +172,10 @@ def _odt(path: Path, ctx: ReadContext) -> tuple[list[TranscriptDraft], list[str]
 
 
 def _table(path: Path, ctx: ReadContext) -> tuple[list[TranscriptDraft], list[str]]:
-    from workbench.io.tabular import read_table
+    from workbench.io.tabular import table_drafts
 
-    return read_table(path, ctx.limits, ctx.columns, ctx.encoding)
+    unit, rows = table_rows(path, ctx.limits, ctx.encoding)
+    return table_drafts(path, unit, rows, ctx.columns)
 
 
 def _csv_rows(path: Path, limits: ReadLimits, encoding: str | None) -> Rows:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from workbench.core.participants import Participant
 from workbench.errors import InputError
+from workbench.io.formats import table_rows
 from workbench.io.readers import ReadLimits
-from workbench.io.tabular import read_rows
 
 __all__ = ["Participant", "read_participants"]
 
@@ -16,7 +16,7 @@ _ID_NAMES = ("participant_id", "participant", "pid", "id")
 
 def read_participants(path: Path, limits: ReadLimits, encoding: str | None = None) -> list[Participant]:
     """Read a CSV or XLSX with a participant id column, ``site``, ``role`` and any others."""
-    unit, rows = read_rows(path, limits, encoding)
+    unit, rows = table_rows(path, limits, encoding)
     name = str(path)
     if not rows:
         raise InputError(name, "has no participant rows", "add one row per participant")

@@ -20,7 +20,7 @@ from workbench.errors import InputError
 from workbench.io.readers import ReadLimits, check_file, decode_text, open_zip
 from workbench.io.transcripts import transcript_id_for
 
-__all__ = ["Columns", "csv_rows", "jsonl_rows", "read_rows", "read_table", "xlsx_rows"]
+__all__ = ["Columns", "csv_rows", "jsonl_rows", "table_drafts", "xlsx_rows"]
 
 Rows = tuple[str, list[tuple[int, dict[str, str]]]]
 
@@ -124,13 +124,6 @@ def jsonl_rows(path: Path, limits: ReadLimits, encoding: str | None = None) -> R
     return "line", list(_jsonl_rows(path, decode_text(check_file(path, limits), str(path), encoding)))
 
 
-def read_rows(path: Path, limits: ReadLimits, encoding: str | None = None) -> Rows:
-    """(unit, rows) of a table, read by its format in the registry: ``unit`` is 'line' or 'row' for messages."""
-    from workbench.io.formats import table_rows
-
-    return table_rows(path, limits, encoding)
-
-
 def _find(header: dict[str, str], wanted: str) -> str | None:
     for name in header:
         if name.casefold() == wanted.casefold():
@@ -138,10 +131,9 @@ def _find(header: dict[str, str], wanted: str) -> str | None:
     return None
 
 
-def read_table(path: Path, limits: ReadLimits, columns: Columns = Columns(),
-               encoding: str | None = None) -> tuple[list[TranscriptDraft], list[str]]:
-    """Read a table into one draft per transcript; returns (drafts, warnings)."""
-    unit, rows = read_rows(path, limits, encoding)
+def table_drafts(path: Path, unit: str, rows: list[tuple[int, dict[str, str]]],
+                 columns: Columns = Columns()) -> tuple[list[TranscriptDraft], list[str]]:
+    """A table's rows (as its format read them) as one draft per transcript; returns (drafts, warnings)."""
     name = str(path)
     if not rows:
         raise InputError(name, "has a header but no rows", "add one row per segment")

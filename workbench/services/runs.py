@@ -131,8 +131,8 @@ def propose_split(study: Study, item: str, parts: int | None = None,
     candidate was embedded again at full precision before it could be split (14 s instead
     of 6.5 s for 161 segments). ``progress`` hears each stage, then the clustering's.
     """
-    from workbench.engine.discover import Doc
     from workbench.engine.discover import propose_split as split_into
+    from workbench.engine.documents import Doc
     from workbench.engine.embed import Encoder, load_model
     from workbench.services.discovery_runs import embed_segments
 
