@@ -2,7 +2,7 @@
 
 ``apply_<kind>(book, event, payload, issued)`` checks everything first and changes the
 codebook only when all of it holds, so a refused decision leaves the state untouched. The
-table in ``decision_kinds`` names which function applies which kind; ``Codebook.apply``
+table in ``decision_kinds`` names which function applies which kind; ``apply_event``
 checks the kind and the reason before calling it. The checks stay here, where replay meets
 them too: their messages are what a researcher reads when a decision no longer applies.
 

@@ -5,14 +5,13 @@ be rebuilt, audited and verified from the log alone. This module holds the state
 retired ids, candidates' fates, memos, votes, codings, the logic model) and the primitive
 changes every kind shares (create, retire, add and remove members, check a name or a new
 id). What each kind of decision does with them is in ``codebook_rules``, and which kinds
-exist is the table in ``decision_kinds``, which ``Codebook.apply`` dispatches through.
+exist is the table in ``decision_kinds``, which ``decision_kinds.apply_event`` dispatches through.
 
 Pure: no SQL, no Streamlit, no models.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -20,7 +19,6 @@ from typing import TYPE_CHECKING, Any, Literal
 from workbench.core.decision_events import DecisionError, Event, is_theme_id
 
 if TYPE_CHECKING:  # loaded where a logic model is read: its YAML and model classes slow every command's start
-    from workbench.core.decision_kinds import KindSpec
     from workbench.core.logic_model import LogicModel
 
 __all__ = ["THEME_NAME_LIMIT", "Codebook", "Fate", "Memo", "Retired", "Theme", "few", "id_list", "text_field"]
@@ -120,18 +118,6 @@ def few(items: Iterable[str], limit: int = 5) -> str:
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
-@functools.cache
-def _kinds() -> Mapping[str, KindSpec]:
-    """The table of decision kinds, imported on first use.
-
-    Late because the table's rules use this module's Codebook; cached because ``apply`` runs
-    once per event on every replay, and an import statement there costs a tenth of it.
-    """
-    from workbench.core.decision_kinds import SPECS
-
-    return SPECS
-
-
 class Codebook:
     """The researchers' codebook: what the active events add up to."""
 
@@ -185,24 +171,6 @@ class Codebook:
             for node in sorted(theme.nodes):
                 found.setdefault(node, []).append(theme.id)
         return found
-
-    # --- applying ------------------------------------------------------------------------
-    def apply(self, event: Event, issued: set[str]) -> None:
-        """Validate ``event`` against this codebook, then apply it; a refusal changes nothing.
-
-        ``issued`` holds every theme id any event has created, reverted ones included:
-        a new theme may not reuse one. The kind's rule comes from the table of kinds, never
-        from this class's own attributes, so no helper here can be taken for a kind.
-        """
-        spec = _kinds().get(event.kind)
-        if spec is None or spec.apply is None:  # a revert is the log's business, not the codebook's
-            raise DecisionError(f"unknown decision kind {event.kind!r}")
-        if spec.needs_reason and not event.rationale.strip():
-            raise DecisionError(f"a reason is required to {event.kind}: say why", flag="--why")
-        payload = event.payload
-        if not isinstance(payload, dict):
-            raise DecisionError("the decision's payload must be an object")
-        spec.apply(self, event, payload, issued)
 
     # --- the checks and changes every kind shares ------------------------------------------
     def new_theme_id(self, payload: Mapping[str, Any], issued: set[str], key: str = "theme") -> str:

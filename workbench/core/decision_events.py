@@ -62,7 +62,7 @@ class Draft:
     """A decision before it has a place in the log: the one path every new decision takes (CLI, app, API).
 
     Who decided, the reason and the words in the payload are checked here, not in
-    ``Codebook.apply``, which replay shares: an event recorded before these checks must
+    ``apply_event``, which replay shares: an event recorded before these checks must
     still replay. ``by`` and ``rationale`` are kept as recorded (stripped, NFC).
     """
 

@@ -14,18 +14,20 @@ carried, so stored logs replay as before.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from workbench.core import codebook_rules as rules
 from workbench.core import decision_text as text
-from workbench.core.decision_events import Event, is_theme_id
+from workbench.core.decision_events import DecisionError, Event, is_theme_id
+from workbench.core.decision_text import Recall, event_fields, payload_of
 
 if TYPE_CHECKING:
     from workbench.core.codebook_state import Codebook
 
-__all__ = ["KINDS", "NEEDS_RATIONALE", "SPECS", "KindSpec", "created_ids", "reason_help"]
+__all__ = ["KINDS", "NEEDS_RATIONALE", "SPECS", "KindSpec", "apply_event", "created_ids", "describe", "describe_all",
+           "reason_help"]
 
 Payload = Mapping[str, Any]
 Apply = Callable[["Codebook", Event, Payload, set[str]], None]
@@ -182,3 +184,60 @@ def created_ids(event: Event) -> list[str]:
     if spec is None or not isinstance(payload, dict):
         return []
     return spec.creates(payload)
+
+
+def apply_event(book: Codebook, event: Event, issued: set[str]) -> None:
+    """Validate ``event`` against ``book``, then apply it; a refusal changes nothing.
+
+    ``issued`` holds every theme id any event has created, reverted ones included: a new
+    theme may not reuse one. The kind's rule comes from the table, never from the
+    codebook's own attributes, so no helper there can be taken for a kind.
+    """
+    spec = SPECS.get(event.kind)
+    if spec is None or spec.apply is None:  # a revert is the log's business, not the codebook's
+        raise DecisionError(f"unknown decision kind {event.kind!r}")
+    if spec.needs_reason and not event.rationale.strip():
+        raise DecisionError(f"a reason is required to {event.kind}: say why", flag="--why")
+    payload = event.payload
+    if not isinstance(payload, dict):
+        raise DecisionError("the decision's payload must be an object")
+    spec.apply(book, event, payload, issued)
+
+
+def describe_all(events: Sequence[Event], undone: Collection[int] = ()) -> dict[int, str]:
+    """Every event's description, by seq, each naming what the log knew when it was made.
+
+    One pass: the page shows the whole log on every run. Also notices an accept followed at
+    once by a split of the theme it created (``Study.accept_in_parts``), so the theme id that
+    existed only for that moment is explained rather than left as a gap.
+    """
+    recall = Recall()
+    events = list(events)
+    for before, after in ((events[i - 1], events[i]) for i in range(1, len(events))):
+        if (before.kind, after.kind) == ("accept", "split") and before.by == after.by \
+                and payload_of(before).get("theme") == payload_of(after).get("theme"):
+            recall.split_at_once[before.seq] = after.seq
+    for event in events:
+        recall.said[event.seq] = describe(event, recall)
+        recall.learn(event, event.seq not in undone)
+    return dict(recall.said)
+
+
+def describe(event: Event, recall: Recall | None = None) -> str:
+    """What an event did, in full, on one line, for the log as people read it.
+
+    Everything the researcher decided is in it (a memo's or a note's whole text, every
+    merged source, the ids a split created and the one it retired), so the log can be read
+    and searched without its JSON. With ``recall`` (see ``describe_all``) it also names
+    what the payload only numbers. An event it cannot read is listed field by field.
+    """
+    known = recall or Recall()
+    p = payload_of(event)
+    spec = SPECS.get(event.kind)
+    try:
+        said = spec.describe(event, p, known) if spec is not None else None
+    except (KeyError, TypeError, AttributeError, ValueError):
+        said = None
+    if said is None:
+        return f"{event.kind}: " + "; ".join(f"{k}: {v}" for k, v in event_fields(event))
+    return said

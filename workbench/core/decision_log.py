@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 from workbench.core.codebook_state import Codebook
 from workbench.core.decision_events import GENESIS, THEME_ID, DecisionError, Event
-from workbench.core.decision_kinds import SPECS, created_ids
+from workbench.core.decision_kinds import SPECS, apply_event, created_ids
 
 __all__ = ["Log"]
 
@@ -74,7 +74,7 @@ class Log:
         for event in log.events:
             if event.kind != "revert" and event.seq not in undone:
                 try:
-                    log.codebook.apply(event, log.issued)
+                    apply_event(log.codebook, event, log.issued)
                 except DecisionError as exc:
                     raise DecisionError(f"event #{event.seq} ({event.kind}): {exc}") from None
             log._issue(created_ids(event))
@@ -138,7 +138,7 @@ class Log:
         if event.kind == "revert":
             self._revert(event)
         else:
-            self.codebook.apply(event, self.issued)
+            apply_event(self.codebook, event, self.issued)
         self.events.append(event)
         self._issue(created_ids(event))
 
@@ -157,7 +157,7 @@ class Log:
             if earlier.kind == "revert" or earlier.seq in undone:
                 continue
             try:
-                rebuilt.apply(earlier, self.issued - set(created_ids(earlier)))
+                apply_event(rebuilt, earlier, self.issued - set(created_ids(earlier)))
             except DecisionError as exc:
                 raise DecisionError(
                     f"cannot revert #{target.seq} ({target.kind}): event #{earlier.seq} ({earlier.kind} by "

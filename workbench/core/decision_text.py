@@ -1,34 +1,26 @@
 """The decision log as people read it: each event in one full sentence, naming what it only numbers.
 
 The log page, ``workbench log``, the command line's "recorded" line and the REFI export's
-notes all read ``describe``. Each kind's sentence is a function here, named in the table
-of kinds (``decision_kinds``), which ``describe`` looks up; an event whose payload does not
-read as its kind says (a stored event from a damaged log) is listed field by field instead.
+notes all read ``decision_kinds.describe``. Each kind's sentence is a function here, named in
+the table of kinds, which ``describe`` looks up; an event whose payload does not read as its
+kind says (a stored event from a damaged log) is listed field by field (``event_fields``).
+This module names no kind's table: the table names it.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from workbench.core.decision_events import Event, is_theme_id
 
 if TYPE_CHECKING:
-    from workbench.core.decision_kinds import KindSpec
+    pass
 
-__all__ = ["Recall", "describe", "describe_all", "event_fields"]
+__all__ = ["Describer", "Recall", "event_fields", "payload_of"]
 
 Describer = Callable[[Event, dict[str, Any], "Recall"], str]
-
-
-@functools.cache
-def _kinds() -> Mapping[str, KindSpec]:
-    """The table of kinds, imported on first use: it names this module's describers."""
-    from workbench.core.decision_kinds import SPECS
-
-    return SPECS
 
 
 @dataclass
@@ -52,7 +44,7 @@ class Recall:
     def learn(self, event: Event, stands: bool) -> None:
         """Take in an event after it has been described; an undone one names nothing."""
         self.events[event.seq] = event
-        p = _payload(event)
+        p = payload_of(event)
         if not stands:
             return
         if event.kind in ("accept", "create", "rename") or (event.kind == "merge" and p.get("theme")):
@@ -73,45 +65,6 @@ class Recall:
             self.nodes[_str(p["node"].get("id"))] = _str(p["node"].get("label"))
 
 
-def describe_all(events: Sequence[Event], undone: Collection[int] = ()) -> dict[int, str]:
-    """Every event's description, by seq, each naming what the log knew when it was made.
-
-    One pass: the page shows the whole log on every run. Also notices an accept followed at
-    once by a split of the theme it created (``Study.accept_in_parts``), so the theme id that
-    existed only for that moment is explained rather than left as a gap.
-    """
-    recall = Recall()
-    events = list(events)
-    for before, after in ((events[i - 1], events[i]) for i in range(1, len(events))):
-        if (before.kind, after.kind) == ("accept", "split") and before.by == after.by \
-                and _payload(before).get("theme") == _payload(after).get("theme"):
-            recall.split_at_once[before.seq] = after.seq
-    for event in events:
-        recall.said[event.seq] = describe(event, recall)
-        recall.learn(event, event.seq not in undone)
-    return dict(recall.said)
-
-
-def describe(event: Event, recall: Recall | None = None) -> str:
-    """What an event did, in full, on one line, for the log as people read it.
-
-    Everything the researcher decided is in it (a memo's or a note's whole text, every
-    merged source, the ids a split created and the one it retired), so the log can be read
-    and searched without its JSON. With ``recall`` (see ``describe_all``) it also names
-    what the payload only numbers. An event it cannot read is listed field by field.
-    """
-    known = recall or Recall()
-    p = _payload(event)
-    spec = _kinds().get(event.kind)
-    try:
-        said = spec.describe(event, p, known) if spec is not None else None
-    except (KeyError, TypeError, AttributeError, ValueError):
-        said = None
-    if said is None:
-        return f"{event.kind}: " + "; ".join(f"{k}: {v}" for k, v in event_fields(event))
-    return said
-
-
 def event_fields(event: Event) -> list[tuple[str, str]]:
     """An event's payload as (field, text) rows, nested fields by path: to read every detail as text."""
     rows: list[tuple[str, str]] = []
@@ -128,11 +81,11 @@ def event_fields(event: Event) -> list[tuple[str, str]]:
         else:
             rows.append((path, "(none)" if value in ("", None) else str(value)))
 
-    walk("", _payload(event))
+    walk("", payload_of(event))
     return rows
 
 
-def _payload(event: Event) -> dict[str, Any]:
+def payload_of(event: Event) -> dict[str, Any]:
     try:
         payload = event.payload
     except ValueError:
@@ -229,7 +182,7 @@ def describe_split(e: Event, p: dict[str, Any], known: Recall) -> str:
     said = f"{_theme(p['theme'], known)} split into {parts} ({p['theme']} retired"
     accepted = known.events.get(e.seq - 1)
     if accepted is not None and known.split_at_once.get(accepted.seq) == e.seq:
-        said += (f": it existed only to accept {_payload(accepted).get('candidate')} in parts, #{accepted.seq} "
+        said += (f": it existed only to accept {payload_of(accepted).get('candidate')} in parts, #{accepted.seq} "
                  f"and #{e.seq}")
     return said + ")"
 
@@ -320,7 +273,8 @@ def describe_revert(e: Event, p: dict[str, Any], known: Recall) -> str:
     if target is None:
         return f"undoes event #{seq}"
     if target.kind == "revert":
-        restored = _payload(target).get("event")
+        restored = payload_of(target).get("event")
         what = known.said.get(restored) if isinstance(restored, int) else None
         return f"restores #{restored}" + (f" ({what})" if what else "") + f" by undoing revert #{seq}"
-    return f"undoes #{seq} ({target.kind} by {target.by}): {known.said.get(seq, describe(target))}"
+    # ``describe_all`` says every event before it learns it, so a known target has its sentence.
+    return f"undoes #{seq} ({target.kind} by {target.by}): {known.said.get(seq, target.kind)}"

@@ -31,12 +31,12 @@ from workbench.core.decision_events import (
     is_theme_id,
     seal,
 )
-from workbench.core.decision_kinds import KINDS, NEEDS_RATIONALE, SPECS, KindSpec
+from workbench.core.decision_kinds import KINDS, NEEDS_RATIONALE, SPECS, KindSpec, apply_event, describe, describe_all
 from workbench.core.decision_log import Log
-from workbench.core.decision_text import Recall, describe, describe_all, event_fields
+from workbench.core.decision_text import Recall, event_fields
 
 __all__ = [
     "GENESIS", "KINDS", "NEEDS_RATIONALE", "SPECS", "VOTES", "Codebook", "DecisionError", "Draft", "Event", "Fate",
-    "KindSpec", "Log", "Memo", "Recall", "Retired", "Theme", "canonical", "chain_problems", "deciding", "describe",
-    "describe_all", "event_fields", "event_hash", "is_theme_id", "seal",
+    "KindSpec", "Log", "Memo", "Recall", "Retired", "Theme", "apply_event", "canonical", "chain_problems", "deciding",
+    "describe", "describe_all", "event_fields", "event_hash", "is_theme_id", "seal",
 ]

@@ -17,7 +17,7 @@ from xml.etree.ElementTree import Element
 from lxml import etree
 
 from workbench.core.codebook_state import THEME_NAME_LIMIT  # what a theme's name is checked against
-from workbench.core.decisions import SPECS, Codebook, Log
+from workbench.core.decisions import SPECS, Codebook, Log, apply_event
 from workbench.core.logic_model import LogicModel
 
 __all__ = [
@@ -311,7 +311,7 @@ def coding_provenance(log: Log) -> dict[tuple[str, str], tuple[str, str]]:
         spec, payload = SPECS[event.kind], event.payload
         touched = spec.touches(payload)
         before = {t: set(book.themes[t].members) for t in touched if t in book.themes}
-        book.apply(event, issued)
+        apply_event(book, event, issued)
         issued.update(spec.creates(payload))
         for theme_id in touched:
             if theme_id in book.themes:
