@@ -4,8 +4,9 @@ For an earlier commit (``--base``, checked out into a temporary git worktree) an
 tree, each measured the same way in the same run:
 
 - start-up: wall time of ``python -m workbench info``, ``segments --format json`` and
-  ``candidates`` on a discovered study (median of 5 after one untimed run, compiled
-  bytecode kept as on a researcher's machine), and the workbench modules those commands load;
+  ``candidates`` on a discovered study (median of 15, the two trees taking turns, after
+  one untimed run that writes the compiled bytecode, as on a researcher's machine), and
+  the workbench modules those commands load;
 - the app: ``bench_app.py`` of each tree, run as it stands in that tree (its page
   switches and actions on 20,000 segments and 150 candidates, server-side medians);
 - the code: modules, lines, the largest module and class, modules over 400 lines and
@@ -53,15 +54,11 @@ def _env(tree: Path) -> dict[str, str]:
     return env
 
 
-def _wall(tree: Path, args: list[str]) -> float:
-    command = [sys.executable, "-m", "workbench", *args]
-    subprocess.run(command, check=True, capture_output=True, env=_env(tree), cwd=tree)
-    runs = []
-    for _ in range(5):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, env=_env(tree), cwd=tree)
-        runs.append(time.perf_counter() - start)
-    return round(statistics.median(runs), 3)
+def _timed(tree: Path, args: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "workbench", *args], check=True, capture_output=True, env=_env(tree),
+                   cwd=tree)
+    return time.perf_counter() - start
 
 
 def _loaded(tree: Path, args: list[str]) -> int:
@@ -70,12 +67,25 @@ def _loaded(tree: Path, args: list[str]) -> int:
     return int(done.stderr.strip().splitlines()[-1])
 
 
-def startup(tree: Path, study: str) -> dict[str, float]:
-    result: dict[str, float] = {}
+def startup(trees: dict[str, Path], study: str, repeats: int = 15) -> dict[str, dict[str, float]]:
+    """Each command's median wall time in each tree, the trees taking turns run by run.
+
+    Interleaved, and each tree first on every other round, so a slow spell of a shared
+    machine falls on both alike; one untimed run first writes each tree's bytecode.
+    """
+    result: dict[str, dict[str, float]] = {name: {} for name in trees}
     for command, extra in COMMANDS:
         args = [command, "--study", study, *extra]
-        result[f"workbench {command} (s)"] = _wall(tree, args)
-        result[f"workbench {command}: workbench modules loaded"] = _loaded(tree, args)
+        times: dict[str, list[float]] = {name: [] for name in trees}
+        for tree in trees.values():
+            _timed(tree, args)
+        for round_ in range(repeats):
+            order = list(trees.items()) if round_ % 2 == 0 else list(reversed(trees.items()))
+            for name, tree in order:
+                times[name].append(_timed(tree, args))
+        for name, tree in trees.items():
+            result[name][f"workbench {command} (s, median of {repeats})"] = round(statistics.median(times[name]), 3)
+            result[name][f"workbench {command}: workbench modules loaded"] = _loaded(tree, args)
     return result
 
 
@@ -144,9 +154,9 @@ def main() -> None:
         rows: dict[str, dict[str, float | str]] = {name: {} for name in trees}
         for name, tree in trees.items():
             rows[name].update(code(tree))
-        for name, tree in trees.items():
-            print("start-up:", name, flush=True)
-            rows[name].update(startup(tree, study))
+        print("start-up", flush=True)
+        for name, measured in startup(trees, study).items():
+            rows[name].update(measured)
         if not options.no_app:
             for name, tree in trees.items():
                 print("app:", name, flush=True)

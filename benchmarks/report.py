@@ -441,7 +441,8 @@ def architecture(data: dict) -> list[str]:
              f"--base {data['base']} --study sample-study`: "
              f"commit {data['base']} (before the registries, the stages, the delegating facade and the folders) and "
              f"{data['head']}, side by side in one run. Start-up: `python -m workbench` commands on the sample study, "
-             "seconds, median of 5 after one untimed run, and the workbench modules each loads. The app: each tree's "
+             "seconds, median of 15 with the two trees taking turns after one untimed run each, and the "
+             "workbench modules each loads. The app: each tree's "
              "own `bench_app.py` (20,000 segments, 150 candidates; server-side medians in ms). The code: lines and "
              "sizes, and the pairs of places sharing six or more lines (the workplace's `duplicates` tool). "
              "Ratio: after over before.", "",
