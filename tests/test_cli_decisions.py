@@ -46,6 +46,8 @@ def test_a_review_from_the_command_line(decided, tmp_path):
 
     themes = {t["id"]: t for t in json.loads(wb("themes", *s, "--format", "json").stdout)}
     assert themes["T-001"]["name"] == "Slow referrals" and themes["T-001"]["size"] == 15
+    summary = wb("themes", *s).stdout.strip().splitlines()[-1]  # counted from the candidates' fates
+    assert summary.startswith("2 theme(s);") and summary.endswith("; 1 candidate(s) rejected"), summary
     assert themes["T-002"]["members"] == ["a01", "a04", "a07"] and themes["T-002"]["nodes"] == ["mechanism-colocation"]
     assert themes["T-002"]["exemplars"] == ["a04"] and themes["T-002"]["exclusion"] == "Phone contact"
 

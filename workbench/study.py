@@ -26,7 +26,6 @@ from workbench.core.segments import SegmentRow
 from workbench.engine.discovery_settings import DiscoveryParams
 from workbench.engine.embed import DEFAULT_BACKEND
 from workbench.engine.model_files import TokenCounter, token_counter
-from workbench.engine.split_proposal import ProposedPart
 from workbench.io.ingest import IngestOptions, ParsedFiles
 from workbench.services import analyses as study_analyses
 from workbench.services import decisions as study_decisions
@@ -41,9 +40,10 @@ from workbench.services.recording import DecisionRecorder, Once
 from workbench.services.runs import RunData
 from workbench.store.database import FindingReview, Store
 
-if TYPE_CHECKING:  # imported where used: commands that never touch the logic model start faster
+if TYPE_CHECKING:  # imported where used: commands that never touch them start faster
     from workbench.core.analysis import Agreement, Prevalence, Saturation
     from workbench.core.logic_model import Coverage, LogicModel
+    from workbench.engine.split_proposal import ProposedPart
     from workbench.privacy.scan import Finding
 
 __all__ = ["IngestReport", "Once", "Study", "default_researcher"]

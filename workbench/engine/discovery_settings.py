@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from workbench.core.progress import Progress
-from workbench.engine.clustering import Clusterer, HdbscanClusterer, clusterer_from_json, clusterer_to_json
 from workbench.errors import WorkbenchError
+
+if TYPE_CHECKING:  # clusterers are imported where one is made or read: commands that never cluster skip them
+    from workbench.engine.clustering import Clusterer
 
 __all__ = ["LAYOUT_BUDGET", "DiscoveryParams", "LayoutSettings", "Progress", "auto_min_size", "auto_runs",
            "clusterable"]
@@ -110,6 +113,8 @@ class DiscoveryParams:
     def layout_settings(self, n: int, clusterer: Clusterer | None = None) -> LayoutSettings:
         """What each layout of a run on ``n`` segments needs: HDBSCAN with this run's sizes unless ``clusterer``."""
         min_size = self.min_cluster_size(n)
+        from workbench.engine.clustering import HdbscanClusterer
+
         chosen = clusterer or HdbscanClusterer(min_size, self.cluster_min_samples(min_size))
         return LayoutSettings(self.n_components, chosen)
 
@@ -127,9 +132,13 @@ class LayoutSettings:
     clusterer: Clusterer  # what clusters each layout's points
 
     def to_json(self) -> str:
+        from workbench.engine.clustering import clusterer_to_json
+
         return json.dumps({"components": self.components, "clusterer": clusterer_to_json(self.clusterer)})
 
     @classmethod
     def from_json(cls, text: str) -> LayoutSettings:
         data = json.loads(text)
+        from workbench.engine.clustering import clusterer_from_json
+
         return cls(components=int(data["components"]), clusterer=clusterer_from_json(data["clusterer"]))

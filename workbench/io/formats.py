@@ -17,7 +17,7 @@ from typing import Literal
 from workbench.core.segments import TranscriptDraft
 from workbench.errors import InputError
 from workbench.io.readers import ReadLimits
-from workbench.io.tabular import Columns
+from workbench.io.tabular import Columns, Rows
 
 __all__ = [
     "FORMATS",
@@ -44,7 +44,6 @@ class ReadContext:
 
 
 Reader = Callable[[Path, ReadContext], tuple[list[TranscriptDraft], list[str]]]
-Rows = tuple[str, list[tuple[int, dict[str, str]]]]  # ("line" or "row", [(number, {column: cell})])
 RowReader = Callable[[Path, ReadLimits, "str | None"], Rows]
 
 

@@ -22,7 +22,7 @@ from workbench.io.transcripts import transcript_id_for
 
 __all__ = ["Columns", "csv_rows", "jsonl_rows", "table_drafts", "xlsx_rows"]
 
-Rows = tuple[str, list[tuple[int, dict[str, str]]]]
+Rows = tuple[str, list[tuple[int, dict[str, str]]]]  # ("line" or "row", [(number, {column: cell})])
 
 csv.field_size_limit(16 * 1024 * 1024)
 

@@ -17,10 +17,10 @@ from workbench.core.progress import Progress
 from workbench.core.runs import AssignmentRecord, CandidateRecord, RunRecord, candidate_id, parse_candidate_id
 from workbench.engine.discovery_settings import DiscoveryParams
 from workbench.engine.embed import DEFAULT_BACKEND
-from workbench.engine.split_proposal import ProposedPart
 from workbench.errors import StudyError
 
 if TYPE_CHECKING:
+    from workbench.engine.split_proposal import ProposedPart
     from workbench.study import Study
 
 __all__ = ["RunData", "candidate", "candidate_members", "discover", "latest_run", "projection", "propose_split",
