@@ -9,12 +9,14 @@ import resource
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("WORKBENCH_SHARED_DATA", ROOT.parent / "shared" / "data"))
 RESULTS = ROOT / "benchmarks" / "results"
+DIALOGUE = ROOT / "benchmarks" / "data" / "real_dialogue"
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -56,6 +58,49 @@ def labelled_sets(names: list[str]):
             print(f"{name}: not found under ../shared/data, skipped")
             continue
         yield name, data
+
+
+@dataclass(frozen=True)
+class DialogueSet:
+    """The participant turns of a real dialogue set, each with the interviewer turn it answers.
+
+    Discovery is to read an answer with its question, so each participant turn carries the text of
+    the turn directly before it in the same transcript when that turn is the interviewer's; a turn
+    that opens its transcript or follows another participant turn has "" there.
+    """
+
+    ids: list[str]
+    texts: list[str]
+    labels: list[str]
+    transcripts: list[str]
+    questions: list[str]
+
+
+def load_dialogue(name: str) -> DialogueSet | None:
+    """A set from benchmarks/data/real_dialogue/<name>.csv (None when absent: the benchmark skips it).
+
+    The file holds whole transcripts, turns in their original order (column ``turn``), each turn
+    with ``speaker_role`` interviewer or participant and the transcript's topic as ``label``;
+    benchmarks/data/real_dialogue/SOURCES.md says where each set comes from.
+    """
+    path = DIALOGUE / f"{name}.csv"
+    if not path.is_file():
+        return None
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    out = DialogueSet([], [], [], [], [])
+    previous: dict[str, str] | None = None
+    for row in rows:
+        if row["speaker_role"] == "participant":
+            asked = (previous["text"] if previous is not None and previous["transcript"] == row["transcript"]
+                     and previous["speaker_role"] == "interviewer" else "")
+            out.ids.append(row["id"])
+            out.texts.append(row["text"])
+            out.labels.append(row["label"])
+            out.transcripts.append(row["transcript"])
+            out.questions.append(asked)
+        previous = row
+    return out
 
 
 def scores(labels: list[str], assigned: list[int]) -> dict[str, float]:

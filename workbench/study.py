@@ -244,6 +244,14 @@ class Study:
         """Accept a candidate and split it at once: both in one transaction, or neither."""
         return study_decisions.accept_in_parts(self, candidate, parts, by, why)
 
+    def accept_sub_candidates(self, candidate: str, by: str | None = None, why: str = "") -> list[Event]:
+        """Accept a candidate as one theme per sub-candidate its run found (a reason is required)."""
+        return study_decisions.accept_sub_candidates(self, candidate, by, why)
+
+    def sub_candidates(self, candidate: str) -> list[dict[str, Any]]:
+        """The narrower groups the run found inside a candidate, to drill into."""
+        return study_runs.sub_candidates(self, candidate)
+
     def move(self, segments: Sequence[str], source: str, target: str, by: str | None = None, why: str = "") -> Event:
         chosen = study_decisions.segments(self, segments)
         return self.decide("move", lambda log: {"segments": chosen, "from": source, "to": target}, by, why)

@@ -49,8 +49,14 @@ SessionOpt = Annotated[str, typer.Option(help="The validation session's name.")]
 @handled
 def accept(candidate: Annotated[str, typer.Argument(help="Candidate id, e.g. R1-C03 (or C03: latest run).")],
            study: StudyOpt, name: Annotated[str | None, typer.Option(help="The theme's name (default: the suggested label).")] = None,
+           sub_candidates: Annotated[bool, typer.Option("--sub-candidates", help="Accept one theme for each "
+                                                        "sub-candidate the run found inside it (see 'workbench "
+                                                        "candidates --within'); a reason is required.")] = False,
            by: ByOpt = None, why: WhyOpt = "", client_id: ClientIdOpt = None) -> None:
     """Accept a candidate as a theme (a new id, T-001..., with the candidate's segments)."""
+    if sub_candidates:
+        decided(study, client_id, lambda s: s.accept_sub_candidates(candidate, by, why))
+        return
     decided(study, client_id, lambda s: s.accept(candidate, name, by, why))
 
 

@@ -17,6 +17,7 @@ import typer
 
 from workbench import __version__
 from workbench.cli.analyse import analyse_app
+from workbench.cli.candidates import candidates, read_phrases
 from workbench.cli.decide import decide_app, log_app, propose_split, suggestions, themes
 from workbench.cli.exchange import export_app, import_app
 from workbench.cli.model import model_app
@@ -33,6 +34,7 @@ from workbench.cli.support import (
     progress,
 )
 from workbench.core.names import json_safe, terminal_safe
+from workbench.engine.discovery_settings import QUESTION_WEIGHT
 from workbench.engine.embed import DEFAULT_BACKEND
 from workbench.errors import WorkbenchError
 from workbench.io.formats import summary
@@ -246,6 +248,9 @@ def discover(
     min_size: Annotated[int | None, typer.Option(help="Smallest candidate, in segments (default: grows with the study).")] = None,
     include_interviewer: Annotated[bool, typer.Option("--include-interviewer", help="Cluster interviewer turns too.")] = False,
     min_similarity: Annotated[float, typer.Option(help="Segments less similar than this to their nearest candidate, and far out among its members, stay unassigned, for triage.")] = 0.25,
+    question_weight: Annotated[float, typer.Option(min=0.0, max=2.0, help="How much each answer is read with the interviewer's question before it (0: answers alone). The segment's text and quotes are unchanged.")] = QUESTION_WEIGHT,
+    small_talk: Annotated[str, typer.Option(help="How turns with no analytic content (greetings, thanks, consent, backchannels) are recognised and kept apart in one group: english (rules and the model) or off.")] = "english",
+    small_talk_phrases: Annotated[Path | None, typer.Option(help="A text file of the study's own examples of small talk, one per line (any language).")] = None,
     runs: Annotated[int | None, typer.Option(min=2, max=50, help="Seeded layouts that vote on the candidates; more is steadier and slower; an odd number avoids ties (default: 31 up to 10,000 segments, fewer above as each layout costs more, 5 from 50,000).")] = None,
     backend: Annotated[str, typer.Option(help="Embedding backend: onnx (full precision, the default), torch (the same vectors, slower) or onnx-int8 (about 1.4-2x faster; its candidates differ from full precision's).")] = DEFAULT_BACKEND,
     by: ByOpt = None,
@@ -253,12 +258,17 @@ def discover(
     """Propose candidate themes: embed the segments, cluster them, record the run."""
     from workbench.engine.discover import DiscoveryParams, clusterable
 
+    phrases = read_phrases(small_talk_phrases) if small_talk_phrases else ()
     params = DiscoveryParams(seed=seed, min_size=min_size, include_interviewer=include_interviewer,
-                             min_similarity=min_similarity, runs=runs)
+                             min_similarity=min_similarity, runs=runs, question_weight=question_weight,
+                             small_talk=small_talk, small_talk_phrases=phrases)
     run = open_study(study).discover(params, by=by, backend=backend, progress=progress("discovering"))
     timings = ", ".join(f"{k} {v:.1f}s" for k, v in run.timings.items())
     typer.echo(f"run {run.id}: {run.candidates} candidate themes from {run.segments} segments; "
                f"coverage {run.coverage:.1%} (the rest await triage)")
+    if run.params.get("small_talk_segments"):
+        typer.echo(f"{run.params['small_talk_segments']} turns of small talk kept apart in one group (listed last "
+                   "by 'workbench candidates'; reject it if it holds no theme)")
     smallest = run.params["min_cluster_size"]
     if run.candidates == 0 and not clusterable(run.segments, smallest):
         typer.echo(f"too few segments to cluster: a candidate needs at least {smallest} segments and there must "
@@ -270,45 +280,7 @@ def discover(
     typer.echo(f"next: workbench candidates --study {study}")
 
 
-@app.command()
-@handled
-def candidates(
-    study: StudyOpt,
-    run: Annotated[int | None, typer.Option(help="Which run (default: the latest).")] = None,
-    fmt: FormatOpt = "table",
-) -> None:
-    """List the candidate themes of the latest (or a named) discovery run."""
-    from workbench.core.runs import candidate_id
-
-    opened = open_study(study)
-    record, found = opened.candidates(run)
-    quotes = {}
-    if fmt != "table":
-        texts = {r.id: r.text for r in opened.segments()}
-        quotes = {c.number: [texts.get(s, "") for s in c.representatives] for c in found}
-    rows = [
-        {"id": candidate_id(record.id or 0, c.number), "number": c.number, "label": c.label,
-         "keywords": [w for w, _ in c.keywords] if fmt != "json" else [[w, s] for w, s in c.keywords],
-         "size": c.size, "participants": c.participants, "sites": c.sites, "stability": c.stability,
-         "representatives": c.representatives, "quotes": quotes.get(c.number, [])}
-        for c in found
-    ]
-    if fmt == "table":
-        for row in rows:
-            row["keywords"] = ", ".join(row["keywords"][:6])
-        emit(rows, fmt, ["id", "label", "size", "participants", "sites", "stability", "keywords"],
-              {"label": 40, "keywords": 50})
-        typer.echo(f"run {record.id}: {len(rows)} candidates, coverage {record.coverage:.1%}")
-        return
-    if fmt == "csv":
-        for row in rows:
-            row["keywords"] = "; ".join(row["keywords"])
-            row["representatives"] = "; ".join(row["representatives"])
-            row["quotes"] = " | ".join(row["quotes"])
-    emit(rows, fmt, ["id", "number", "label", "keywords", "size", "participants", "sites", "stability",
-                      "representatives", "quotes"])
-
-
+app.command("candidates")(candidates)
 app.add_typer(decide_app, name="decide")
 app.command("themes")(themes)
 app.command("propose-split")(propose_split)

@@ -301,9 +301,13 @@ def done(event: Event, again: bool = False) -> None:
     typer.echo(terminal_safe(f"already recorded as {said}; nothing new recorded" if again else said))
 
 
-def decided(study: str, client_id: str | None, action: Callable[[Study], Event]) -> None:
-    """Open the study, make one decision (recorded once per ``--client-id``) and say what was recorded."""
+def decided(study: str, client_id: str | None, action: Callable[[Study], Event | list[Event]]) -> None:
+    """Open the study, make one decision (recorded once per ``--client-id``) and say what was recorded.
+
+    An action that records several events at once (an accept with its split) says each.
+    """
     opened = open_study(study)
     with opened.once(client_id) as once:
-        event = action(opened)
-    done(event, again=bool(once.repeated))
+        made = action(opened)
+    for event in made if isinstance(made, list) else [made]:
+        done(event, again=bool(once.repeated))

@@ -35,6 +35,13 @@ class CandidateRecord:
     sites: int
     stability: float
     centroid: bytes = field(repr=False)
+    kind: str = "theme"  # or "small_talk": the run's group of turns with no analytic content
+    # Sub-candidates to drill into: each {"label", "keywords", "members", "representatives", "stability"}.
+    children: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def is_small_talk(self) -> bool:
+        return self.kind == "small_talk"
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,8 @@ from typing import TYPE_CHECKING
 from workbench.core.progress import Progress
 from workbench.engine.compiled import clustering_stack
 from workbench.engine.consensus import consensus
-from workbench.engine.discovery_settings import DiscoveryParams, auto_min_size, auto_runs, clusterable
+from workbench.engine.context import read_with_questions, unit_rows
+from workbench.engine.discovery_settings import DiscoveryParams, auto_min_size, auto_runs, auto_sub_size, clusterable
 from workbench.engine.documents import Doc
 from workbench.engine.keyword_text import FILLER_PHRASES, FILLERS, keyword_texts
 from workbench.engine.layouts import draw_layouts, worker_count
@@ -43,7 +44,9 @@ from workbench.engine.naming import WordEmbedder, cluster_keywords, make_label, 
 from workbench.engine.neighbours import neighbours
 from workbench.engine.placement import assign_segments
 from workbench.engine.projection import project_2d
+from workbench.engine.small_talk import GROUP_LABEL
 from workbench.engine.split_proposal import ProposedPart, propose_split
+from workbench.engine.sub_candidates import sub_groups
 
 if TYPE_CHECKING:
     import numpy as np
@@ -51,8 +54,24 @@ if TYPE_CHECKING:
     from workbench.engine.clustering import Clusterer
 
 __all__ = ["FILLERS", "FILLER_PHRASES", "Candidate", "Discovery", "DiscoveryParams", "Doc", "ProposedPart",
+           "SubCandidate",
            "auto_min_size", "auto_runs", "clusterable", "discover", "merge_pairs", "project_2d", "propose_split",
            "representatives"]
+
+
+@dataclass
+class SubCandidate:
+    """A narrower group inside a candidate, found by the same run's layouts (``sub_candidates``)."""
+
+    label: str
+    keywords: list[tuple[str, float]]
+    members: list[tuple[str, float]]  # (segment id, similarity to the sub-candidate's centre), most similar first
+    representatives: list[str]
+    stability: float
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
 
 
 @dataclass
@@ -66,6 +85,8 @@ class Candidate:
     sites: int
     stability: float
     centroid: np.ndarray = field(repr=False)
+    kind: str = "theme"  # or "small_talk": the one group of turns with no analytic content (``small_talk``)
+    children: list[SubCandidate] = field(default_factory=list)  # sub-candidates to drill into
 
     @property
     def size(self) -> int:
@@ -81,6 +102,11 @@ class Discovery:
     hierarchy: list[dict[str, object]]
     timings: dict[str, float]
     min_cluster_size: int
+
+    @property
+    def themes(self) -> list[Candidate]:
+        """The candidates proper: every one but the small-talk group."""
+        return [c for c in self.candidates if c.kind == "theme"]
 
     @property
     def coverage(self) -> float:
@@ -151,25 +177,58 @@ def merge_pairs(centroids: np.ndarray) -> list[tuple[int, int, float]]:
 
 def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParams = DiscoveryParams(),
              word_embedder: WordEmbedder | None = None, progress: Progress | None = None,
-             workers: int | None = None, clusterer: Clusterer | None = None) -> Discovery:
+             workers: int | None = None, clusterer: Clusterer | None = None,
+             questions: np.ndarray | None = None) -> Discovery:
     """Cluster ``docs`` (with their embeddings, rows in the same order) into candidates.
 
     ``workers``: processes that draw the layouts (None: one per core from
     ``layouts.PARALLEL_FROM`` segments); it changes the time taken, never the result.
     ``clusterer``: what clusters each layout (None: HDBSCAN with the sizes ``params`` give).
+    ``questions``: the vector of each doc's question (``Doc.question``; a row of zeros where
+    it has none), read with the answer at ``params.question_weight`` (``context``).
+
+    Small talk (``small_talk``) is set apart first and becomes one group of its own, the last
+    candidate, of kind "small_talk"; the rest is clustered.
     """
     import numpy as np
 
+    from workbench.engine.small_talk import SmallTalkSettings, find_small_talk
+
     clustering_stack()
+    everything = list(docs)
+    own = unit_rows(embeddings) if len(everything) else np.zeros((0, 1), dtype=np.float32)
+    start = time.perf_counter()
+    small = find_small_talk([d.text for d in everything], own, [d.question for d in everything],
+                            word_embedder, SmallTalkSettings(params.small_talk, tuple(params.small_talk_phrases)))
+    small_time = time.perf_counter() - start
+    read = (read_with_questions(own, questions, params.question_weight) if questions is not None and len(everything)
+            else own)
+    keep = [i for i in range(len(everything)) if not small.mask[i]]
+    found = _discover(
+        [everything[i] for i in keep], read[keep], params, word_embedder, progress, workers, clusterer,
+        apart=[(everything[i], small.scores[i]) for i in range(len(everything)) if small.mask[i]])
+    found.timings["small_talk"] = small_time
+    return found
+
+
+def _discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParams,
+              word_embedder: WordEmbedder | None, progress: Progress | None, workers: int | None,
+              clusterer: Clusterer | None, apart: list[tuple[Doc, float]]) -> Discovery:
+    """``discover`` on the turns with content, with ``apart`` (small talk, with its scores) as one last group."""
+    import numpy as np
+
     timings: dict[str, float] = {}
     n = len(docs)
     min_size = params.min_cluster_size(n)
-    by_id = {d.id: d for d in docs}
+    by_id = {d.id: d for d in docs} | {d.id: d for d, _ in apart}
     if not clusterable(n, min_size):
         if progress:
             progress(1, 1, "too few segments to cluster")
         assignment = {d.id: (-1, 0.0) for d in docs}
-        return Discovery([], assignment, dict(assignment), [], [], timings, min_size)
+        group = _small_talk_group(0, apart, [], [])
+        for d, score in apart:
+            assignment[d.id] = (0, score)
+        return Discovery(group, assignment, dict(assignment), [], [], timings, min_size)
 
     seeds = params.run_seeds(n)
     steps = len(seeds) + 4
@@ -206,13 +265,18 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
         waited = time.perf_counter() - start
 
     start = stage("keeping what most layouts agree on", len(seeds) + 1)
+    fine_runs = [r[1] for r in runs if r.ndim == 2]
+    runs = [r[0] if r.ndim == 2 else r for r in runs]
     labels, stability = consensus(unit, runs, params.same_theme)
     timings["consensus"] = time.perf_counter() - start
     k = int(labels.max()) + 1 if labels.max() >= 0 else 0
 
     start = stage("naming candidates (c-TF-IDF)", len(seeds) + 2)
-    keywords, label_words = (cluster_keywords(texts, labels, embeddings, word_embedder, params.seed,
-                                              cleaned.result())  # type: ignore[arg-type]
+    # Small talk is named as one more class, so its words ("thanks", "sorry") name it and no candidate.
+    said = [*texts, *(d.text for d, _ in apart)]
+    named = np.concatenate([labels, np.full(len(apart), k, dtype=int)]) if apart else labels
+    keywords, label_words = (cluster_keywords(said, named, embeddings, word_embedder, params.seed,
+                                              [*cleaned.result(), *keyword_texts([d.text for d, _ in apart])])
                              if k else ({}, {}))
     timings["keywords"] = time.perf_counter() - start + waited
 
@@ -241,6 +305,9 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
             number=c, label=make_label(label_words.get(c, []), keywords.get(c, [])), keywords=keywords.get(c, []),
             representatives=representatives(members, by_id), members=members, participants=len(people),
             sites=len(sites), stability=stability[c], centroid=centroids[c]))
+    start = time.perf_counter()
+    _open_up(candidates, docs, unit, fine_runs, params, word_embedder, by_id)
+    timings["sub_candidates"] = time.perf_counter() - start
 
     suggestions: list[tuple[int, int, float]] = []
     hierarchy: list[dict[str, object]] = []
@@ -252,6 +319,58 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
         for step, (a, b, dist, size) in enumerate(tree.tolist()):
             hierarchy.append({"node": k + step, "children": [int(a), int(b)], "distance": round(dist, 4),
                               "size": int(size)})
+    if apart:
+        candidates.extend(_small_talk_group(k, apart, keywords.get(k, []), candidates))
+        for d, score in apart:
+            assignment[d.id] = nearest[d.id] = (k, score)
     if progress:
         progress(steps, steps, "done")
     return Discovery(candidates, assignment, nearest, suggestions, hierarchy, timings, min_size)
+
+
+def _small_talk_group(number: int, apart: list[tuple[Doc, float]], keywords: list[tuple[str, float]],
+                      candidates: list[Candidate]) -> list[Candidate]:
+    """The small-talk group as a candidate of its own kind (none when there is no small talk).
+
+    Its members are ordered most small-talk-like first; its centre is nobody's, as its
+    turns were never clustered (zeros the size of the candidates' centres).
+    """
+    import numpy as np
+
+    if not apart:
+        return []
+    members = sorted(((d.id, round(float(score), 4)) for d, score in apart), key=lambda m: (-m[1], m[0]))
+    width = candidates[0].centroid.shape[0] if candidates else 1
+    return [Candidate(
+        number=number, label=GROUP_LABEL, keywords=keywords, representatives=[d for d, _ in members[:5]],
+        members=members, participants=len({d.participant for d, _ in apart if d.participant}),
+        sites=len({d.site for d, _ in apart if d.site}), stability=1.0,
+        centroid=np.zeros(width, dtype=np.float32), kind="small_talk")]
+
+
+def _open_up(candidates: list[Candidate], docs: Sequence[Doc], unit: np.ndarray, fine_runs: list[np.ndarray],
+             params: DiscoveryParams, word_embedder: WordEmbedder | None, by_id: dict[str, Doc]) -> None:
+    """Each candidate's sub-candidates from the layouts' finer clusters, named as candidates are."""
+    import numpy as np
+
+    if not fine_runs:
+        return
+    row = {d.id: i for i, d in enumerate(docs)}
+    sub_min = auto_sub_size(params.min_cluster_size(len(docs)))
+    for candidate in candidates:
+        members = np.asarray([row[s] for s, _ in candidate.members], dtype=int)
+        found = sub_groups(unit, members, fine_runs, params.same_theme, sub_min)
+        if found is None:
+            continue
+        texts = [docs[i].text for i in members]
+        keywords, words = cluster_keywords(texts, found.parts, unit[members], word_embedder, params.seed)
+        centres = np.stack([unit[members[found.parts == p]].mean(axis=0) for p in range(found.count)])
+        centres /= np.clip(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12, None)
+        for p in range(found.count):
+            inside = members[found.parts == p]
+            sims = unit[inside] @ centres[p]
+            ranked = sorted(((docs[i].id, round(float(v), 4)) for i, v in zip(inside, sims, strict=True)),
+                            key=lambda m: (-m[1], m[0]))
+            candidate.children.append(SubCandidate(
+                label=make_label(words.get(p, []), keywords.get(p, [])), keywords=keywords.get(p, []),
+                members=ranked, representatives=representatives(ranked, by_id), stability=found.stability[p]))

@@ -17,8 +17,8 @@ from workbench.errors import WorkbenchError
 if TYPE_CHECKING:  # clusterers are imported where one is made or read: commands that never cluster skip them
     from workbench.engine.clustering import Clusterer
 
-__all__ = ["LAYOUT_BUDGET", "DiscoveryParams", "LayoutSettings", "Progress", "auto_min_size", "auto_runs",
-           "clusterable"]
+__all__ = ["LAYOUT_BUDGET", "QUESTION_WEIGHT", "DiscoveryParams", "LayoutSettings", "Progress", "auto_min_size",
+           "auto_runs", "auto_sub_size", "clusterable"]
 
 # Told each stage of a long computation: (step, of how many, what is being done).
 
@@ -30,6 +30,15 @@ def auto_min_size(n: int) -> int:
     the square root gives tens (about 16 at 1,000 segments, 50 at 10,000, 158 at 100,000).
     """
     return max(5, round(math.sqrt(max(n, 1)) / 2))
+
+
+# How much of its question an answer is read with, by default: chosen by benchmarks/bench_themes.py.
+QUESTION_WEIGHT = 0.5
+
+
+def auto_sub_size(min_size: int) -> int:
+    """Smallest sub-candidate inside a candidate: half the candidate minimum, at least 5."""
+    return max(5, min_size // 2)
 
 
 # Segment-layouts one run may spend on its vote: see auto_runs.
@@ -81,6 +90,10 @@ class DiscoveryParams:
     runs: int | None = None  # seeded UMAP layouts that vote (at least 2; odd avoids ties); None: auto_runs(n)
     same_theme: float = 0.1  # cosine distance under which two runs' clusters are one theme
     min_samples: int | None = None  # HDBSCAN's smoothing; None: the square root of the minimum size
+    # How much of the interviewer's question each answer is read with (``context``); 0 reads answers alone.
+    question_weight: float = QUESTION_WEIGHT
+    small_talk: str = "english"  # how small talk is recognised: "english" (rules and model) or "off"
+    small_talk_phrases: tuple[str, ...] = ()  # a study's own examples of small talk, in any language
 
     def __post_init__(self) -> None:
         if self.runs is not None and self.runs < 2:
@@ -88,6 +101,12 @@ class DiscoveryParams:
                                  "seeded layouts agree on, and stability is measured across them")
         if self.min_samples is not None and self.min_samples < 1:
             raise WorkbenchError(f"min_samples must be at least 1 (got {self.min_samples})")
+        if not 0.0 <= self.question_weight <= 2.0:
+            raise WorkbenchError(f"question_weight must be between 0 and 2 (got {self.question_weight}): 0 reads "
+                                 "answers alone, 1 gives the question as much weight as the answer")
+        if self.small_talk not in ("english", "off"):
+            raise WorkbenchError(f"small_talk must be 'english' or 'off' (got {self.small_talk!r}); for another "
+                                 "language give the study's own examples of small talk as phrases")
         if not 0.0 < self.same_theme < 1.0:
             raise WorkbenchError(f"same_theme must be a cosine distance between 0 and 1 (got {self.same_theme})")
 
@@ -116,7 +135,9 @@ class DiscoveryParams:
         from workbench.engine.clustering import HdbscanClusterer
 
         chosen = clusterer or HdbscanClusterer(min_size, self.cluster_min_samples(min_size))
-        return LayoutSettings(self.n_components, chosen)
+        sub = auto_sub_size(min_size)
+        finer = None if clusterer else HdbscanClusterer(sub, self.cluster_min_samples(sub))
+        return LayoutSettings(self.n_components, chosen, finer)
 
 
 @dataclass(frozen=True)
@@ -130,15 +151,20 @@ class LayoutSettings:
 
     components: int  # UMAP's dimensions
     clusterer: Clusterer  # what clusters each layout's points
+    # What clusters the same points again at a finer grain, for the candidates' sub-candidates (None: nothing).
+    finer: Clusterer | None = None
 
     def to_json(self) -> str:
         from workbench.engine.clustering import clusterer_to_json
 
-        return json.dumps({"components": self.components, "clusterer": clusterer_to_json(self.clusterer)})
+        return json.dumps({"components": self.components, "clusterer": clusterer_to_json(self.clusterer),
+                           "finer": clusterer_to_json(self.finer) if self.finer else None})
 
     @classmethod
     def from_json(cls, text: str) -> LayoutSettings:
         data = json.loads(text)
         from workbench.engine.clustering import clusterer_from_json
 
-        return cls(components=int(data["components"]), clusterer=clusterer_from_json(data["clusterer"]))
+        finer = data.get("finer")
+        return cls(components=int(data["components"]), clusterer=clusterer_from_json(data["clusterer"]),
+                   finer=clusterer_from_json(finer) if finer else None)

@@ -17,3 +17,6 @@ class Doc:
     text: str
     participant: str | None = None
     site: str | None = None
+    # The interviewer's turn this one answers (the one before it in the same transcript), or
+    # None: read with the answer where discovery is asked to (``context``), never quoted.
+    question: str | None = None

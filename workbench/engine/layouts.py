@@ -47,7 +47,10 @@ def umap_layout(unit: np.ndarray, knn: tuple[np.ndarray, np.ndarray], components
 
 def clustered_layout(unit: np.ndarray, knn: tuple[np.ndarray, np.ndarray], settings: LayoutSettings,
                      seed: int) -> np.ndarray:
-    """One seeded layout's clusters, computed in one thread.
+    """One seeded layout's clusters, computed in one thread: one row of labels, or two with ``settings.finer``.
+
+    The second row clusters the same points at a finer grain: what a candidate's
+    sub-candidates are drawn from, without drawing a layout again.
 
     UMAP's layout is chaotic: a different rounding anywhere (BLAS or numba splitting a sum
     over another number of threads) gives another layout. One thread makes the result the
@@ -57,6 +60,7 @@ def clustered_layout(unit: np.ndarray, knn: tuple[np.ndarray, np.ndarray], setti
     """
     settings.clusterer.prepare()  # loaded first: threadpool_limits limits only the thread pools already loaded
     import numba
+    import numpy as np
     import umap  # noqa: F401
     from threadpoolctl import threadpool_limits
 
@@ -64,11 +68,17 @@ def clustered_layout(unit: np.ndarray, knn: tuple[np.ndarray, np.ndarray], setti
 
     eigen_memo.install()  # the spectral start is the same for every seed: solved once per process
 
+    if settings.finer is not None:
+        settings.finer.prepare()
     threads = numba.get_num_threads()
     numba.set_num_threads(1)
     try:
         with threadpool_limits(limits=1):
-            return settings.clusterer.labels(umap_layout(unit, knn, settings.components, seed))
+            points = umap_layout(unit, knn, settings.components, seed)
+            labels = settings.clusterer.labels(points)
+            if settings.finer is None:
+                return labels
+            return np.vstack([labels, settings.finer.labels(points)])
     finally:
         numba.set_num_threads(threads)
 

@@ -17,7 +17,8 @@ from workbench.services.runs import candidate, candidate_label, candidate_member
 if TYPE_CHECKING:
     from workbench.study import Study
 
-__all__ = ["accept", "accept_in_parts", "adjudicate", "all_or_none", "create_theme", "define", "edit_node", "item",
+__all__ = ["accept", "accept_in_parts", "accept_sub_candidates",
+           "adjudicate", "all_or_none", "create_theme", "define", "edit_node", "item",
            "memo", "merge", "segments", "vote"]
 
 
@@ -99,6 +100,22 @@ def accept_in_parts(study: Study, chosen: str, parts: Sequence[tuple[str, Sequen
             for i, (name, part) in enumerate(parts)]}
 
     return study.decide_all([("accept", accepted), ("split", split)], by, why)
+
+
+def accept_sub_candidates(study: Study, chosen: str, by: str | None = None, why: str = "") -> list[Event]:
+    """Accept a candidate as one theme for each of its sub-candidates (an accept and a split, together).
+
+    The sub-candidates are the run's own (``services.runs.sub_candidates``): nothing is
+    clustered again, and the parts share out exactly the candidate's members.
+    """
+    from workbench.services.runs import sub_candidates
+
+    found = sub_candidates(study, chosen)
+    if len(found) < 2:
+        raise DecisionError(f"{item(study, chosen)} has no sub-candidates to accept: its run found none inside it "
+                            "(propose a split instead: workbench propose-split)")
+    parts = [(str(s["label"]), [str(m[0]) for m in s["members"]]) for s in found]  # type: ignore[union-attr]
+    return accept_in_parts(study, chosen, parts, by, why)
 
 
 def define(study: Study, theme: str, definition: str | None = None, inclusion: str | None = None,

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from workbench import __version__
 from workbench.core.overview import SegmentFilter, site_of
 from workbench.core.progress import Progress
+from workbench.core.questions import questions_before
 from workbench.core.runs import AssignmentRecord, CandidateRecord, RunRecord
 from workbench.core.segments import SegmentRow
 from workbench.engine.discover import Discovery, DiscoveryParams, Doc, discover
@@ -28,7 +29,8 @@ from workbench.store.database import Store, utc_now
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["embed_segments", "input_hash", "projection", "projection_key", "run_discovery", "theme_suggestions"]
+__all__ = ["embed_segments", "embed_texts", "input_hash", "projection", "projection_key", "run_discovery",
+           "theme_suggestions"]
 
 # Everything whose version can change a run's candidates: the clustering stack with the
 # compiled kernels and linear algebra under it, and what turns text into vectors.
@@ -84,19 +86,24 @@ def input_hash(rows: Sequence[SegmentRow]) -> str:
 
 def embed_segments(store: Store, encoder: Encoder, rows: Sequence[SegmentRow], progress: Progress | None = None):
     """Vectors for ``rows``, computing only texts this model has not embedded before."""
+    return embed_texts(store, encoder, [r.text for r in rows], progress)
+
+
+def embed_texts(store: Store, encoder: Encoder, texts: Sequence[str], progress: Progress | None = None):
+    """Vectors for ``texts`` (with how many were computed now), through the study's cache of this model's vectors."""
     import numpy as np
 
-    hashes = [hashlib.sha256(r.text.encode("utf-8")).hexdigest() for r in rows]
+    hashes = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
     cached = store.cached_vectors(encoder.key, hashes)
     missing = list(dict.fromkeys(h for h in hashes if h not in cached))
     if missing:
-        text_of = {h: r.text for h, r in zip(hashes, rows, strict=True)}
+        text_of = dict(zip(hashes, texts, strict=True))
         vectors = encoder.encode([text_of[h] for h in missing], progress)
         fresh = {h: v.astype(np.float32).tobytes() for h, v in zip(missing, vectors, strict=True)}
         with store.write(action="saving segment vectors (discovery)") as tx:
             tx.add_vectors(encoder.key, fresh.items())
         cached.update(fresh)
-    if not rows:
+    if not texts:
         return np.zeros((0, 384), dtype=np.float32), 0
     return np.stack([np.frombuffer(cached[h], dtype=np.float32) for h in hashes]), len(missing)
 
@@ -162,23 +169,42 @@ def run_discovery(store: Store, by: str, params: DiscoveryParams, segments: list
             theme_vectors.update(zip(wordy, (v[None, :] for v in encoder.encode([described[t] for t in wordy])),
                                      strict=True))
         suggestions = theme_suggestions(embeddings, [r.id for r in rows], theme_vectors, params.min_similarity)
+    asked = questions_before(segments) if params.question_weight > 0 else {}
+    docs = [Doc(r.id, r.text, r.participant_id, site_of(r), asked.get(r.id)) for r in rows]
+    question_vectors = None
+    if asked:
+        import numpy as np
+
+        texts = sorted({q for d in docs if (q := d.question)})
+        vectors, more = embed_texts(store, encoder, texts, progress)
+        embedded += more
+        row_of = {q: i for i, q in enumerate(texts)}
+        question_vectors = np.zeros_like(embeddings)
+        for i, d in enumerate(docs):
+            if d.question:
+                question_vectors[i] = vectors[row_of[d.question]]
     embed_time = time.perf_counter() - start
-    docs = [Doc(r.id, r.text, r.participant_id, site_of(r)) for r in rows]
-    found = discover(docs, embeddings, params, word_embedder=encoder.encode, progress=progress)
+    found = discover(docs, embeddings, params, word_embedder=encoder.encode, progress=progress,
+                     questions=question_vectors)
     timings = {"embedding": round(embed_time, 3), **{k: round(v, 3) for k, v in found.timings.items()}}
     record = RunRecord(
         id=None, created_at=utc_now(), by=by,
         params={**asdict(params), "runs": params.layout_count(len(docs)), "min_cluster_size": found.min_cluster_size,
                 "min_samples": params.cluster_min_samples(found.min_cluster_size), "embedded_now": embedded,
-                "held_by_themes": len(held), "themes": len(themes)},
+                "held_by_themes": len(held), "themes": len(themes),
+                "answers_with_questions": sum(1 for d in docs if d.question),
+                "small_talk_segments": sum(c.size for c in found.candidates if c.kind == "small_talk")},
         model_name=info.name, model_sha256=info.weights_sha256, backend=backend, seed=params.seed,
         input_sha256=input_hash(rows), versions=_versions(), timings=timings, segments=len(rows),
-        candidates=len(found.candidates), coverage=round(found.coverage, 4),
+        candidates=len(found.themes), coverage=round(found.coverage, 4),
         merge_suggestions=found.merge_suggestions, hierarchy=found.hierarchy,
     )
     candidates = [
         CandidateRecord(c.number, c.label, c.keywords, c.representatives, c.size, c.participants, c.sites,
-                        c.stability, c.centroid.astype("float32").tobytes())
+                        c.stability, c.centroid.astype("float32").tobytes(), c.kind,
+                        [{"label": s.label, "keywords": [list(k) for k in s.keywords],
+                          "members": [[m, sim] for m, sim in s.members], "representatives": s.representatives,
+                          "stability": s.stability} for s in c.children])
         for c in found.candidates
     ]
     assigned = [AssignmentRecord(seg, cand, sim, *found.nearest[seg]) for seg, (cand, sim) in found.assignment.items()]

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from workbench.study import Study
 
 __all__ = ["RunData", "candidate", "candidate_members", "discover", "latest_run", "projection", "propose_split",
-           "run_data", "theme_suggestions"]
+           "run_data", "sub_candidates", "theme_suggestions"]
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,13 @@ def candidate(study: Study, text: str) -> tuple[str, int, int]:
 def candidate_label(study: Study, run_id: int, number: int) -> str:
     """The label discovery gave a candidate (one ``candidate`` has found)."""
     return next(c.label for c in run_data(study, run_id).candidates if c.number == number)
+
+
+def sub_candidates(study: Study, text: str) -> list[dict[str, object]]:
+    """A candidate's sub-candidates, as its run found them (empty when the layouts found none inside it)."""
+    _, run_id, number = candidate(study, text)
+    found = next(c for c in run_data(study, run_id).candidates if c.number == number)
+    return list(found.children)
 
 
 def candidate_members(study: Study, text: str) -> list[str]:

@@ -55,7 +55,8 @@ class RunReads:
             rows = conn.execute(sa.select(candidates).where(candidates.c.run_id == run_id)
                                 .order_by(candidates.c.number))
             return [CandidateRecord(r.number, r.label, [tuple(k) for k in r.keywords], list(r.representatives),
-                                    r.size, r.participants, r.sites, r.stability, bytes(r.centroid)) for r in rows]
+                                    r.size, r.participants, r.sites, r.stability, bytes(r.centroid),
+                                    r.kind or "theme", list(r.children or [])) for r in rows]
 
     def assignments(self, run_id: int) -> list[AssignmentRecord]:
         with self.read() as conn:

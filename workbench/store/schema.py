@@ -110,6 +110,8 @@ candidates = sa.Table(
     sa.Column("sites", sa.Integer, nullable=False),
     sa.Column("stability", sa.Float, nullable=False),
     sa.Column("centroid", sa.LargeBinary, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False, server_default="theme"),
+    sa.Column("children", sa.JSON),
 )
 
 assignments = sa.Table(
@@ -294,6 +296,16 @@ def _v7_client_ids(conn: sa.Connection) -> None:
     conn.execute(sa.text("CREATE UNIQUE INDEX IF NOT EXISTS ix_events_client_id ON events (client_id)"))
 
 
+def _v9_candidate_kinds(conn: sa.Connection) -> None:
+    # A study made by this workbench has both columns from migration 3 (the table is declared with
+    # them); one made before gains them here, every earlier candidate a theme with no sub-candidates.
+    have = {c["name"] for c in sa.inspect(conn).get_columns("candidates")}
+    if "kind" not in have:
+        conn.execute(sa.text("ALTER TABLE candidates ADD COLUMN kind VARCHAR(16) NOT NULL DEFAULT 'theme'"))
+    if "children" not in have:
+        conn.execute(sa.text("ALTER TABLE candidates ADD COLUMN children JSON"))
+
+
 # (version, what it does, how): append only; never edit a migration that has shipped.
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "transcripts, segments, participants and imports", _v1_tables),
@@ -305,5 +317,6 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (7, "a client id on decisions, so a retried decision is recorded once", _v7_client_ids),
     (8, "no event inserted in place of another (REPLACE), and the recorded log head only moves to the last event",
      _v8_append_guards),
+    (9, "candidates of a kind (small talk apart from themes) and their sub-candidates", _v9_candidate_kinds),
 ]
 CURRENT_VERSION = MIGRATIONS[-1][0]
