@@ -44,7 +44,7 @@ from workbench.engine.naming import WordEmbedder, cluster_keywords, make_label, 
 from workbench.engine.neighbours import neighbours
 from workbench.engine.placement import assign_segments
 from workbench.engine.projection import project_2d
-from workbench.engine.small_talk import GROUP_LABEL
+from workbench.engine.small_talk import GROUP_LABEL, chatty
 from workbench.engine.split_proposal import ProposedPart, propose_split
 from workbench.engine.sub_candidates import sub_groups
 
@@ -206,15 +206,22 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
     keep = [i for i in range(len(everything)) if not small.mask[i]]
     found = _discover(
         [everything[i] for i in keep], read[keep], params, word_embedder, progress, workers, clusterer,
-        apart=[(everything[i], small.scores[i]) for i in range(len(everything)) if small.mask[i]])
+        apart=[(everything[i], small.scores[i]) for i in range(len(everything)) if small.mask[i]],
+        margins=np.asarray([small.scores[i] for i in keep]) if params.small_talk != "off" else None,
+        baseline=small.baseline)
     found.timings["small_talk"] = small_time
     return found
 
 
 def _discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParams,
               word_embedder: WordEmbedder | None, progress: Progress | None, workers: int | None,
-              clusterer: Clusterer | None, apart: list[tuple[Doc, float]]) -> Discovery:
-    """``discover`` on the turns with content, with ``apart`` (small talk, with its scores) as one last group."""
+              clusterer: Clusterer | None, apart: list[tuple[Doc, float]],
+              margins: np.ndarray | None = None, baseline: float = 0.0) -> Discovery:
+    """``discover`` on the turns with content, with ``apart`` (small talk, with its scores) as one last group.
+
+    ``margins``: each doc's small-talk margin (``small_talk``); a cluster whose members are on
+    average closer to small talk than to content joins the small-talk group (``chatty``).
+    """
     import numpy as np
 
     timings: dict[str, float] = {}
@@ -268,15 +275,22 @@ def _discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryPara
     fine_runs = [r[1] for r in runs if r.ndim == 2]
     runs = [r[0] if r.ndim == 2 else r for r in runs]
     labels, stability = consensus(unit, runs, params.same_theme)
+    moved = np.zeros(n, dtype=bool)
+    if margins is not None:
+        labels, stability, moved = chatty(labels, stability, margins, baseline)
+        apart = [*apart, *((docs[i], float(margins[i])) for i in np.flatnonzero(moved))]
     timings["consensus"] = time.perf_counter() - start
     k = int(labels.max()) + 1 if labels.max() >= 0 else 0
 
     start = stage("naming candidates (c-TF-IDF)", len(seeds) + 2)
     # Small talk is named as one more class, so its words ("thanks", "sorry") name it and no candidate.
-    said = [*texts, *(d.text for d, _ in apart)]
-    named = np.concatenate([labels, np.full(len(apart), k, dtype=int)]) if apart else labels
+    by_row = {docs[i].id: True for i in np.flatnonzero(moved)}
+    own = np.where(moved, k, labels)
+    said = [*texts, *(d.text for d, _ in apart if not by_row.get(d.id))]
+    extra = [d.text for d, _ in apart if not by_row.get(d.id)]
+    named = np.concatenate([own, np.full(len(extra), k, dtype=int)])
     keywords, label_words = (cluster_keywords(said, named, embeddings, word_embedder, params.seed,
-                                              [*cleaned.result(), *keyword_texts([d.text for d, _ in apart])])
+                                              [*cleaned.result(), *keyword_texts(extra)])
                              if k else ({}, {}))
     timings["keywords"] = time.perf_counter() - start + waited
 
