@@ -1,8 +1,9 @@
 """Candidate themes from segment embeddings: BERTopic's recipe, step by step.
 
-UMAP reduces, HDBSCAN clusters, BERTopic's c-TF-IDF names clusters by their words and its
-maximal marginal relevance picks the words of a label (no LLM, nothing online). Around that
-the workbench adds what researchers need and plain BERTopic does not give them:
+UMAP reduces, HDBSCAN clusters, BERTopic's c-TF-IDF finds each cluster's words, and a phrase
+its members said, picked much as BERTopic's maximal marginal relevance picks words, labels
+it (no LLM, nothing online). Around that the workbench adds what researchers need and
+plain BERTopic does not give them:
 
 - no segment is silently dropped: every segment gets its nearest candidate and a
   similarity, and only those below a threshold are left unassigned, for triage;
@@ -19,9 +20,9 @@ the workbench adds what researchers need and plain BERTopic does not give them:
 This module is the pipeline; each stage is a module of its own, in the order ``discover``
 runs them: ``neighbours``, ``layouts`` (each layout clustered by a ``clustering.Clusterer``,
 in worker processes through ``layout_processes``), ``consensus``, ``naming`` (words from
-``keyword_text``) and ``placement``. ``discovery_settings`` holds the parameters,
-``projection`` the map's layout and ``split_proposal`` the proposed parts of a split; the
-names other modules import from here are re-exported.
+``keyword_text``), ``placement`` and ``phrases`` (labels). ``discovery_settings`` holds the
+parameters, ``projection`` the map's layout and ``split_proposal`` the proposed parts of a
+split; the names other modules import from here are re-exported.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from workbench.engine.keyword_text import FILLER_PHRASES, FILLERS, keyword_texts
 from workbench.engine.layouts import draw_layouts, worker_count
 from workbench.engine.naming import WordEmbedder, cluster_keywords, make_label, representatives
 from workbench.engine.neighbours import neighbours
+from workbench.engine.phrases import phrase_labels
 from workbench.engine.placement import assign_segments
 from workbench.engine.projection import project_2d
 from workbench.engine.small_talk import GROUP_LABEL, chatty
@@ -309,6 +311,13 @@ def _discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryPara
         assignment[doc.id] = (to, round(float(sims[i, to]), 4)) if to >= 0 else (-1, nearest[doc.id][1])
     timings["assign"] = time.perf_counter() - start
 
+    # Labels are phrases the members said (``phrases``), after placement for its centroids;
+    # today's keyword label where no phrase qualifies.
+    start = time.perf_counter()
+    named = phrase_labels(texts, labels, centroids, keywords, word_embedder,
+                          {c: make_label(label_words.get(c, []), keywords.get(c, [])) for c in range(k)}) if k else {}
+    timings["phrases"] = time.perf_counter() - start
+
     candidates = []
     for c in range(k):
         members = sorted(((seg, sim) for seg, (cand, sim) in assignment.items() if cand == c),
@@ -316,7 +325,7 @@ def _discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryPara
         people = {by_id[s].participant for s, _ in members if by_id[s].participant}
         sites = {by_id[s].site for s, _ in members if by_id[s].site}
         candidates.append(Candidate(
-            number=c, label=make_label(label_words.get(c, []), keywords.get(c, [])), keywords=keywords.get(c, []),
+            number=c, label=named[c].text, keywords=keywords.get(c, []),
             representatives=representatives(members, by_id), members=members, participants=len(people),
             sites=len(sites), stability=stability[c], centroid=centroids[c]))
     start = time.perf_counter()

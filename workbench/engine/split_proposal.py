@@ -1,7 +1,7 @@
 """Proposed sub-groups of a theme, for the researcher to confirm or edit before a split.
 
 Ward's tree on the theme's unit vectors, cut at the number of parts with the best
-silhouette, each part named as discovery names candidates (``naming``).
+silhouette, each part named as discovery names candidates (``naming``, ``phrases``).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from workbench.engine.consensus import renumber
 from workbench.engine.naming import cluster_keywords, make_label
+from workbench.engine.phrases import phrase_labels
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
     from workbench.core.progress import Progress
     from workbench.engine.documents import Doc
+    from workbench.engine.naming import WordEmbedder
 
 __all__ = ["ProposedPart", "propose_split", "ward_cuts"]
 
@@ -68,14 +70,16 @@ def ward_cuts(unit: np.ndarray, counts: Sequence[int]) -> list[np.ndarray]:
 
 
 def propose_split(docs: Sequence[Doc], embeddings: np.ndarray, parts: int | None = None,
-                  progress: Progress | None = None) -> list[ProposedPart]:
+                  progress: Progress | None = None, word_embedder: WordEmbedder | None = None) -> list[ProposedPart]:
     """Sub-groups of a theme's segments, for the researcher to confirm or edit before a split.
 
     Deterministic on purpose (Ward linkage on the unit-length embeddings, no seed): asking
     twice gives the same proposal. Without ``parts``, the number of groups (2 to 6) with the
     best silhouette is chosen. Parts are largest first; they are named as candidates are
-    (``cluster_keywords``, ``make_label``). ``progress`` hears each stage: it takes seconds on a large
-    theme, and the researcher waits for it.
+    (``cluster_keywords``, then ``phrases.phrase_labels``: a phrase the part's segments said,
+    chosen by its embedding with ``word_embedder``, the embedder of ``embeddings``, or by its
+    counts without one). ``progress`` hears each stage: it takes seconds on a large theme, and
+    the researcher waits for it.
     """
     import numpy as np
     from sklearn.metrics import silhouette_score
@@ -105,9 +109,13 @@ def propose_split(docs: Sequence[Doc], embeddings: np.ndarray, parts: int | None
     assert best is not None
     labels = renumber(best[1])
     stage(steps - 1, "naming the parts (c-TF-IDF)")
-    keywords, _ = cluster_keywords([d.text for d in docs], labels, unit, None, 0)
+    texts = [d.text for d in docs]
+    keywords, _ = cluster_keywords(texts, labels, unit, None, 0)
+    count = int(labels.max()) + 1
+    centroids = np.stack([unit[labels == c].mean(axis=0) for c in range(count)])
+    named = phrase_labels(texts, labels, centroids, keywords, word_embedder)
     found = [ProposedPart([d.id for d, lab in zip(docs, labels.tolist(), strict=True) if lab == c],
-                          keywords.get(c, [])) for c in range(int(labels.max()) + 1)]
+                          keywords.get(c, []), named[c].text) for c in range(count)]
     # A split names each part once; parts that say the same words (a theme of near-identical
     # answers) would be proposed under one name, and the split refused.
     seen: set[str] = set()

@@ -158,9 +158,10 @@ def propose_split(study: Study, item: str, parts: int | None = None,
         if progress:
             progress(0, 1, f"embedding {total} segments not embedded before ({done} done)")
 
-    vectors, _ = embed_segments(study.store, Encoder(load_model(), backend), rows,  # type: ignore[arg-type]
-                                embedding)
-    return split_into([Doc(r.id, r.text) for r in rows], vectors, parts, progress)
+    encoder = Encoder(load_model(), backend)  # type: ignore[arg-type]
+    vectors, _ = embed_segments(study.store, encoder, rows, embedding)
+    # The parts' phrase labels are embedded by the model and backend of their vectors.
+    return split_into([Doc(r.id, r.text) for r in rows], vectors, parts, progress, encoder.encode)
 
 
 def projection(study: Study, progress: Progress | None = None,
