@@ -88,6 +88,7 @@ class Candidate:
     stability: float
     centroid: np.ndarray = field(repr=False)
     kind: str = "theme"  # or "small_talk": the one group of turns with no analytic content (``small_talk``)
+    label_is_phrase: bool = False  # the label is a phrase the members said; otherwise a list of keywords
     children: list[SubCandidate] = field(default_factory=list)  # sub-candidates to drill into
 
     @property
@@ -260,7 +261,8 @@ def _discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryPara
     processes = worker_count(n, len(seeds), workers)
     settings = params.layout_settings(n, clusterer)
     texts = [d.text for d in docs]
-    cleaned = _Ahead(lambda: keyword_texts(texts))
+    set_apart = [d.text for d, _ in apart]  # the turns found small talk one by one, named with the group
+    cleaned = _Ahead(lambda: keyword_texts([*texts, *set_apart]))
     start = stage(f"drawing {len(seeds)} layouts (UMAP, then {settings.clusterer.title}; {processes} at a time)", 1)
     # Imports in two threads at once can meet in a cycle, and Python then hands one of them a
     # half-imported module: so the work ahead is finished before this thread imports again,
@@ -286,13 +288,11 @@ def _discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryPara
 
     start = stage("naming candidates (c-TF-IDF)", len(seeds) + 2)
     # Small talk is named as one more class, so its words ("thanks", "sorry") name it and no candidate.
-    by_row = {docs[i].id: True for i in np.flatnonzero(moved)}
     own = np.where(moved, k, labels)
-    said = [*texts, *(d.text for d, _ in apart if not by_row.get(d.id))]
-    extra = [d.text for d, _ in apart if not by_row.get(d.id)]
-    named = np.concatenate([own, np.full(len(extra), k, dtype=int)])
+    said = [*texts, *set_apart]
+    named = np.concatenate([own, np.full(len(set_apart), k, dtype=int)])
     keywords, label_words = (cluster_keywords(said, named, embeddings, word_embedder, params.seed,
-                                              [*cleaned.result(), *keyword_texts(extra)])
+                                              cleaned.result())
                              if k else ({}, {}))
     timings["keywords"] = time.perf_counter() - start + waited
 
@@ -302,6 +302,8 @@ def _discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryPara
     assignment: dict[str, tuple[int, float]] = {}
     nearest: dict[str, tuple[int, float]] = {}
     for i, doc in enumerate(docs):
+        if moved[i]:  # small talk as a whole cluster: the group's, set below
+            continue
         if k == 0:
             assignment[doc.id] = nearest[doc.id] = (-1, 0.0)
             continue
@@ -325,7 +327,7 @@ def _discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryPara
         people = {by_id[s].participant for s, _ in members if by_id[s].participant}
         sites = {by_id[s].site for s, _ in members if by_id[s].site}
         candidates.append(Candidate(
-            number=c, label=named[c].text, keywords=keywords.get(c, []),
+            number=c, label=named[c].text, label_is_phrase=named[c].is_phrase, keywords=keywords.get(c, []),
             representatives=representatives(members, by_id), members=members, participants=len(people),
             sites=len(sites), stability=stability[c], centroid=centroids[c]))
     start = time.perf_counter()
@@ -389,11 +391,13 @@ def _open_up(candidates: list[Candidate], docs: Sequence[Doc], unit: np.ndarray,
         keywords, words = cluster_keywords(texts, found.parts, unit[members], word_embedder, params.seed)
         centres = np.stack([unit[members[found.parts == p]].mean(axis=0) for p in range(found.count)])
         centres /= np.clip(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12, None)
+        named = phrase_labels(texts, found.parts, centres, keywords, word_embedder,
+                              {p: make_label(words.get(p, []), keywords.get(p, [])) for p in range(found.count)})
         for p in range(found.count):
             inside = members[found.parts == p]
             sims = unit[inside] @ centres[p]
             ranked = sorted(((docs[i].id, round(float(v), 4)) for i, v in zip(inside, sims, strict=True)),
                             key=lambda m: (-m[1], m[0]))
             candidate.children.append(SubCandidate(
-                label=make_label(words.get(p, []), keywords.get(p, [])), keywords=keywords.get(p, []),
+                label=named[p].text, keywords=keywords.get(p, []),
                 members=ranked, representatives=representatives(ranked, by_id), stability=found.stability[p]))

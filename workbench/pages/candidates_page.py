@@ -28,10 +28,12 @@ data = common.run_data(study)
 if data is None:
     st.info("No discovery run yet: run one on the Study page.")
     st.stop()
-run, found, assigned = data
+run, every, assigned = data
+found = [c for c in every if not c.is_small_talk]  # the candidates proper; small talk is a group apart
+talk = next((c for c in every if c.is_small_talk), None)
 book = study.codebook()
 index = study.segment_index()
-cid = {c.number: candidate_id(run.id or 0, c.number) for c in found}
+cid = {c.number: candidate_id(run.id or 0, c.number) for c in every}
 by_number = {c.number: c for c in found}
 
 
@@ -41,7 +43,8 @@ def undecided(number: int) -> bool:
 
 to_go = sum(undecided(c.number) for c in found)
 st.caption(f"Run {run.id}: {len(found)} candidates from {run.segments} segments, coverage {run.coverage:.0%}, "
-           f"seed {run.seed}. {to_go} still to review; undecided candidates first.")
+           f"seed {run.seed}. {to_go} still to review; undecided candidates first."
+           + (f" {talk.size} turns of small talk are kept apart (see the triage tab)." if talk else ""))
 review, triage = common.tabs(["Review", "Unassigned segments (triage)"], key="candidates-tab")
 
 with review:
@@ -69,6 +72,7 @@ with review:
             if following is not None:
                 common.show_next("candidate", following)
 
+        open_ = undecided(number)
         st.subheader(common.plain(f"{this}: {chosen.label}"))
         m = st.columns(5)
         m[0].metric("Segments", chosen.size)
@@ -82,8 +86,23 @@ with review:
         st.caption("Representative quotes (from different participants and sites)")
         for seg in chosen.representatives:
             common.quote(index.get(seg))
+        if chosen.children:
+            with st.expander(f"Open it: {len(chosen.children)} sub-candidates the run found inside it"):
+                st.caption("Narrower groups that most of the run's layouts found inside this candidate. Accept "
+                           "them as themes of their own when the candidate is too broad to accept as it stands.")
+                for i, part in enumerate(chosen.children, start=1):
+                    st.markdown(f"**{i}. {common.plain(part['label'])}** · {len(part['members'])} segments · "
+                                f"stability {part['stability']:.2f}")
+                    st.caption(common.plain("Keywords: " + ", ".join(k[0] for k in part["keywords"][:8])))
+                    for seg in part["representatives"][:2]:
+                        common.quote(index.get(seg))
+                with st.form("sub-candidates"):
+                    why = st.text_input("Reason (required)", key=common.field_key("sub-why", this))
+                    if st.form_submit_button(f"Accept as {len(chosen.children)} themes, one per sub-candidate",
+                                             disabled=not open_):
+                        common.act(lambda: study.accept_sub_candidates(this, me, why),
+                                   f"Accepted {this} as {len(chosen.children)} themes", then_next)
 
-        open_ = undecided(number)
         accept, reject, merge, split = common.tabs(["Accept", "Reject", "Merge", "Split"], key="candidate-action")
         with accept, st.form("accept"):
             name = st.text_input("Theme name", value=chosen.label, key=common.field_key("accept-name", this))
@@ -171,6 +190,25 @@ with review:
             st.plotly_chart(figure, key="families")
 
 with triage:
+    if talk is not None:
+        talk_id = cid[talk.number]
+        with st.container(border=True):
+            st.subheader(f"{talk.label}: {talk.size} turns")
+            st.caption("Greetings, thanks, apologies, consent and recording talk, backchannels and other turns with "
+                       "no analytic content, recognised by rules and the model and kept out of the candidates. "
+                       "Read them; if they hold no theme, set the whole group aside in one click. A turn that does "
+                       "say something can still be coded to a theme from the Themes page.")
+            for seg in common.paged(study.candidate_members(talk_id), key="talk-page", size=8):
+                row = index.get(seg)
+                if row is not None:
+                    st.text(f"{row.id} · {common.who_said(row)}: {row.text}")
+            if common.undecided(book, talk_id):
+                if st.button("Not a theme: set the whole group aside", key="talk-reject", type="primary"):
+                    common.act(lambda: study.reject(talk_id, me, "Not a theme: small talk and interview procedure "
+                                                                  "(greetings, thanks, consent, backchannels)"),
+                               f"Set {talk_id} aside: not a theme")
+            else:
+                st.caption(f"{talk_id}: {common.fate(book, talk_id)}")
     queue_rows = study.triage(run.id)
     st.caption(f"{len(queue_rows)} segment(s) were not close enough to any candidate and no theme holds them. "
                "Tick several, then assign them to a theme or dismiss them (read, and belonging to no theme).")
