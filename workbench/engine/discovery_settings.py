@@ -33,7 +33,7 @@ def auto_min_size(n: int) -> int:
 
 
 # How much of its question an answer is read with, by default: chosen by benchmarks/bench_themes.py.
-QUESTION_WEIGHT = 0.5
+QUESTION_WEIGHT = 1.0
 
 
 def auto_sub_size(min_size: int) -> int:

@@ -90,6 +90,9 @@ _FORMULAE = [
 ]
 _SOCIAL = re.compile(r"(?<!\w)(?:" + "|".join(_FORMULAE[:6] + _FORMULAE[7:]) + r")(?!\w)", re.IGNORECASE)
 _BACKCHANNEL = re.compile(r"(?<!\w)(?:" + _FORMULAE[6] + r")(?!\w)", re.IGNORECASE)
+# What asks something: a question mark, or a prompt ("Tell me about...", "Talk me through...").
+_ASKS = re.compile(r"\?|^\W*(?:(?:so|and|okay|ok|right|now)\W+)*(?:tell|talk|describe|explain|say|walk|give)\b",
+                   re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 # A turn with this many content words or more is an answer, whatever else it says.
@@ -216,12 +219,14 @@ def find_small_talk(texts: Sequence[str], unit: np.ndarray, questions: Sequence[
       formula, at most SHORT_ANSWER content words: "Sorry, can you repeat that?"), or with a
       social formula and a margin clearly above the baseline (MODEL_GAP); a bare "Not
       really, no." answers the question, and discovery reads it with the question;
-    - **otherwise** (no question before it, only a backchannel such as "Mm-hmm.", or a
-      procedural one such as "Is it okay if I record this?") it is small talk when it is
+    - **otherwise** (no question before it, only a backchannel such as "Mm-hmm.", a
+      statement that asks nothing, or a procedural question such as "Is it okay if I record
+      this?") it is small talk when it is
       mostly formula (60 %) with at most SHORT_ANSWER content words, when its margin is
       clearly above the baseline with at most SHORT_ANSWER content words, or when it is a
       short answer to a procedural question.
 
+    A turn asks when it has a question mark or opens with a prompt ("Tell me about...").
     A question is procedural when it has a social formula and either at most twice
     SHORT_ANSWER content words or a margin clearly above the baseline ("Before we start, can
     I check you've read the information sheet and are happy for me to record?"), or at most
@@ -251,8 +256,10 @@ def find_small_talk(texts: Sequence[str], unit: np.ndarray, questions: Sequence[
             elif (rules.social and (rules.content <= 2 * SHORT_ANSWER or margin - baseline > MODEL_GAP)) or (
                     rules.content <= SHORT_ANSWER and margin - baseline > MODEL_GAP):
                 kind[q] = "procedural"
-            else:
+            elif _ASKS.search(q):
                 kind[q] = "question"
+            else:
+                kind[q] = "statement"
     mask = []
     for i, rules in enumerate(read):
         clear = float(margins[i]) - baseline > MODEL_GAP
