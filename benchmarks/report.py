@@ -451,6 +451,54 @@ def architecture(data: dict) -> list[str]:
     return [*lines, ""]
 
 
+def themes(data: dict) -> list[str]:
+    sets = [k for k, v in data.items() if isinstance(v, dict) and "rows" in v]
+    lines = ["## Themes, not topics: questions, small talk and labels (issue 27)", "",
+             f"Command: `.venv/bin/python benchmarks/bench_themes.py {' '.join(sets)}`. One run per set, all variants "
+             f"on the same vectors ({backend_of(data)}), seed 42 unless marked. NMI and ARI over every row "
+             "(the small-talk group is one cluster, unassigned rows another); k = content candidates; "
+             "talk in content = share of the turns the set marks as small talk that land in a content candidate; "
+             "3 largest = small-talk share of each of the three largest content candidates; precision and recall "
+             "of the small-talk group against the set's marks; phrases = share of content candidates labelled by "
+             "a phrase rather than keywords; subs = sub-candidates found (candidates holding them). "
+             "Oracle: k-means told the true number of labels. Before: discovery as it was (answers alone, no "
+             "small-talk group). The default question weight is "
+             f"{data.get('default_question_weight')}.", ""]
+    header = ("| variant | NMI | ARI | coverage | k | small talk apart | talk in content | 3 largest | precision | "
+              "recall | phrases | subs | seconds |")
+    order = ["plain_bertopic", "oracle_kmeans_answers_alone", "oracle_kmeans_with_questions", "before",
+             "small_talk_apart", "with_questions_0.5", "with_questions_1.0", "default_seed_7"]
+    for name in sets:
+        row = data[name]
+        lines += [f"**{name}**: {row['rows']} rows, {row['labels']} labels, "
+                  f"{row.get('answers_with_questions', 0)} answers with a question before them; default "
+                  f"`{row['default']}`; ARI between seeds 42 and 7 of the default: {row.get('ari_between_seeds')}.",
+                  "", header, "|" + "---|" * 13]
+        for key in order:
+            r = row.get(key)
+            if not r:
+                continue
+            cells = [r.get("nmi"), r.get("ari"), r.get("coverage"), r.get("content_candidates", r.get("candidates")),
+                     r.get("small_talk_group", ""), r.get("small_talk_in_content", ""),
+                     " / ".join(str(x) for x in r.get("small_talk_share_of_3_largest", [])),
+                     r.get("small_talk_precision", ""), r.get("small_talk_recall", ""), r.get("phrase_labels", ""),
+                     f"{r['sub_candidates']} ({r['candidates_with_sub_candidates']})" if "sub_candidates" in r else "",
+                     r.get("seconds", "")]
+            lines.append(f"| {key.replace('_', ' ')} | " + " | ".join(str(c) for c in cells) + " |")
+        lines.append("")
+    return lines
+
+
+def label_judging(data: dict) -> list[str]:
+    lines = ["## Labels a reader matches to their theme (blind)", "",
+             "Command: `.venv/bin/python benchmarks/label_judging.py prepare|score SHEET` on the sheet "
+             "`bench_themes.py` wrote; the procedure is in that script's docstring. Share of content candidates "
+             "whose label the reader matched to the theme most of the candidate's segments carry.", "",
+             "| set and method | matched | of | share |", "|---|---:|---:|---:|"]
+    lines += [f"| {k} | {v['matched']} | {v['of']} | {v['share']} |" for k, v in data.items()]
+    return [*lines, ""]
+
+
 def main() -> None:
     out = ["# Benchmark results", "",
            f"Measured on this project's 2-core machines ({platform.machine()}, no GPU), uncontended unless a "
@@ -463,7 +511,10 @@ def main() -> None:
                          ("app", app), ("browser_session", browser_session), ("split", split),
                          ("analysis", analysis), ("import_layouts", import_layouts),
                          ("privacy", privacy), ("codebook_import", codebook_import), ("long_turns", long_turns),
-                         ("architecture", architecture)):
+                         ("architecture", architecture),
+                         ("themes_answer_key_second_sample_real_dialogue", themes),
+                         ("themes_nhs_feedback_category_stc_stackoverflow", themes),
+                         ("label_judging", label_judging)):
         data = load(name)
         if data:
             lines = render({k: v for k, v in data.items() if k != "machine"})

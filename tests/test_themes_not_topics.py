@@ -310,3 +310,11 @@ def test_the_candidates_page_opens_a_candidate_and_sets_small_talk_aside_in_one_
     finally:
         study.close()
     assert not any(b.label == "Not a theme: set the whole group aside" for b in at.button), "decided: no button"
+
+
+def test_parts_whose_words_come_down_to_one_are_still_named():
+    from workbench.engine.naming import class_words
+
+    # Inside a candidate of short answers, two segments may share a single word between them.
+    found = class_words(["nothing", "nothing", "nothing at all", "good"] * 20, np.asarray([0, 1, 0, 1] * 20))
+    assert found[1] == [("good", 20.0)]

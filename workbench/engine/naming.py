@@ -69,7 +69,9 @@ def class_words(cleaned: Sequence[str], labels: np.ndarray) -> dict[int, list[tu
     per_class = (member @ counts).astype(np.float64).tocsr()
     said_in = (member @ (counts > 0).astype(np.float64)).tocsr()  # segments of each class saying each word
     sizes = np.bincount([row[c] for c in labels.tolist()], minlength=len(classes))
-    scores = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(per_class).tocsr()
+    # BERTopic's transformer cannot weigh a vocabulary of one word (a few short answers): its count stands.
+    scores = (ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(per_class).tocsr()
+              if per_class.shape[1] > 1 else per_class)
     found: dict[int, list[tuple[str, float]]] = {}
     for c in classes:
         if c < 0:

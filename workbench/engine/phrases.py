@@ -173,6 +173,7 @@ def _pools(texts: Sequence[str], labels: Sequence[int], keywords: Mapping[int, l
     """Each cluster's best phrases as (phrase, segments saying it, keyword weight), how each is
     most often said, and in how many segments of the whole corpus each is said."""
     said_in: dict[int, Counter[Key]] = {}
+    said_word: dict[int, Counter[str]] = {}  # segments of each cluster saying each word inside a phrase
     everywhere: Counter[Key] = Counter()
     forms: dict[Key, Counter[str]] = {}
     for text, label in zip(texts, labels, strict=True):
@@ -181,6 +182,7 @@ def _pools(texts: Sequence[str], labels: Sequence[int], keywords: Mapping[int, l
         if label < 0 or label not in keywords:
             continue
         said_in.setdefault(label, Counter()).update(found.keys())
+        said_word.setdefault(label, Counter()).update({w for key in found for w in key})
         for key, form in found.items():
             forms.setdefault(key, Counter())[form] += 1
     sizes = Counter(label for label in labels if label >= 0)
@@ -195,12 +197,33 @@ def _pools(texts: Sequence[str], labels: Sequence[int], keywords: Mapping[int, l
             weight = _keyword_weight(key, weights)
             if weight > 0:
                 scored.append((key, support, weight))
+        if not scored:
+            scored = _said_once(counts, keywords[cluster], said_word.get(cluster, Counter()), sizes[cluster])
         scored.sort(key=lambda s: (-s[1] * s[2], s[0]))
         pools[cluster] = scored[:POOL]
     # Each phrase as most often said; a contraction with its apostrophe where any said it so.
     shown = {key: min(forms[key].items(), key=lambda f: (sum(w in CONTRACTIONS for w in f[0].split()), -f[1], f[0]))[0]
              for key in {k for pool in pools.values() for k, _, _ in pool}}
     return pools, shown, everywhere
+
+
+def _said_once(counts: Counter[Key], keywords: list[tuple[str, float]], said_word: Counter[str],
+               size: int) -> list[tuple[Key, int, float]]:
+    """Phrases said once that may still name a cluster no repeated phrase names: ones that join
+    two of its keywords, each of which recurs in the cluster (said in MIN_SAID_IN segments).
+
+    A cluster about remote support says "text message" once, "texting her" and "a message on
+    the app" elsewhere: no phrase twice, but "text" and "message" run through it, and the
+    phrase joining them names it better than a list of words. A cluster whose words are
+    scattered (each said by one member) keeps its keywords: no phrase of one member speaks
+    for it.
+    """
+    if not keywords or size == 0:
+        return []
+    weights = dict(keywords)
+    recurring = {w for w, _ in keywords if " " not in w and said_word.get(w, 0) >= MIN_SAID_IN}
+    return [(key, counts[key], _keyword_weight(key, weights)) for key in sorted(counts)
+            if len(recurring.intersection(key)) >= 2]
 
 
 def _closed(often: Mapping[Key, int]) -> set[Key]:

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from workbench.engine.discover import DiscoveryParams
+from workbench.engine.discovery_settings import QUESTION_WEIGHT
 from workbench.engine.embed import DEFAULT_BACKEND
 from workbench.errors import WorkbenchError
 from workbench.io.formats import suffixes, summary
@@ -356,17 +357,28 @@ with st.form("discover"):
     min_similarity = a.slider("Leave unassigned below this similarity", 0.0, 1.0, 0.25, 0.05,
                               help="...and far out among the nearest candidate's members: those go to triage.")
     interviewer = b.checkbox("Cluster interviewer turns too")
+    a, b = st.columns(2)
+    question_weight = a.slider("Read each answer with its question", 0.0, 2.0, QUESTION_WEIGHT, 0.25,
+                               help="How much of the interviewer's question before it each answer is clustered "
+                                    "with (0: answers alone). Quotes and text are the answer's own.")
+    small_talk = b.checkbox("Keep small talk apart", value=True,
+                            help="Greetings, thanks, consent and recording talk, backchannels: gathered into one "
+                                 "group outside the candidates, to set aside in one click (English).")
     if st.form_submit_button("Run discovery", disabled=not view.segments):
         try:  # one layout is refused with a message: there is no vote with one
             params = DiscoveryParams(seed=int(seed), min_size=int(min_size) or None, include_interviewer=interviewer,
-                                     min_similarity=float(min_similarity), runs=int(runs) or None)
+                                     min_similarity=float(min_similarity), runs=int(runs) or None,
+                                     question_weight=float(question_weight),
+                                     small_talk="english" if small_talk else "off")
             run = study.discover(params, by=common.researcher(), backend=PRECISIONS[precision],
                                  progress=common.progress_bar("Discovering"))
         except WorkbenchError as exc:
             st.error(common.plain(str(exc)))
         else:
+            apart = run.params.get("small_talk_segments") or 0
             st.session_state["flash"] = (f"Run {run.id}: {run.candidates} candidate themes from {run.segments} "
-                                         f"segments, coverage {run.coverage:.0%}")
+                                         f"segments, coverage {run.coverage:.0%}"
+                                         + (f"; {apart} turns of small talk kept apart" if apart else ""))
             st.rerun()
 
 runs = study.runs()
