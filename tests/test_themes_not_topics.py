@@ -318,3 +318,16 @@ def test_parts_whose_words_come_down_to_one_are_still_named():
     # Inside a candidate of short answers, two segments may share a single word between them.
     found = class_words(["nothing", "nothing", "nothing at all", "good"] * 20, np.asarray([0, 1, 0, 1] * 20))
     assert found[1] == [("good", 20.0)]
+
+
+def test_answers_with_no_questions_are_all_clustered(tmp_path):
+    from .conftest import discover_topics
+
+    # A table of answers (no interviewer turns): "Thanks, all good." is an answer there.
+    study = discover_topics(tmp_path, [("t1", "Thanks, all good."), ("t2", "Nothing, all fine, thank you.")])
+    try:
+        run, found = study.candidates()
+        assert not any(c.is_small_talk for c in found) and run.params["small_talk_segments"] == 0
+        assert run.params["answers_with_questions"] == 0
+    finally:
+        study.close()

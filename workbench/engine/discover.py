@@ -191,7 +191,8 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
     it has none), read with the answer at ``params.question_weight`` (``context``).
 
     Small talk (``small_talk``) is set apart first and becomes one group of its own, the last
-    candidate, of kind "small_talk"; the rest is clustered.
+    candidate, of kind "small_talk"; the rest is clustered. Only in dialogue: where no doc
+    has a question, nothing is set apart.
     """
     import numpy as np
 
@@ -201,8 +202,12 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
     everything = list(docs)
     own = unit_rows(embeddings) if len(everything) else np.zeros((0, 1), dtype=np.float32)
     start = time.perf_counter()
+    # Small talk is talk's: where no answer has a question before it (a table of survey answers,
+    # titles) "Nothing." and "Very good." are answers, and nothing is set apart.
+    dialogue = any(d.question for d in everything)
+    language = params.small_talk if dialogue else "off"
     small = find_small_talk([d.text for d in everything], own, [d.question for d in everything],
-                            word_embedder, SmallTalkSettings(params.small_talk, tuple(params.small_talk_phrases)))
+                            word_embedder, SmallTalkSettings(language, tuple(params.small_talk_phrases)))
     small_time = time.perf_counter() - start
     read = (read_with_questions(own, questions, params.question_weight) if questions is not None and len(everything)
             else own)
@@ -210,7 +215,7 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
     found = _discover(
         [everything[i] for i in keep], read[keep], params, word_embedder, progress, workers, clusterer,
         apart=[(everything[i], small.scores[i]) for i in range(len(everything)) if small.mask[i]],
-        margins=np.asarray([small.scores[i] for i in keep]) if params.small_talk != "off" else None,
+        margins=np.asarray([small.scores[i] for i in keep]) if language != "off" else None,
         baseline=small.baseline)
     found.timings["small_talk"] = small_time
     return found
