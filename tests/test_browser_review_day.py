@@ -267,8 +267,8 @@ def test_a_day_of_reviewing_in_the_browser(chromium, study_copy, tmp_path):
 
         # --- Candidates: one split into parts, then the rest of the queue ---------------------
         go(page, "Candidates")
-        left = [c.number for c in Study.open(study_copy).candidates()[1]
-                if Study.open(study_copy).codebook().candidates.get(f"R1-C{c.number:02d}") is None]
+        left = [c.number for c in Study.open(study_copy).candidates()[1] if not c.is_small_talk
+                and Study.open(study_copy).codebook().candidates.get(f"R1-C{c.number:02d}") is None]
         split_at = left[0]
         choose(page, "Candidate", f"R1-C{split_at:02d}")
         r.tab("Split")

@@ -38,7 +38,7 @@ def test_candidates_json_contract(discovered):
 def test_candidates_table_and_csv(discovered):
     assert "R1-C00" in wb("candidates", "--study", discovered).stdout
     out = wb("candidates", "--study", discovered, "-f", "csv").stdout
-    assert out.splitlines()[0].startswith("id,number,label,keywords,size")
+    assert out.splitlines()[0].startswith("id,number,kind,label,keywords,size")
 
 
 def test_export_assignments(discovered, tmp_path):
@@ -102,8 +102,11 @@ def test_interviewer_turns_and_the_seed_from_the_command_line(tmp_path):
     opened = Study.open(study)
     runs = opened.runs()
     assert [r.seed for r in runs] == [42, 7] and [r.segments for r in runs] == [48, 96]
-    # Only the interviewer's turns were new, and all 48 say the same: one text, embedded once.
-    assert runs[1].params["include_interviewer"] is True and runs[1].params["embedded_now"] == 1
+    # The interviewer's turns were embedded by the first run already, as the questions its answers
+    # were read with (all 48 say the same: one text, embedded once): nothing is new.
+    # The first run embedded 16 distinct answers and the one question they all answer.
+    assert runs[0].params["embedded_now"] == 17 and runs[0].params["answers_with_questions"] == 48
+    assert runs[1].params["include_interviewer"] is True and runs[1].params["embedded_now"] == 0
     opened.close()
 
 

@@ -49,8 +49,12 @@ def test_the_layout_stages_do_not_import_the_pipeline(module):
 def test_layout_settings_go_to_the_workers_as_named_fields():
     settings = LayoutSettings(components=5, clusterer=HdbscanClusterer(min_size=16, min_samples=4))
     written = json.loads(settings.to_json())
-    assert written == {"components": 5, "clusterer": {"kind": "hdbscan", "min_size": 16, "min_samples": 4}}
+    assert written == {"components": 5, "clusterer": {"kind": "hdbscan", "min_size": 16, "min_samples": 4},
+                       "finer": None}
     assert LayoutSettings.from_json(settings.to_json()) == settings
+    finer = LayoutSettings(5, HdbscanClusterer(16, 4), finer=HdbscanClusterer(8, 3))
+    assert json.loads(finer.to_json())["finer"] == {"kind": "hdbscan", "min_size": 8, "min_samples": 3}
+    assert LayoutSettings.from_json(finer.to_json()) == finer
     other = LayoutSettings(components=3, clusterer=KMeansClusterer(clusters=4, seed=1))
     assert LayoutSettings.from_json(other.to_json()) == other
     assert set(CLUSTERERS) >= {"hdbscan", "kmeans"}
@@ -60,7 +64,9 @@ def test_layout_settings_go_to_the_workers_as_named_fields():
 
 def test_a_runs_layouts_are_clustered_by_hdbscan_with_the_runs_sizes_by_default():
     params = DiscoveryParams()
-    assert params.layout_settings(1024) == LayoutSettings(5, HdbscanClusterer(min_size=16, min_samples=4))
+    # ...and again at the sub-candidates' grain, half the minimum size (sub_candidates).
+    assert params.layout_settings(1024) == LayoutSettings(5, HdbscanClusterer(min_size=16, min_samples=4),
+                                                          finer=HdbscanClusterer(min_size=8, min_samples=3))
     chosen = KMeansClusterer(clusters=3)
     assert DiscoveryParams(n_components=3).layout_settings(1024, chosen) == LayoutSettings(3, chosen)
 

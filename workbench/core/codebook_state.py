@@ -182,6 +182,14 @@ class Codebook:
             raise DecisionError(f"theme id {theme_id} has been used before; ids are never reused")
         return theme_id
 
+    def suggested_name(self, label: str, candidate: str) -> str:
+        """A candidate's label as a theme name, with the candidate's id added where a theme has the label.
+
+        Labels are distinct within a run, but a theme from a split or an earlier run may already
+        carry one ("early help"): the suggestion should not be a name the log will refuse.
+        """
+        return label if label.strip().casefold() not in self._named else f"{label} ({candidate})"
+
     def free_name(self, payload: Mapping[str, Any], ignore: Iterable[str] = ()) -> str:
         """The theme name in ``payload``, refused if an active theme (other than ``ignore``) has it."""
         name = text_field(payload, "name", limit=THEME_NAME_LIMIT)

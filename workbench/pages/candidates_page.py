@@ -105,7 +105,8 @@ with review:
 
         accept, reject, merge, split = common.tabs(["Accept", "Reject", "Merge", "Split"], key="candidate-action")
         with accept, st.form("accept"):
-            name = st.text_input("Theme name", value=chosen.label, key=common.field_key("accept-name", this))
+            name = st.text_input("Theme name", value=book.suggested_name(chosen.label, this),
+                                 key=common.field_key("accept-name", this))
             why = st.text_input("Why (optional)", key=common.field_key("accept-why", this))
             if st.form_submit_button("Accept as a theme", disabled=not open_):
                 common.act(lambda: study.accept(this, name, me, why), f"Accepted {this} as {name!r}", then_next)

@@ -45,8 +45,9 @@ def accept(study: Study, chosen: str, name: str | None = None, by: str | None = 
     cid, run_id, number = candidate(study, chosen)
     label = candidate_label(study, run_id, number)
     members = candidate_members(study, cid)
+    chosen = name or study.codebook().suggested_name(label, cid)
     return study.decide("accept", lambda log: {"candidate": cid, "theme": log.next_theme_id(),
-                                               "name": (name or label).strip(), "members": members}, by, why)
+                                               "name": chosen.strip(), "members": members}, by, why)
 
 
 def create_theme(study: Study, name: str, members: Sequence[str] = (), definition: str = "", inclusion: str = "",
@@ -88,11 +89,13 @@ def accept_in_parts(study: Study, chosen: str, parts: Sequence[tuple[str, Sequen
     cid, run_id, number = candidate(study, chosen)
     label = candidate_label(study, run_id, number)
     members = candidate_members(study, cid)
+    book = study.codebook()
     created: dict[str, str] = {}
 
     def accepted(log: Log) -> dict[str, Any]:
         created["theme"] = log.next_theme_id()
-        return {"candidate": cid, "theme": created["theme"], "name": label.strip(), "members": members}
+        return {"candidate": cid, "theme": created["theme"], "name": book.suggested_name(label, cid).strip(),
+                "members": members}
 
     def split(log: Log) -> dict[str, Any]:
         return {"theme": created["theme"], "parts": [
@@ -114,7 +117,9 @@ def accept_sub_candidates(study: Study, chosen: str, by: str | None = None, why:
     if len(found) < 2:
         raise DecisionError(f"{item(study, chosen)} has no sub-candidates to accept: its run found none inside it "
                             "(propose a split instead: workbench propose-split)")
-    parts = [(str(s["label"]), [str(m[0]) for m in s["members"]]) for s in found]  # type: ignore[union-attr]
+    book, cid = study.codebook(), item(study, chosen)
+    parts = [(book.suggested_name(str(s["label"]), f"{cid} part {i}"), [str(m[0]) for m in s["members"]])  # type: ignore[union-attr]
+             for i, s in enumerate(found, start=1)]
     return accept_in_parts(study, chosen, parts, by, why)
 
 
