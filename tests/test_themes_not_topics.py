@@ -331,3 +331,24 @@ def test_answers_with_no_questions_are_all_clustered(tmp_path):
         assert run.params["answers_with_questions"] == 0
     finally:
         study.close()
+
+
+def test_the_study_page_sets_question_reading_and_small_talk_for_a_run(small):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "workbench" / "pages" / "study_page.py"),
+                           default_timeout=180)
+    at.session_state["study_location"] = small
+    at.session_state["researcher"] = "ana"
+    at.run()
+    next(s for s in at.slider if s.label == "Read each answer with its question").set_value(0.5)
+    next(t for t in at.text_area if t.label.startswith("Your own examples of small talk")).input(
+        "Diolch yn fawr\n\n  Hwyl fawr  ")
+    next(b for b in at.button if b.label == "Run discovery").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    run = Study.open(small).latest_run()
+    assert run.params["question_weight"] == 0.5 and run.params["small_talk"] == "english"
+    assert run.params["small_talk_phrases"] == ["Diolch yn fawr", "Hwyl fawr"]
+    next(c for c in at.checkbox if c.label == "Keep small talk apart").uncheck()
+    next(b for b in at.button if b.label == "Run discovery").click().run()
+    assert Study.open(small).latest_run().params["small_talk"] == "off"

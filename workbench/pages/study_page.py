@@ -364,12 +364,16 @@ with st.form("discover"):
     small_talk = b.checkbox("Keep small talk apart", value=True,
                             help="Greetings, thanks, consent and recording talk, backchannels: gathered into one "
                                  "group outside the candidates, to set aside in one click (English).")
+    phrases = st.text_area("Your own examples of small talk (optional, one per line, any language)", height=80,
+                           help="Phrases that are small talk in your transcripts, such as greetings in the "
+                                "interviews' language: they join the built-in English examples.")
     if st.form_submit_button("Run discovery", disabled=not view.segments):
         try:  # one layout is refused with a message: there is no vote with one
             params = DiscoveryParams(seed=int(seed), min_size=int(min_size) or None, include_interviewer=interviewer,
                                      min_similarity=float(min_similarity), runs=int(runs) or None,
                                      question_weight=float(question_weight),
-                                     small_talk="english" if small_talk else "off")
+                                     small_talk="english" if small_talk else "off",
+                                     small_talk_phrases=tuple(filter(None, map(str.strip, phrases.splitlines()))))
             run = study.discover(params, by=common.researcher(), backend=PRECISIONS[precision],
                                  progress=common.progress_bar("Discovering"))
         except WorkbenchError as exc:
