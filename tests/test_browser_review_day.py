@@ -151,6 +151,13 @@ def test_a_day_of_reviewing_in_the_browser(chromium, study_copy, tmp_path):
         r.click("Dismiss the ticked segments")
         (dismissed,) = r.decided("Dismissed 1 segment(s)", "dismiss")
         assert dismissed.payload["segments"] == [third] and dismissed.rationale == "a greeting"
+        # The small-talk group, at the top of the triage tab: set aside in one click.
+        talk = next(c for c in Study.open(study_copy).candidates()[1] if c.is_small_talk)
+        expect(page.get_by_test_id("stHeading").filter(has_text="Small talk and interview procedure")).to_be_visible()
+        r.click("Not a theme: set the whole group aside")
+        (aside,) = r.decided("aside: not a theme", "reject")
+        assert aside.payload["candidate"] == f"R1-C{talk.number:02d}" and "small talk" in aside.rationale
+        expect(page.get_by_role("button", name="Not a theme: set the whole group aside")).to_have_count(0)
 
         # --- Themes: pick T-003, rename, define, move, memo, assign -------------------------
         go(page, "Themes")
