@@ -513,6 +513,7 @@ def main() -> None:
                          ("privacy", privacy), ("codebook_import", codebook_import), ("long_turns", long_turns),
                          ("architecture", architecture),
                          ("themes_answer_key_second_sample_real_dialogue", themes),
+                         ("themes_nhs_feedback_category", themes),
                          ("themes_nhs_feedback_category_stc_stackoverflow", themes),
                          ("label_judging", label_judging)):
         data = load(name)
