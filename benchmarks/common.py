@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
-def load_answer_key() -> tuple[list[str], list[str], list[str], list[str], list[str]]:
-    """The sample corpus's participant segments: ids, texts, labels, participants, sites."""
+def sample_corpus() -> tuple[Any, dict[str, str], dict[str, str]]:
+    """The sample corpus parsed as an import reads it: (parsed transcripts, participant -> site, segment -> theme)."""
     from workbench.engine.model_files import token_counter
     from workbench.io.ingest import parse_files
     from workbench.io.participants import read_participants
@@ -34,6 +34,12 @@ def load_answer_key() -> tuple[list[str], list[str], list[str], list[str], list[
     site = {p.id: p.site or "" for p in read_participants(corpus / "participants.csv", ReadLimits())}
     with (corpus / "answer_key.csv").open(encoding="utf-8") as handle:
         key = {r["segment_id"]: r["theme"] for r in csv.DictReader(handle)}
+    return parsed, site, key
+
+
+def load_answer_key() -> tuple[list[str], list[str], list[str], list[str], list[str]]:
+    """The sample corpus's participant segments: ids, texts, labels, participants, sites."""
+    parsed, site, key = sample_corpus()
     segs = [s for t in parsed.transcripts for s in t.segments if not s.is_interviewer]
     return ([s.id for s in segs], [s.text for s in segs], [key[s.id] for s in segs],
             [s.participant_id or "" for s in segs], [site.get(s.participant_id or "", "") for s in segs])
@@ -76,6 +82,15 @@ class DialogueSet:
     questions: list[str]
 
 
+def dialogue_rows(name: str) -> list[dict[str, str]] | None:
+    """Every turn of benchmarks/data/real_dialogue/<name>.csv as written, or None when the file is absent."""
+    path = DIALOGUE / f"{name}.csv"
+    if not path.is_file():
+        return None
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
 def load_dialogue(name: str) -> DialogueSet | None:
     """A set from benchmarks/data/real_dialogue/<name>.csv (None when absent: the benchmark skips it).
 
@@ -83,11 +98,9 @@ def load_dialogue(name: str) -> DialogueSet | None:
     with ``speaker_role`` interviewer or participant and the transcript's topic as ``label``;
     benchmarks/data/real_dialogue/SOURCES.md says where each set comes from.
     """
-    path = DIALOGUE / f"{name}.csv"
-    if not path.is_file():
+    rows = dialogue_rows(name)
+    if rows is None:
         return None
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
     out = DialogueSet([], [], [], [], [])
     previous: dict[str, str] | None = None
     for row in rows:

@@ -1,23 +1,23 @@
 """Labelled interview sets with each answer's question: the sample corpus, the second sample, real dialogue.
 
 What ``bench_themes`` reads. Each set is the participant turns of interviews in order, with
-the theme each was written or coded to express and the interviewer's turn before it (the
-question it answers), so discovery can be run with and without reading answers with their
-questions. Sets that are absent are skipped.
+the theme each was written or coded to express and the question it answers, paired as
+discovery pairs them (``core.questions.questions_before``), so discovery can be run with
+and without reading answers with their questions. Sets that are absent are skipped.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import dataclass
 
-from common import ROOT
+from common import ROOT, dialogue_rows, sample_corpus
 
-__all__ = ["Dialogue", "answer_key_dialogue", "dialogue_sets", "question_before", "second_sample"]
+from workbench.core.segments import Segment
+
+__all__ = ["Dialogue", "answer_key_dialogue", "dialogue_sets", "real_dialogue", "second_sample"]
 
 SECOND_SAMPLE = ROOT / "benchmarks" / "data" / "second_sample"
-REAL_DIALOGUE = ROOT / "benchmarks" / "data" / "real_dialogue"
 SMALL_TALK = "none"  # the label of small talk and procedure in the sets written for the project
 
 
@@ -34,50 +34,35 @@ class Dialogue:
     small_talk_label: str | None = SMALL_TALK  # None: the set does not mark small talk
 
 
-def question_before(turns: list[tuple[bool, str]], within: int = 3) -> list[str | None]:
-    """For each turn (is_interviewer, text) in order: the interviewer's turn it answers, or None.
+def _turns(transcript: str, turns: list[tuple[str, bool, str]]) -> list[Segment]:
+    """Turns (id, is_interviewer, text) of one transcript, in order, as segments the core reads."""
+    return [Segment(i, transcript, None if asks else transcript, None, asks, n, 0, 0, len(text), text)
+            for n, (i, asks, text) in enumerate(turns)]
 
-    The nearest interviewer turn before it, if no more than ``within`` turns back: a long
-    answer cut into parts, or a focus group's second and third answers, still answer it.
-    """
-    found: list[str | None] = []
-    last: tuple[int, str] | None = None
-    for i, (interviewer, text) in enumerate(turns):
-        if interviewer:
-            last = (i, text)
-            found.append(None)
-        else:
-            found.append(last[1] if last and i - last[0] <= within else None)
-    return found
+
+def _answers(segments: list[Segment], label: dict[str, str], site: dict[str, str]) -> Dialogue:
+    """The participant segments with their labels, and each one's question as discovery pairs them."""
+    from workbench.core.questions import questions_before
+
+    asked = questions_before(segments)
+    out = Dialogue([], [], [], [], [], [])
+    for s in segments:
+        if s.is_interviewer:
+            continue
+        out.ids.append(s.id)
+        out.texts.append(s.text)
+        out.labels.append(label[s.id])
+        out.people.append(s.participant_id or "")
+        out.sites.append(site.get(s.id, ""))
+        out.questions.append(asked.get(s.id))
+    return out
 
 
 def answer_key_dialogue() -> Dialogue:
     """The sample corpus's participant segments, as ``common.load_answer_key`` gives them, with questions."""
-    from workbench.engine.model_files import token_counter
-    from workbench.io.ingest import parse_files
-    from workbench.io.participants import read_participants
-    from workbench.io.readers import ReadLimits
-
-    corpus = ROOT / "corpus"
-    parsed = parse_files(sorted((corpus / "transcripts").iterdir()), token_counter(),
-                         participants_file=corpus / "participants.csv")
-    site = {p.id: p.site or "" for p in read_participants(corpus / "participants.csv", ReadLimits())}
-    with (corpus / "answer_key.csv").open(encoding="utf-8") as handle:
-        key = {r["segment_id"]: r["theme"] for r in csv.DictReader(handle)}
-    out = Dialogue([], [], [], [], [], [])
-    for transcript in parsed.transcripts:
-        segs = transcript.segments
-        asked = question_before([(s.is_interviewer, s.text) for s in segs])
-        for s, q in zip(segs, asked, strict=True):
-            if s.is_interviewer:
-                continue
-            out.ids.append(s.id)
-            out.texts.append(s.text)
-            out.labels.append(key[s.id])
-            out.people.append(s.participant_id or "")
-            out.sites.append(site.get(s.participant_id or "", ""))
-            out.questions.append(q)
-    return out
+    parsed, site, key = sample_corpus()
+    segments = [s for t in parsed.transcripts for s in t.segments]
+    return _answers(segments, key, {s.id: site.get(s.participant_id or "", "") for s in segments})
 
 
 def second_sample() -> Dialogue | None:
@@ -85,48 +70,32 @@ def second_sample() -> Dialogue | None:
     files = sorted(SECOND_SAMPLE.glob("*.json"))
     if not files:
         return None
-    out = Dialogue([], [], [], [], [], [])
+    segments, label, site = [], {}, {}
     for path in files:
         interview = json.loads(path.read_text(encoding="utf-8"))
-        turns = interview["turns"]
-        asked = question_before([(t["theme"] == "interviewer", t["text"]) for t in turns])
-        for number, (turn, q) in enumerate(zip(turns, asked, strict=True), start=1):
-            if turn["theme"] == "interviewer":
-                continue
-            out.ids.append(f"{interview['id']}-{number:03d}")
-            out.texts.append(turn["text"])
-            out.labels.append(turn["theme"])
-            out.people.append(interview["id"])
-            out.sites.append(interview.get("site", ""))
-            out.questions.append(q)
-    return out
+        ids = [f"{interview['id']}-{n:03d}" for n in range(1, len(interview["turns"]) + 1)]
+        segments += _turns(interview["id"], [(i, t["theme"] == "interviewer", t["text"])
+                                             for i, t in zip(ids, interview["turns"], strict=True)])
+        label.update((i, t["theme"]) for i, t in zip(ids, interview["turns"], strict=True))
+        site.update((i, interview.get("site", "")) for i in ids)
+    return _answers(segments, label, site)
 
 
 def real_dialogue() -> Dialogue | None:
-    """Real public counselling transcripts with topic labels (benchmarks/data/real_dialogue/*.csv)."""
-    files = sorted(REAL_DIALOGUE.glob("*.csv"))
-    if not files:
+    """Real public counselling transcripts with topic labels (benchmarks/data/real_dialogue/annomi.csv)."""
+    rows = dialogue_rows("annomi")
+    if rows is None:
         return None
-    out = Dialogue([], [], [], [], [], [], small_talk_label=None)
-    for path in files:
-        with path.open(encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
-        by_transcript: dict[str, list[dict[str, str]]] = {}
-        for row in rows:
-            by_transcript.setdefault(row["transcript"], []).append(row)
-        for transcript, turns in by_transcript.items():
-            turns.sort(key=lambda r: int(r["turn"]))
-            asked = question_before([(r["speaker_role"] == "interviewer", r["text"]) for r in turns], within=1)
-            for row, q in zip(turns, asked, strict=True):
-                if row["speaker_role"] == "interviewer":
-                    continue
-                out.ids.append(row["id"])
-                out.texts.append(row["text"])
-                out.labels.append(row["label"])
-                out.people.append(transcript)
-                out.sites.append("")
-                out.questions.append(q)
-    return out
+    by_transcript: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        by_transcript.setdefault(row["transcript"], []).append(row)
+    segments = []
+    for transcript, turns in by_transcript.items():
+        turns.sort(key=lambda r: int(r["turn"]))
+        segments += _turns(transcript, [(r["id"], r["speaker_role"] == "interviewer", r["text"]) for r in turns])
+    found = _answers(segments, {r["id"]: r["label"] for r in rows}, {})
+    found.small_talk_label = None
+    return found
 
 
 def dialogue_sets(names: list[str]):

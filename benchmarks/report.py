@@ -489,6 +489,21 @@ def themes(data: dict) -> list[str]:
     return lines
 
 
+def context_oracle(data: dict) -> list[str]:
+    sets = [k for k, v in data.items() if isinstance(v, dict)]
+    keys = [k for k in data[sets[0]]] if sets else []
+    lines = ["## Reading answers with questions: texts joined or vectors added (oracle)", "",
+             "Command: `.venv/bin/python benchmarks/bench_context_oracle.py`. k-means told the true number of "
+             "labels (mean of two seeds), NMI / ARI over all rows; vectors_W = the answer's vector plus W times "
+             "its question's (0: answers alone); joined_text = the question's text and the answer's embedded "
+             "together.", "",
+             "| way | " + " | ".join(sets) + " |", "|---|" + "---|" * len(sets)]
+    for key in keys:
+        lines.append(f"| {key} | " + " | ".join(f"{data[s][key]['nmi']} / {data[s][key]['ari']}" for s in sets)
+                     + " |")
+    return [*lines, ""]
+
+
 def label_judging(data: dict) -> list[str]:
     lines = ["## Labels a reader matches to their theme (blind)", "",
              "Command: `.venv/bin/python benchmarks/label_judging.py prepare|score SHEET` on the sheet "
@@ -515,6 +530,7 @@ def main() -> None:
                          ("themes_answer_key_second_sample_real_dialogue", themes),
                          ("themes_nhs_feedback_category", themes),
                          ("themes_nhs_feedback_category_stc_stackoverflow", themes),
+                         ("context_oracle", context_oracle),
                          ("label_judging", label_judging)):
         data = load(name)
         if data:

@@ -352,3 +352,20 @@ def test_the_study_page_sets_question_reading_and_small_talk_for_a_run(small):
     next(c for c in at.checkbox if c.label == "Keep small talk apart").uncheck()
     next(b for b in at.button if b.label == "Run discovery").click().run()
     assert Study.open(small).latest_run().params["small_talk"] == "off"
+
+
+def test_a_phrases_file_that_cannot_be_read_is_refused_with_its_name_and_line(tmp_path):
+    from workbench.cli.candidates import read_phrases
+
+    good = tmp_path / "phrases.txt"
+    good.write_text("# greetings in Welsh\nDiolch yn fawr\n\n  Hwyl fawr  \n", encoding="utf-8")
+    assert read_phrases(good) == ("Diolch yn fawr", "Hwyl fawr")
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("Diolch\nMerci beaucoup\nà bientôt\n".encode("latin-1"))
+    runner = CliRunner()
+    refused = runner.invoke(app, ["discover", "--study", str(tmp_path / "none"), "--small-talk-phrases", str(bad)])
+    assert refused.exit_code == 1 and "latin1.txt, line 3" in refused.output and "UTF-8" in refused.output
+    assert "Traceback" not in refused.output
+    missing = runner.invoke(app, ["discover", "--study", str(tmp_path / "none"), "--small-talk-phrases",
+                                  str(tmp_path / "nope.txt")])
+    assert missing.exit_code == 1 and "nope.txt: no such file" in missing.output

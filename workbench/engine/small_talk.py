@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 __all__ = ["CONTENT_EXAMPLES", "GROUP_LABEL", "SMALL_TALK_EXAMPLES", "SmallTalk", "SmallTalkSettings", "chatty",
-           "content_words", "find_small_talk", "formula_share"]
+           "find_small_talk", "formula_share"]
 
 GROUP_LABEL = "Small talk and interview procedure"
 
@@ -168,11 +168,6 @@ def formula_share(text: str, extra: re.Pattern[str] | None = None) -> Formulae:
     stop = _stop_words()
     content = [w for w in left if w.lower().strip("'’") not in stop and len(w) > 1]
     return Formulae(1.0 - len(left) / len(words), len(content), social)
-
-
-def content_words(text: str) -> int:
-    """How many content words a turn has outside its social formulae."""
-    return formula_share(text).content
 
 
 def _phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str] | None:

@@ -8,9 +8,9 @@ without searching the study for each.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from workbench.core.questions import turns_before as core_turns_before
 from workbench.core.runs import parse_candidate_id
 from workbench.core.segments import SegmentRow
 from workbench.errors import StudyError
@@ -34,22 +34,7 @@ def turns_before(study: Study) -> dict[str, SegmentRow]:
     and the parts of a long answer share one turn before. Kept until the segments change,
     so a page of quotes shows their context without searching the study for each.
     """
-    def make() -> dict[str, SegmentRow]:
-        before: dict[str, SegmentRow] = {}
-        previous: list[SegmentRow] = []  # the parts of the turn before the current one
-        current: list[SegmentRow] = []  # the parts of the current turn so far
-        for row in study.rows():
-            if current and (row.transcript_id != current[-1].transcript_id or row.turn != current[-1].turn):
-                previous = current if row.transcript_id == current[-1].transcript_id else []
-                current = []
-            current.append(row)
-            if previous:
-                whole = previous[-1] if len(previous) == 1 else replace(
-                    previous[-1], text=" ".join(p.text for p in previous))
-                before[row.id] = whole
-        return before
-
-    return study.cache.data("turns_before", make)
+    return study.cache.data("turns_before", lambda: core_turns_before(study.rows()))
 
 
 def context(study: Study, segment_id: str, around: int = 2) -> list[SegmentRow]:
