@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from workbench.cli.main import app
-from workbench.core.questions import questions_before
+from workbench.core.questions import is_continuer, questions_before
 from workbench.core.segments import Segment
 from workbench.engine.context import read_with_questions, unit_rows
 from workbench.engine.small_talk import GROUP_LABEL, SmallTalkSettings, chatty, find_small_talk, formula_share
@@ -44,6 +45,31 @@ def test_each_answer_has_the_question_before_it_within_reach():
     assert found["a1"] == found["a1b"] == "How long did you wait?"
     assert found["a2"] == found["a3"] == "And the school? Did they help?", "a question in two parts is one question"
     assert "a4" not in found and "b1" not in found and "q1" not in found
+
+
+def test_a_continuer_does_not_become_the_question():
+    turns = [seg("q1", 1, "How are referrals recorded?", True), seg("a1", 2, "On the system, mostly.", False),
+             seg("m1", 3, "Mm.", True), seg("a2", 4, "A paper log. In 2026.", False),
+             seg("m2", 5, "Right. Okay, good.", True), seg("a3", 6, "Which nobody reads.", False),
+             seg("r1", 7, "Really?", True), seg("a4", 8, "Really.", False)]
+    found = questions_before(turns)
+    assert found["a2"] == found["a3"] == "How are referrals recorded?", "'Mm.' keeps the floor with the answer"
+    assert found["a4"] == "Really?", "a continuer that asks is a question"
+    assert [is_continuer(t) for t in ("Mm-hmm.", "Yeah, yeah.", "[laughs] Right.", "Mm. That sounds hard.",
+                                      "Sandwich.", "")] == [True, True, True, False, False, False]
+
+
+def test_in_real_sessions_answers_after_a_continuer_keep_the_counsellors_question():
+    rows = _annomi()
+    segments = [Segment(r["id"], r["transcript"], None if r["speaker_role"] == "interviewer" else r["transcript"],
+                        None, r["speaker_role"] == "interviewer", int(r["turn"]), 0, 0, len(r["text"]), r["text"])
+                for r in rows]
+    found = questions_before(segments)
+    after = [found[r["id"]] for before, r in pairwise(rows)
+             if before["speaker_role"] == "interviewer" and is_continuer(before["text"])
+             and r["speaker_role"] != "interviewer" and r["id"] in found]
+    assert len(after) >= 30, "the sessions' counsellors say 'Mm-hmm.' and 'Okay.' dozens of times"
+    assert not any(is_continuer(q) for q in after)
 
 
 def test_an_answer_is_read_with_its_question_and_without_one_is_left_as_it_is():
@@ -145,6 +171,42 @@ def test_sub_groups_are_what_most_layouts_find_inside_a_candidate():
     assert found.parts[0] != found.parts[12]
     assert sub_groups(unit, members, [np.zeros(36, dtype=int)] * 3, 0.1, 5) is None, "one part is no split"
     assert sub_groups(unit, members[:8], [fine] * 3, 0.1, 5) is None, "too small to open"
+
+
+def test_real_sessions_candidates_are_named_by_what_their_members_say(model):
+    """Discovery on the real counselling sessions: every candidate has keywords its members say and a name."""
+    from workbench.core.questions import questions_before
+    from workbench.engine.discover import DiscoveryParams, Doc, discover
+
+    rows = _annomi()
+    segments = [Segment(r["id"], r["transcript"], None if r["speaker_role"] == "interviewer" else r["transcript"],
+                        None, r["speaker_role"] == "interviewer", int(r["turn"]), 0, 0, len(r["text"]), r["text"])
+                for r in rows]
+    asked = questions_before(segments)
+    answers = [s for s in segments if not s.is_interviewer]
+    questions = sorted(set(asked.values()))
+    by_question = dict(zip(questions, unit_rows(model.encode(questions)), strict=True))
+    own = unit_rows(model.encode([s.text for s in answers]))
+    read = np.stack([by_question[asked[s.id]] if s.id in asked else np.zeros(own.shape[1], dtype=np.float32)
+                     for s in answers])
+    docs = [Doc(s.id, s.text, s.participant_id, None, asked.get(s.id)) for s in answers]
+    found = discover(docs, own, DiscoveryParams(), word_embedder=model.encode, questions=read)
+    text = {s.id: s.text.lower() for s in answers}
+    themes = found.themes
+    assert len(themes) >= 4
+    # Fragments of cut-off turns ("-like this is something that you want-") may share no content
+    # word: at most one such candidate, and its label says so.
+    unnamed = [c for c in themes if not c.keywords]
+    assert len(unnamed) <= 1 and all(c.label == "(no distinctive words)" for c in unnamed), [c.label for c in unnamed]
+    for c in themes:
+        if not c.keywords:
+            continue
+        word = c.keywords[0][0].split()[0]
+        assert sum(word in text[m] for m, _ in c.members) >= 2, f"{word!r} is not what {c.label!r}'s members say"
+    phrases = [c for c in themes if c.label_is_phrase]
+    assert len(phrases) >= 0.75 * (len(themes) - len(unnamed)), [c.label for c in themes]
+    for c in phrases:
+        assert any(c.label.lower().split()[0] in text[m] for m, _ in c.members), c.label
 
 
 @pytest.fixture(scope="module")

@@ -7,22 +7,47 @@ nearest interviewer turn before it in the same transcript, no more than QUESTION
 turns back (``questions_before``), so the parts of one long answer and the second and
 third voices of a focus group still answer the question put to them, while a turn far
 from any question has none.
+
+An interviewer's continuer ("Mm.", "Yeah.", "Right, go on.") does not take the floor: the
+participant who goes on after it is still answering the question before it, so a
+continuer never becomes the question (``is_continuer``). Read with "Mm." instead, "A paper
+log. In 2026." is about nothing; read with "How are referrals recorded?", it is an answer.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import TypeVar
 
 from workbench.core.segments import Segment
 
-__all__ = ["QUESTION_REACH", "questions_before", "turns_before", "whole_turns"]
+__all__ = ["QUESTION_REACH", "is_continuer", "questions_before", "turns_before", "whole_turns"]
 
 # Turns back from an answer that its question may be; parts of one turn count as one turn.
 QUESTION_REACH = 3
 
 S = TypeVar("S", bound=Segment)
+
+# What a listener says to keep the speaker going, and nothing else (English; transcribers' marks too).
+_CONTINUER = re.compile(
+    r"(?<!\w)(?:mm+(?:-?hmm+)?|m+hm+|hmm+|uh-?huh|ah+|oh|yeah|yep|yes|ok(?:ay)?|all ?right|right|sure|good|great|"
+    r"i see|go on|carry on|and|so|wow|gosh|really|of course|absolutely|exactly|true|"
+    r"\[(?:laughs?|laughter|pause|inaudible|crosstalk)\])(?!\w)",
+    re.IGNORECASE)
+_SEPARATORS = re.compile(r"[\s,.;:!?…–—-]+")
+
+
+def is_continuer(text: str) -> bool:
+    """Whether a turn only keeps the other speaker going ("Mm.", "Yeah, yeah.", "Right. Go on.").
+
+    A continuer with a question mark still asks ("Really?" "Mm?"): it is a question.
+    """
+    if "?" in text:
+        return False
+    words = [w for w in _SEPARATORS.split(_CONTINUER.sub(" ", text)) if w]
+    return not words and bool(text.strip())
 
 
 def whole_turns(segments: Iterable[S]) -> Iterator[list[S]]:
@@ -71,7 +96,11 @@ def questions_before(segments: Iterable[Segment]) -> dict[str, str]:
         if asked is not None and asked[0] != first.transcript_id:
             asked = None
         if first.is_interviewer:
-            asked = (first.transcript_id, first.turn, _whole(turn).text)
+            said = _whole(turn).text
+            if asked is not None and is_continuer(said):  # still the question before, still in reach
+                asked = (asked[0], first.turn, asked[2])
+            else:
+                asked = (first.transcript_id, first.turn, said)
         elif asked is not None and first.turn - asked[1] <= QUESTION_REACH:
             found.update((part.id, asked[2]) for part in turn)
     return found

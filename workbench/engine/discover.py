@@ -291,17 +291,7 @@ def _discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryPara
     timings["consensus"] = time.perf_counter() - start
     k = int(labels.max()) + 1 if labels.max() >= 0 else 0
 
-    start = stage("naming candidates (c-TF-IDF)", len(seeds) + 2)
-    # Small talk is named as one more class, so its words ("thanks", "sorry") name it and no candidate.
-    own = np.where(moved, k, labels)
-    said = [*texts, *set_apart]
-    named = np.concatenate([own, np.full(len(set_apart), k, dtype=int)])
-    keywords, label_words = (cluster_keywords(said, named, embeddings, word_embedder, params.seed,
-                                              cleaned.result())
-                             if k else ({}, {}))
-    timings["keywords"] = time.perf_counter() - start + waited
-
-    start = stage("assigning every segment", len(seeds) + 3)
+    start = stage("assigning every segment", len(seeds) + 2)
     centroids, sims, placed = assign_segments(unit, labels, params.min_similarity)
     nearest_c = sims.argmax(axis=1) if k else np.full(n, -1)
     assignment: dict[str, tuple[int, float]] = {}
@@ -318,10 +308,21 @@ def _discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryPara
         assignment[doc.id] = (to, round(float(sims[i, to]), 4)) if to >= 0 else (-1, nearest[doc.id][1])
     timings["assign"] = time.perf_counter() - start
 
-    # Labels are phrases the members said (``phrases``), after placement for its centroids;
-    # today's keyword label where no phrase qualifies.
+    # Candidates are named by their members, every segment placed in them: the stable cores
+    # alone can be a few turns each saying a word once ("(no distinctive words)" for a
+    # candidate of 23 turns about mates). Small talk is named as one more class, so its words
+    # ("thanks", "sorry") name it and no candidate. Labels are phrases the members said
+    # (``phrases``); the keyword label where no phrase qualifies.
+    start = stage("naming candidates (c-TF-IDF)", len(seeds) + 3)
+    members = np.where(moved, k, placed)
+    said = [*texts, *set_apart]
+    named = np.concatenate([members, np.full(len(set_apart), k, dtype=int)])
+    keywords, label_words = (cluster_keywords(said, named, embeddings, word_embedder, params.seed,
+                                              cleaned.result())
+                             if k else ({}, {}))
+    timings["keywords"] = time.perf_counter() - start + waited
     start = time.perf_counter()
-    named = phrase_labels(texts, labels, centroids, keywords, word_embedder,
+    named = phrase_labels(texts, np.where(moved, -1, placed), centroids, keywords, word_embedder,
                           {c: make_label(label_words.get(c, []), keywords.get(c, [])) for c in range(k)}) if k else {}
     timings["phrases"] = time.perf_counter() - start
 

@@ -173,7 +173,7 @@ def _pools(texts: Sequence[str], labels: Sequence[int], keywords: Mapping[int, l
     """Each cluster's best phrases as (phrase, segments saying it, keyword weight), how each is
     most often said, and in how many segments of the whole corpus each is said."""
     said_in: dict[int, Counter[Key]] = {}
-    said_word: dict[int, Counter[str]] = {}  # segments of each cluster saying each word inside a phrase
+    said_word: dict[int, Counter[str]] = {}  # segments of each cluster saying each word
     everywhere: Counter[Key] = Counter()
     forms: dict[Key, Counter[str]] = {}
     for text, label in zip(texts, labels, strict=True):
@@ -182,7 +182,7 @@ def _pools(texts: Sequence[str], labels: Sequence[int], keywords: Mapping[int, l
         if label < 0 or label not in keywords:
             continue
         said_in.setdefault(label, Counter()).update(found.keys())
-        said_word.setdefault(label, Counter()).update({w for key in found for w in key})
+        said_word.setdefault(label, Counter()).update({w for w in tokens(text) if w})
         for key, form in found.items():
             forms.setdefault(key, Counter())[form] += 1
     sizes = Counter(label for label in labels if label >= 0)
@@ -210,7 +210,9 @@ def _pools(texts: Sequence[str], labels: Sequence[int], keywords: Mapping[int, l
 def _said_once(counts: Counter[Key], keywords: list[tuple[str, float]], said_word: Counter[str],
                size: int) -> list[tuple[Key, int, float]]:
     """Phrases said once that may still name a cluster no repeated phrase names: ones that join
-    two of its keywords, each of which recurs in the cluster (said in MIN_SAID_IN segments).
+    two of its keywords, each of which recurs in the cluster (said in MIN_SAID_IN segments,
+    anywhere in them: "mates" runs through a cluster about friends, said in "still my mates"
+    and "stupid with my mates", and the phrase that joins it to "stupid" names it).
 
     A cluster about remote support says "text message" once, "texting her" and "a message on
     the app" elsewhere: no phrase twice, but "text" and "message" run through it, and the
