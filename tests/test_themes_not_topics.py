@@ -22,6 +22,7 @@ from workbench.cli.main import app
 from workbench.core.questions import is_continuer, questions_before
 from workbench.core.segments import Segment
 from workbench.engine.context import read_with_questions, unit_rows
+from workbench.engine.naming import ASKED
 from workbench.engine.small_talk import GROUP_LABEL, SmallTalkSettings, chatty, find_small_talk, formula_share
 from workbench.engine.sub_candidates import sub_groups
 from workbench.study import Study
@@ -194,10 +195,14 @@ def test_real_sessions_candidates_are_named_by_what_their_members_say(model):
     text = {s.id: s.text.lower() for s in answers}
     themes = found.themes
     assert len(themes) >= 4
-    # Fragments of cut-off turns ("-like this is something that you want-") may share no content
-    # word: at most one such candidate, and its label says so.
+    # Fragments of a turn cut by "Mm-hmm." ("-I know that. But it's hard getting to the point where
+    # I-") may share no content word: at most one such candidate, named by what it was asked.
     unnamed = [c for c in themes if not c.keywords]
-    assert len(unnamed) <= 1 and all(c.label == "(no distinctive words)" for c in unnamed), [c.label for c in unnamed]
+    assert len(unnamed) <= 1, [c.label for c in unnamed]
+    for c in unnamed:
+        assert c.label.startswith(ASKED) and not c.label_is_phrase, c.label
+        first = c.label.removeprefix(ASKED).split(" / ")[0].split()[0]
+        assert sum(first in asked.get(m, "").lower() for m, _ in c.members) >= 2, c.label
     for c in themes:
         if not c.keywords:
             continue

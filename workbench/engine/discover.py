@@ -41,7 +41,7 @@ from workbench.engine.discovery_settings import DiscoveryParams, auto_min_size, 
 from workbench.engine.documents import Doc
 from workbench.engine.keyword_text import FILLER_PHRASES, FILLERS, keyword_texts
 from workbench.engine.layouts import draw_layouts, worker_count
-from workbench.engine.naming import WordEmbedder, cluster_keywords, make_label, representatives
+from workbench.engine.naming import WordEmbedder, asked_labels, cluster_keywords, make_label, representatives
 from workbench.engine.neighbours import neighbours
 from workbench.engine.phrases import phrase_labels
 from workbench.engine.placement import assign_segments
@@ -322,8 +322,11 @@ def _discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryPara
                              if k else ({}, {}))
     timings["keywords"] = time.perf_counter() - start + waited
     start = time.perf_counter()
+    fallbacks = {c: make_label(label_words.get(c, []), keywords.get(c, [])) for c in range(k)}
+    fallbacks |= asked_labels([d.question for d in docs], np.where(moved, -1, placed),
+                              [c for c in range(k) if not keywords.get(c)])
     named = phrase_labels(texts, np.where(moved, -1, placed), centroids, keywords, word_embedder,
-                          {c: make_label(label_words.get(c, []), keywords.get(c, [])) for c in range(k)}) if k else {}
+                          fallbacks) if k else {}
     timings["phrases"] = time.perf_counter() - start
 
     candidates = []
@@ -397,8 +400,10 @@ def _open_up(candidates: list[Candidate], docs: Sequence[Doc], unit: np.ndarray,
         keywords, words = cluster_keywords(texts, found.parts, unit[members], word_embedder, params.seed)
         centres = np.stack([unit[members[found.parts == p]].mean(axis=0) for p in range(found.count)])
         centres /= np.clip(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12, None)
-        named = phrase_labels(texts, found.parts, centres, keywords, word_embedder,
-                              {p: make_label(words.get(p, []), keywords.get(p, [])) for p in range(found.count)})
+        fallbacks = {p: make_label(words.get(p, []), keywords.get(p, [])) for p in range(found.count)}
+        fallbacks |= asked_labels([docs[i].question for i in members], found.parts,
+                                  [p for p in range(found.count) if not keywords.get(p)])
+        named = phrase_labels(texts, found.parts, centres, keywords, word_embedder, fallbacks)
         for p in range(found.count):
             inside = members[found.parts == p]
             sims = unit[inside] @ centres[p]

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
     from workbench.engine.documents import Doc
 
-__all__ = ["LABEL_POOL", "PHRASE_SHARE", "TOP_WORDS", "WordEmbedder", "class_words", "cluster_keywords", "make_label",
-           "mmr_words", "representatives", "same_word"]
+__all__ = ["ASKED", "LABEL_POOL", "NO_WORDS", "PHRASE_SHARE", "TOP_WORDS", "WordEmbedder", "asked_labels",
+           "class_words", "cluster_keywords", "make_label", "mmr_words", "representatives", "same_word"]
 
 WordEmbedder = Callable[[Sequence[str]], "np.ndarray"]
 
@@ -34,6 +34,10 @@ MIN_SHARE = 0.03
 # A two-word phrase names a part in place of one of its words when it scores at least this
 # share of the word's own c-TF-IDF weight: the word is mostly said in that phrase.
 PHRASE_SHARE = 0.5
+# The label of a cluster whose members share no distinctive word, and the mark of one named
+# instead by the questions its members answered (``asked_labels``).
+NO_WORDS = "(no distinctive words)"
+ASKED = "asked about: "
 
 
 def class_words(cleaned: Sequence[str], labels: np.ndarray) -> dict[int, list[tuple[str, float]]]:
@@ -168,7 +172,25 @@ def make_label(words: list[str], fallback: list[tuple[str, float]], size: int = 
         picked.append(word)
         if len(picked) == size:
             break
-    return " / ".join(picked) or "(no distinctive words)"
+    return " / ".join(picked) or NO_WORDS
+
+
+def asked_labels(questions: Sequence[str | None], labels: np.ndarray, clusters: Sequence[int]) -> dict[int, str]:
+    """Labels for ``clusters`` whose members say no distinctive word, from the questions they answered.
+
+    Answers read with their questions gather what its own words cannot name: a dozen
+    fragments of one client's turn ("-I know that. But it's hard getting to the point
+    where I-", "I can do anything-") cut by the counsellor's "Mm-hmm.", all answering "What
+    would help increase that confidence?". Named by c-TF-IDF over the questions, marked
+    ASKED so that no one takes the questions' words for the participants'. A cluster whose
+    questions have no distinctive word either (or that has none) is left out.
+    """
+    import numpy as np
+
+    if not clusters or not any(questions):
+        return {}
+    words = class_words(keyword_texts([q or "" for q in questions]), np.asarray(labels))
+    return {c: ASKED + make_label([], words[c][:TOP_WORDS], size=3) for c in clusters if words.get(c)}
 
 
 def representatives(members: list[tuple[str, float]], docs: dict[str, Doc], limit: int = 5) -> list[str]:
