@@ -33,7 +33,7 @@ def _oracle(labels: list[str], vectors) -> dict[str, float]:
 def main(names: list[str]) -> None:
     import numpy as np
 
-    from workbench.engine.context import read_with_questions, unit_rows
+    from workbench.engine.context import joined_text, read_with_questions, unit_rows
     from workbench.engine.embed import Encoder, load_model
 
     encoder = Encoder(load_model())
@@ -46,7 +46,7 @@ def main(names: list[str]) -> None:
         questions = np.stack([by_text[q] if q else zero for q in d.questions])
         row: dict[str, object] = {f"vectors_{w}": _oracle(d.labels, read_with_questions(own, questions, w))
                                   for w in WEIGHTS}
-        joined = [f"{q} {t}" if q else t for q, t in zip(d.questions, d.texts, strict=True)]
+        joined = [joined_text(t, q) if q else t for q, t in zip(d.questions, d.texts, strict=True)]
         row["joined_text"] = _oracle(d.labels, unit_rows(encoder.encode(joined)))
         results[name] = row
         print(name, row, flush=True)

@@ -8,7 +8,9 @@ For each labelled set, in one run on the same vectors, side by side:
 - discovery as it was before this change (answers alone, no small-talk group);
 - discovery with small talk set apart, answers alone;
 - discovery with small talk set apart and answers read with their questions, at each
-  question weight in WEIGHTS (the default among them, and a second seed of the default).
+  question weight in WEIGHTS (the default among them, and a second seed of the default);
+- the same with each answer and its question embedded as one text (``question_reading``
+  "joined", the run's other option).
 
 Reported for each: NMI, ARI, coverage and candidates over every row (the small-talk group is
 one cluster; unassigned rows one more), and where the set marks small talk: the share of
@@ -129,16 +131,20 @@ def main(names: list[str]) -> None:
         row["oracle_kmeans_answers_alone"] = _oracle(d.labels, own)
         variants = [("before", DiscoveryParams(question_weight=0.0, small_talk="off")),
                     ("small_talk_apart", DiscoveryParams(question_weight=0.0))]
+        joined = None
         if questions is not None:
-            from workbench.engine.context import read_with_questions
+            from workbench.engine.context import joined_text, read_with_questions, unit_rows
 
             row["oracle_kmeans_with_questions"] = _oracle(d.labels, read_with_questions(own, questions,
                                                                                        QUESTION_WEIGHT))
             variants += [(f"with_questions_{w}", DiscoveryParams(question_weight=w)) for w in WEIGHTS]
+            variants += [("joined_text", DiscoveryParams(question_reading="joined"))]
+            joined = unit_rows(encoder.encode([joined_text(t, q) if q else t
+                                               for t, q in zip(d.texts, d.questions, strict=True)]))
         default = f"with_questions_{QUESTION_WEIGHT}" if questions is not None else "small_talk_apart"
         for key, params in variants:
-            found, took = timed(lambda params=params, docs=docs, own=own, questions=questions: discover(
-                docs, own, params, word_embedder=encoder.encode, questions=questions))
+            found, took = timed(lambda params=params, docs=docs, own=own, questions=questions, joined=joined: discover(
+                docs, own, params, word_embedder=encoder.encode, questions=questions, joined=joined))
             row[key] = {**_reading(d, found, params), "seconds": round(took, 1)}
             if key == default:
                 judging += _judging_rows(name, d, found)

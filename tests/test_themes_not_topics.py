@@ -416,9 +416,56 @@ def test_the_study_page_sets_question_reading_and_small_talk_for_a_run(small):
     run = Study.open(small).latest_run()
     assert run.params["question_weight"] == 0.5 and run.params["small_talk"] == "english"
     assert run.params["small_talk_phrases"] == ["Diolch yn fawr", "Hwyl fawr"]
+    assert run.params["question_reading"] == "added"
     next(c for c in at.checkbox if c.label == "Keep small talk apart").uncheck()
+    next(r for r in at.radio if r.label == "How an answer is read with its question").set_value("Joined")
     next(b for b in at.button if b.label == "Run discovery").click().run()
-    assert Study.open(small).latest_run().params["small_talk"] == "off"
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    again = Study.open(small).latest_run()
+    assert again.params["small_talk"] == "off" and again.params["question_reading"] == "joined"
+
+
+def test_answers_joined_with_their_questions_on_the_command_line(tmp_path):
+    # Three real counselling sessions, as plain transcripts with speaker labels.
+    rows = _annomi()
+    files = []
+    for name in ("annomi-0", "annomi-1", "annomi-2"):
+        lines = [f"{'Interviewer' if r['speaker_role'] == 'interviewer' else 'Participant'}: {r['text']}"
+                 for r in rows if r["transcript"] == name]
+        files.append(tmp_path / f"{name}.txt")
+        files[-1].write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    small = str(tmp_path / "study")
+    runner = CliRunner()
+    made = runner.invoke(app, ["init", small, "--by", "ana"])
+    assert made.exit_code == 0, made.output
+    read = runner.invoke(app, ["ingest", "--study", small, *map(str, files), "--by", "ana"])
+    assert read.exit_code == 0, read.output
+    joined = runner.invoke(app, ["discover", "--study", small, "--question-reading", "joined", "--min-size", "5",
+                                 "--runs", "3", "--by", "ana"])
+    assert joined.exit_code == 0, joined.output
+    study = Study.open(small)
+    try:
+        run = study.latest_run()
+        asked = run.params["answers_with_questions"]
+        assert run.params["question_reading"] == "joined" and asked > 0
+        # Each answer with its question is one more text embedded (the answers alone are at most
+        # as many as the segments), once: the study's cache keeps it.
+        assert run.params["embedded_now"] > run.segments
+    finally:
+        study.close()
+    rerun = runner.invoke(app, ["discover", "--study", small, "--question-reading", "joined", "--min-size", "5",
+                                "--runs", "3", "--by", "ana"])
+    assert rerun.exit_code == 0, rerun.output
+    study = Study.open(small)
+    try:
+        second = study.latest_run()
+        assert second.params["embedded_now"] == 0
+        assert [c.label for c in study.candidates(second.id)[1]] == [c.label for c in study.candidates(run.id)[1]]
+    finally:
+        study.close()
+    wrong = runner.invoke(app, ["discover", "--study", small, "--question-reading", "both", "--by", "ana"])
+    assert wrong.exit_code == 1 and "question_reading must be 'added' or 'joined'" in wrong.output
+    assert "Traceback" not in wrong.output
 
 
 def test_a_phrases_file_that_cannot_be_read_is_refused_with_its_name_and_line(tmp_path):

@@ -11,6 +11,14 @@ in the model's window, and the weight is a setting of the run that can be change
 embedding anything again (benchmarks/bench_themes.py compares weights, and joining the
 texts, on every labelled set).
 
+Joining the texts is the other way, an option of the run (``DiscoveryParams.question_reading``
+"joined"): the answer and its question are embedded as one text (``joined_text``), the
+answer first, so that where the model's window is too short for both, what is cut is the
+end of the question, not the answer. Measured by discovery itself, it reads fragmentary
+talk better (real counselling sessions whose clients answer in half-sentences), and
+self-contained answers less well (benchmarks/RESULTS.md, "Themes, not topics"); adding
+vectors stays the default because it is at or above answers alone on every set.
+
 Only what discovery clusters on changes: the segment's text, offsets and quotes are the
 segment's own, and small talk is recognised from the turn's own vector.
 """
@@ -22,7 +30,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["read_with_questions", "unit_rows"]
+__all__ = ["joined_text", "read_with_questions", "unit_rows"]
 
 
 def unit_rows(vectors: np.ndarray) -> np.ndarray:
@@ -43,3 +51,8 @@ def read_with_questions(answers: np.ndarray, questions: np.ndarray, weight: floa
     if weight == 0 or questions is None or not len(questions):
         return answers
     return unit_rows(answers + weight * unit_rows(questions))
+
+
+def joined_text(answer: str, question: str) -> str:
+    """What is embedded for an answer read with its question by joining their words: the answer, then the question."""
+    return f"{answer}\n\n{question}"

@@ -181,7 +181,7 @@ def merge_pairs(centroids: np.ndarray) -> list[tuple[int, int, float]]:
 def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParams = DiscoveryParams(),
              word_embedder: WordEmbedder | None = None, progress: Progress | None = None,
              workers: int | None = None, clusterer: Clusterer | None = None,
-             questions: np.ndarray | None = None) -> Discovery:
+             questions: np.ndarray | None = None, joined: np.ndarray | None = None) -> Discovery:
     """Cluster ``docs`` (with their embeddings, rows in the same order) into candidates.
 
     ``workers``: processes that draw the layouts (None: one per core from
@@ -189,6 +189,9 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
     ``clusterer``: what clusters each layout (None: HDBSCAN with the sizes ``params`` give).
     ``questions``: the vector of each doc's question (``Doc.question``; a row of zeros where
     it has none), read with the answer at ``params.question_weight`` (``context``).
+    ``joined``: where ``params.question_reading`` is "joined", each doc's vector of its text
+    and its question's embedded as one (``context.joined_text``; its own vector where it has
+    no question), clustered in place of the vectors added; a weight of 0 still reads answers alone.
 
     Small talk (``small_talk``) is set apart first and becomes one group of its own, the last
     candidate, of kind "small_talk"; the rest is clustered. Only in dialogue: where no doc
@@ -209,8 +212,14 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
     small = find_small_talk([d.text for d in everything], own, [d.question for d in everything],
                             word_embedder, SmallTalkSettings(language, tuple(params.small_talk_phrases)))
     small_time = time.perf_counter() - start
-    read = (read_with_questions(own, questions, params.question_weight) if questions is not None and len(everything)
-            else own)
+    if not len(everything) or params.question_weight == 0:
+        read = own
+    elif params.question_reading == "joined" and joined is not None:
+        read = unit_rows(joined)
+    elif questions is not None:
+        read = read_with_questions(own, questions, params.question_weight)
+    else:
+        read = own
     keep = [i for i in range(len(everything)) if not small.mask[i]]
     found = _discover(
         [everything[i] for i in keep], read[keep], params, word_embedder, progress, workers, clusterer,

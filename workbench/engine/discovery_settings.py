@@ -17,8 +17,8 @@ from workbench.errors import WorkbenchError
 if TYPE_CHECKING:  # clusterers are imported where one is made or read: commands that never cluster skip them
     from workbench.engine.clustering import Clusterer
 
-__all__ = ["LAYOUT_BUDGET", "QUESTION_WEIGHT", "DiscoveryParams", "LayoutSettings", "Progress", "auto_min_size",
-           "auto_runs", "auto_sub_size", "clusterable"]
+__all__ = ["LAYOUT_BUDGET", "QUESTION_READINGS", "QUESTION_WEIGHT", "DiscoveryParams", "LayoutSettings", "Progress",
+           "auto_min_size", "auto_runs", "auto_sub_size", "clusterable"]
 
 # Told each stage of a long computation: (step, of how many, what is being done).
 
@@ -34,6 +34,8 @@ def auto_min_size(n: int) -> int:
 
 # How much of its question an answer is read with, by default: chosen by benchmarks/bench_themes.py.
 QUESTION_WEIGHT = 1.0
+# The ways an answer can be read with its question (``context``); the first is the default.
+QUESTION_READINGS = ("added", "joined")
 
 
 def auto_sub_size(min_size: int) -> int:
@@ -92,6 +94,9 @@ class DiscoveryParams:
     min_samples: int | None = None  # HDBSCAN's smoothing; None: the square root of the minimum size
     # How much of the interviewer's question each answer is read with (``context``); 0 reads answers alone.
     question_weight: float = QUESTION_WEIGHT
+    # How: "added" (the question's vector added to the answer's, at question_weight) or "joined"
+    # (the question's words and the answer's embedded as one text; ``context``).
+    question_reading: str = "added"
     small_talk: str = "english"  # how small talk is recognised: "english" (rules and model) or "off"
     small_talk_phrases: tuple[str, ...] = ()  # a study's own examples of small talk, in any language
 
@@ -104,6 +109,10 @@ class DiscoveryParams:
         if not 0.0 <= self.question_weight <= 2.0:
             raise WorkbenchError(f"question_weight must be between 0 and 2 (got {self.question_weight}): 0 reads "
                                  "answers alone, 1 gives the question as much weight as the answer")
+        if self.question_reading not in QUESTION_READINGS:
+            raise WorkbenchError(f"question_reading must be 'added' or 'joined' (got {self.question_reading!r}): "
+                                 "'added' adds the question's vector to the answer's, 'joined' embeds their words "
+                                 "together")
         if self.small_talk not in ("english", "off"):
             raise WorkbenchError(f"small_talk must be 'english' or 'off' (got {self.small_talk!r}); for another "
                                  "language give the study's own examples of small talk as phrases")

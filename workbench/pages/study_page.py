@@ -20,6 +20,7 @@ from workbench.privacy.scan import context
 
 # The embedding backends a researcher chooses between here (the CLI's --backend also has torch).
 PRECISIONS = {"Full precision": DEFAULT_BACKEND, "Quick look (int8)": "onnx-int8"}
+READINGS = {"Added": "added", "Joined": "joined"}
 
 study = common.study()
 st.title("Study")
@@ -364,6 +365,11 @@ with st.form("discover"):
     small_talk = b.checkbox("Keep small talk apart", value=True,
                             help="Greetings, thanks, consent and recording talk, backchannels: gathered into one "
                                  "group outside the candidates, to set aside in one click (English).")
+    reading = a.radio("How an answer is read with its question", list(READINGS), horizontal=True,
+                      help="Added: the question's meaning is added to the answer's, as strongly as the slider says "
+                           "(the default, good for answers that make sense on their own). Joined: the answer's and "
+                           "the question's words are read as one text: better for half-sentence answers, such as "
+                           "counselling or focus-group talk.")
     phrases = st.text_area("Your own examples of small talk (optional, one per line, any language)", height=80,
                            help="Phrases that are small talk in your transcripts, such as greetings in the "
                                 "interviews' language: they join the built-in English examples.")
@@ -371,7 +377,7 @@ with st.form("discover"):
         try:  # one layout is refused with a message: there is no vote with one
             params = DiscoveryParams(seed=int(seed), min_size=int(min_size) or None, include_interviewer=interviewer,
                                      min_similarity=float(min_similarity), runs=int(runs) or None,
-                                     question_weight=float(question_weight),
+                                     question_weight=float(question_weight), question_reading=READINGS[reading],
                                      small_talk="english" if small_talk else "off",
                                      small_talk_phrases=tuple(filter(None, map(str.strip, phrases.splitlines()))))
             run = study.discover(params, by=common.researcher(), backend=PRECISIONS[precision],

@@ -21,6 +21,7 @@ from workbench.core.progress import Progress
 from workbench.core.questions import questions_before
 from workbench.core.runs import AssignmentRecord, CandidateRecord, RunRecord
 from workbench.core.segments import SegmentRow
+from workbench.engine.context import joined_text
 from workbench.engine.discover import Discovery, DiscoveryParams, Doc, discover
 from workbench.engine.embed import DEFAULT_BACKEND, Encoder, load_model
 from workbench.errors import WorkbenchError
@@ -171,8 +172,16 @@ def run_discovery(store: Store, by: str, params: DiscoveryParams, segments: list
         suggestions = theme_suggestions(embeddings, [r.id for r in rows], theme_vectors, params.min_similarity)
     asked = questions_before(segments) if params.question_weight > 0 else {}
     docs = [Doc(r.id, r.text, r.participant_id, site_of(r), asked.get(r.id)) for r in rows]
-    question_vectors = None
-    if asked:
+    question_vectors = joined = None
+    if asked and params.question_reading == "joined":
+        import numpy as np
+
+        texts = [joined_text(d.text, d.question) for d in docs if d.question]
+        vectors, more = embed_texts(store, encoder, texts, progress)
+        embedded += more
+        joined = np.array(embeddings, copy=True)
+        joined[[i for i, d in enumerate(docs) if d.question]] = vectors
+    elif asked:
         import numpy as np
 
         texts = sorted({q for d in docs if (q := d.question)})
@@ -185,7 +194,7 @@ def run_discovery(store: Store, by: str, params: DiscoveryParams, segments: list
                 question_vectors[i] = vectors[row_of[d.question]]
     embed_time = time.perf_counter() - start
     found = discover(docs, embeddings, params, word_embedder=encoder.encode, progress=progress,
-                     questions=question_vectors)
+                     questions=question_vectors, joined=joined)
     timings = {"embedding": round(embed_time, 3), **{k: round(v, 3) for k, v in found.timings.items()}}
     record = RunRecord(
         id=None, created_at=utc_now(), by=by,
