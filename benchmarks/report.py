@@ -462,12 +462,13 @@ def themes(data: dict) -> list[str]:
              "of the small-talk group against the set's marks; phrases = share of content candidates labelled by "
              "a phrase rather than keywords; subs = sub-candidates found (candidates holding them). "
              "Oracle: k-means told the true number of labels. Before: discovery as it was (answers alone, no "
-             "small-talk group). The default question weight is "
-             f"{data.get('default_question_weight')}.", ""]
+             "small-talk group). With questions W: the question's vector added to the answer's at weight W; "
+             "joined text: each answer and its question embedded as one text (`--question-reading joined`). "
+             f"The default question weight is {data.get('default_question_weight')}.", ""]
     header = ("| variant | NMI | ARI | coverage | k | small talk apart | talk in content | 3 largest | precision | "
               "recall | phrases | subs | seconds |")
     order = ["plain_bertopic", "oracle_kmeans_answers_alone", "oracle_kmeans_with_questions", "before",
-             "small_talk_apart", "with_questions_0.5", "with_questions_1.0", "default_seed_7"]
+             "small_talk_apart", "with_questions_0.5", "with_questions_1.0", "joined_text", "default_seed_7"]
     for name in sets:
         row = data[name]
         lines += [f"**{name}**: {row['rows']} rows, {row['labels']} labels, "
@@ -489,14 +490,32 @@ def themes(data: dict) -> list[str]:
     return lines
 
 
+def continuers(data: dict) -> list[str]:
+    seeds = ", ".join(str(s) for s in data.get("seeds", []))
+    kept, every = data["continuers_kept_with_the_question"], data["every_interviewer_turn_a_question"]
+    lines = ["## Continuers: answers after an interviewer's \"Mm-hmm.\" kept with the question before", "",
+             "Command: `.venv/bin/python benchmarks/bench_continuers.py`. Discovery at its defaults, seeds "
+             f"{seeds}: the mean NMI and ARI against each set's labels and share of phrase labels, and the ARI "
+             "between each pair of seeds, with continuers kept with the question before (now) and with every "
+             "interviewer turn taken as a question (before).", "",
+             "| set | NMI before | NMI now | ARI before | ARI now | phrases before | phrases now "
+             "| seeds agree before | seeds agree now |", "|---|---:|---:|---:|---:|---:|---:|---|---|"]
+    for name in kept:
+        a, b = every[name], kept[name]
+        lines.append(f"| {name} | {a['nmi']} | {b['nmi']} | {a['ari']} | {b['ari']} | {a['phrase_labels']} | "
+                     f"{b['phrase_labels']} | {' / '.join(map(str, a['ari_between_seeds']))} | "
+                     f"{' / '.join(map(str, b['ari_between_seeds']))} |")
+    return [*lines, ""]
+
+
 def context_oracle(data: dict) -> list[str]:
     sets = [k for k, v in data.items() if isinstance(v, dict)]
     keys = [k for k in data[sets[0]]] if sets else []
     lines = ["## Reading answers with questions: texts joined or vectors added (oracle)", "",
              "Command: `.venv/bin/python benchmarks/bench_context_oracle.py`. k-means told the true number of "
              "labels (mean of two seeds), NMI / ARI over all rows; vectors_W = the answer's vector plus W times "
-             "its question's (0: answers alone); joined_text = the question's text and the answer's embedded "
-             "together.", "",
+             "its question's (0: answers alone); joined_text = the answer's text and its question's embedded "
+             "together (`context.joined_text`).", "",
              "| way | " + " | ".join(sets) + " |", "|---|" + "---|" * len(sets)]
     for key in keys:
         lines.append(f"| {key} | " + " | ".join(f"{data[s][key]['nmi']} / {data[s][key]['ari']}" for s in sets)
@@ -530,7 +549,7 @@ def main() -> None:
                          ("themes_answer_key_second_sample_real_dialogue", themes),
                          ("themes_nhs_feedback_category", themes),
                          ("themes_nhs_feedback_category_stc_stackoverflow", themes),
-                         ("context_oracle", context_oracle),
+                         ("context_oracle", context_oracle), ("continuers", continuers),
                          ("label_judging", label_judging)):
         data = load(name)
         if data:
