@@ -508,6 +508,28 @@ def continuers(data: dict) -> list[str]:
     return [*lines, ""]
 
 
+def answer_key_ceiling(data: dict) -> list[str]:
+    key = data.get("answer_key", {})
+    lines = ["## Where the answer key's ARI is lost (issue 27)", "",
+             "Command: `.venv/bin/python benchmarks/bench_answer_key_ceiling.py`. The default run on the answer key "
+             "(seed 42), scored as it is and with one thing made perfect or changed; then k-means told the true "
+             "number of labels on every dialogue set, answers read with their questions, as they are, with each "
+             "participant's vectors centred, and with a TF-IDF view beside them. ARI throughout.", "",
+             "| answer key | ARI |", "|---|---:|"]
+    for name in ("discovery", "small_talk_group_perfect", "every_candidate_opened", "small_talk_prototype"):
+        if name in key:
+            lines.append(f"| {name.replace('_', ' ')} | {key[name]} |")
+    if "prototype_moved" in key:
+        lines += ["", f"The prototype moved {key['prototype_moved']} turns into the small-talk group, "
+                  f"{key['prototype_moved_small_talk']} of them small talk by the key.", ""]
+    sets = [k for k, v in data.items() if isinstance(v, dict)]
+    lines += ["| oracle | " + " | ".join(sets) + " |", "|---|" + "---:|" * len(sets)]
+    for name in ("oracle_read_with_questions", "oracle_participants_centred", "oracle_with_tfidf"):
+        lines.append(f"| {name.removeprefix('oracle_').replace('_', ' ')} | "
+                     + " | ".join(str(data[s].get(name, "")) for s in sets) + " |")
+    return [*lines, ""]
+
+
 def context_oracle(data: dict) -> list[str]:
     sets = [k for k, v in data.items() if isinstance(v, dict)]
     keys = [k for k in data[sets[0]]] if sets else []
@@ -550,6 +572,7 @@ def main() -> None:
                          ("themes_nhs_feedback_category", themes),
                          ("themes_nhs_feedback_category_stc_stackoverflow", themes),
                          ("context_oracle", context_oracle), ("continuers", continuers),
+                         ("answer_key_ceiling", answer_key_ceiling),
                          ("label_judging", label_judging)):
         data = load(name)
         if data:

@@ -425,6 +425,29 @@ def test_the_study_page_sets_question_reading_and_small_talk_for_a_run(small):
     assert again.params["small_talk"] == "off" and again.params["question_reading"] == "joined"
 
 
+def test_joined_vectors_are_what_discovery_clusters_when_the_run_asks_for_them(model):
+    """Real answers that alone say nothing ("Yes.", "About a month.") group by their questions only when joined."""
+    from workbench.engine.context import joined_text
+    from workbench.engine.discover import DiscoveryParams, Doc, discover
+
+    asked = {"drink": "How many drinks do you usually have on a night out with your friends?",
+             "smoke": "How many cigarettes a day were you smoking before you tried to quit?"}
+    replies = ["Yes.", "About a month.", "Maybe three or four.", "Not really.", "I don't know, a few.",
+               "Probably more than I should.", "Less than before.", "It depends on the week."]
+    docs = [Doc(f"{topic}-{i}", reply, f"P{i}", None, question)
+            for topic, question in asked.items() for i, reply in enumerate(replies * 2)]
+    own = unit_rows(model.encode([d.text for d in docs]))
+    joined = unit_rows(model.encode([joined_text(d.text, d.question) for d in docs]))
+    params = DiscoveryParams(min_size=5, runs=3, small_talk="off", question_reading="joined")
+    found = discover(docs, own, params, word_embedder=model.encode, joined=joined)
+    by_topic = {t: {found.assignment[d.id][0] for d in docs if d.id.startswith(t)} for t in asked}
+    assert by_topic["drink"].isdisjoint(by_topic["smoke"]), by_topic
+    alone = discover(docs, own, DiscoveryParams(min_size=5, runs=3, small_talk="off", question_weight=0.0),
+                     word_embedder=model.encode, joined=joined)
+    split = {t: {alone.assignment[d.id][0] for d in docs if d.id.startswith(t)} for t in asked}
+    assert not split["drink"].isdisjoint(split["smoke"]), "answers alone cannot tell the two questions apart"
+
+
 def test_answers_joined_with_their_questions_on_the_command_line(tmp_path):
     # Three real counselling sessions, as plain transcripts with speaker labels.
     rows = _annomi()
@@ -440,9 +463,13 @@ def test_answers_joined_with_their_questions_on_the_command_line(tmp_path):
     assert made.exit_code == 0, made.output
     read = runner.invoke(app, ["ingest", "--study", small, *map(str, files), "--by", "ana"])
     assert read.exit_code == 0, read.output
-    joined = runner.invoke(app, ["discover", "--study", small, "--question-reading", "joined", "--min-size", "5",
-                                 "--runs", "3", "--by", "ana"])
-    assert joined.exit_code == 0, joined.output
+
+    def discover_joined() -> None:
+        done = runner.invoke(app, ["discover", "--study", small, "--question-reading", "joined", "--min-size", "5",
+                                   "--runs", "3", "--by", "ana"])
+        assert done.exit_code == 0, done.output
+
+    discover_joined()
     study = Study.open(small)
     try:
         run = study.latest_run()
@@ -453,9 +480,7 @@ def test_answers_joined_with_their_questions_on_the_command_line(tmp_path):
         assert run.params["embedded_now"] > run.segments
     finally:
         study.close()
-    rerun = runner.invoke(app, ["discover", "--study", small, "--question-reading", "joined", "--min-size", "5",
-                                "--runs", "3", "--by", "ana"])
-    assert rerun.exit_code == 0, rerun.output
+    discover_joined()
     study = Study.open(small)
     try:
         second = study.latest_run()

@@ -34,7 +34,7 @@ from workbench.cli.support import (
     progress,
 )
 from workbench.core.names import json_safe, terminal_safe
-from workbench.engine.discovery_settings import QUESTION_WEIGHT
+from workbench.engine.discovery_settings import QUESTION_READINGS, QUESTION_WEIGHT
 from workbench.engine.embed import DEFAULT_BACKEND
 from workbench.errors import WorkbenchError
 from workbench.io.formats import summary
@@ -249,7 +249,7 @@ def discover(
     include_interviewer: Annotated[bool, typer.Option("--include-interviewer", help="Cluster interviewer turns too.")] = False,
     min_similarity: Annotated[float, typer.Option(help="Segments less similar than this to their nearest candidate, and far out among its members, stay unassigned, for triage.")] = 0.25,
     question_weight: Annotated[float, typer.Option(min=0.0, max=2.0, help="How much each answer is read with the interviewer's question before it (0: answers alone). The segment's text and quotes are unchanged.")] = QUESTION_WEIGHT,
-    question_reading: Annotated[str, typer.Option(help="How an answer is read with its question: added (the question's vector added to the answer's, at --question-weight) or joined (their words embedded as one text; reads half-sentence answers better, self-contained answers less well).")] = "added",
+    question_reading: Annotated[str, typer.Option(help="How an answer is read with its question: added (the question's vector added to the answer's, at --question-weight) or joined (their words embedded as one text; reads half-sentence answers better, self-contained answers less well).")] = QUESTION_READINGS[0],
     small_talk: Annotated[str, typer.Option(help="How turns with no analytic content (greetings, thanks, consent, backchannels) are recognised and kept apart in one group: english (rules and the model) or off.")] = "english",
     small_talk_phrases: Annotated[Path | None, typer.Option(help="A text file of the study's own examples of small talk, one per line (any language).")] = None,
     runs: Annotated[int | None, typer.Option(min=2, max=50, help="Seeded layouts that vote on the candidates; more is steadier and slower; an odd number avoids ties (default: 31 up to 10,000 segments, fewer above as each layout costs more, 5 from 50,000).")] = None,
