@@ -95,3 +95,37 @@ def test_k_means_can_stand_in_for_hdbscan(three_groups):
     assert any("then k-means" in s for s in steps)
     apart = discover(docs, vectors, params, workers=2, clusterer=KMeansClusterer(clusters=3))
     assert apart.assignment == found.assignment, "the clusterer reaches the worker processes as it is"
+
+
+def test_kept_layouts_give_the_same_candidates_and_only_missing_ones_are_drawn(three_groups):
+    """A re-run reads every layout an earlier run drew on the same vectors; seeds and vectors change the keys."""
+    from workbench.engine.layout_cache import MemoryLayouts, from_bytes, to_bytes
+
+    docs, vectors = three_groups
+    params = DiscoveryParams(min_size=5, runs=3, seed=11)
+    plain = discover(docs, vectors, params)
+    kept = MemoryLayouts(salt="this machine")
+    first = discover(docs, vectors, params, kept=kept)
+    assert first.layouts_kept == 0 and len(kept.kept) == 3
+    again = discover(docs, vectors, params, kept=kept)
+    assert again.layouts_kept == 3 and len(kept.kept) == 3
+    for found in (first, again):
+        assert found.assignment == plain.assignment and found.nearest == plain.nearest
+        assert [(c.label, c.stability, c.size) for c in found.candidates] == \
+            [(c.label, c.stability, c.size) for c in plain.candidates]
+    more = discover(docs, vectors, DiscoveryParams(min_size=5, runs=5, seed=11), kept=kept)
+    assert more.layouts_kept == 3 and len(kept.kept) == 5, "more layouts add to fewer: the first seeds are the same"
+    assert discover(docs, vectors, DiscoveryParams(min_size=5, runs=3, seed=12), kept=kept).layouts_kept == 0
+    nudged = vectors.copy()
+    nudged[0, 0] += 1e-3
+    assert discover(docs, nudged, params, kept=kept).layouts_kept == 0, "other vectors: nothing is read"
+    elsewhere = MemoryLayouts(salt="another processor")
+    elsewhere.kept = dict(kept.kept)
+    assert discover(docs, vectors, params, kept=elsewhere).layouts_kept == 0, "another machine's layouts are its own"
+    labels = np.array([[0, 1, -1, 2], [3, -1, 0, 0]])
+    assert np.array_equal(from_bytes(to_bytes(labels)), labels)
+    with pytest.raises(ValueError):  # never unpickled, whoever wrote the bytes
+        import pickle
+        import zlib
+
+        from_bytes(zlib.compress(pickle.dumps(labels)))

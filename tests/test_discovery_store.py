@@ -18,6 +18,7 @@ def test_runs_round_trip_and_the_cache_is_reused(study, tmp_path):
                            progress=lambda done, total, what: seen.append(what))
     assert "embedding" in seen and "done" in seen, "long stages report progress"
     assert first.id == 1 and first.by == "ana" and first.candidates == 3 and first.params["embedded_now"] == 45
+    assert first.params["layouts_kept"] == 0
     run, found = study.candidates()
     assert run.id == first.id and [c.number for c in found] == [0, 1, 2]
     assert all(len(np.frombuffer(c.centroid, dtype=np.float32)) == 384 for c in found)
@@ -25,6 +26,8 @@ def test_runs_round_trip_and_the_cache_is_reused(study, tmp_path):
     assert len(assigned) == 45 and {a.candidate for a in assigned} == {0, 1, 2}
     second = study.discover(DiscoveryParams(min_size=5, runs=3), by="ana")
     assert second.id == 2 and second.params["embedded_now"] == 0
+    assert second.params["layouts_kept"] == 3, "a re-run on the same segments reads the layouts the first drew"
+    assert second.timings["layouts"] < first.timings["layouts"]
     assert study.store.assignments(1) == study.store.assignments(2)
     assert [r.id for r in study.runs()] == [1, 2]
     more = ["id,text,participant,site", "b01,A new answer about the waiting list.,P1,S1",
@@ -32,3 +35,4 @@ def test_runs_round_trip_and_the_cache_is_reused(study, tmp_path):
     study.ingest([write(tmp_path / "more.csv", "\n".join(more) + "\n")])
     third = study.discover(DiscoveryParams(min_size=5, runs=3), by="ana")
     assert third.segments == 47 and third.params["embedded_now"] == 1, "only text not seen before is embedded"
+    assert third.params["layouts_kept"] == 0, "other segments, other layouts: none is read from another set"

@@ -40,6 +40,7 @@ from workbench.engine.context import read_with_questions, unit_rows
 from workbench.engine.discovery_settings import DiscoveryParams, auto_min_size, auto_runs, auto_sub_size, clusterable
 from workbench.engine.documents import Doc
 from workbench.engine.keyword_text import FILLER_PHRASES, FILLERS, keyword_texts
+from workbench.engine.layout_cache import layout_keys
 from workbench.engine.layouts import draw_layouts, worker_count
 from workbench.engine.naming import WordEmbedder, asked_labels, cluster_keywords, make_label, representatives
 from workbench.engine.neighbours import neighbours
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from workbench.engine.clustering import Clusterer
+    from workbench.engine.layout_cache import LayoutCache
 
 __all__ = ["FILLERS", "FILLER_PHRASES", "Candidate", "Discovery", "DiscoveryParams", "Doc", "ProposedPart",
            "SubCandidate",
@@ -105,6 +107,7 @@ class Discovery:
     hierarchy: list[dict[str, object]]
     timings: dict[str, float]
     min_cluster_size: int
+    layouts_kept: int = 0  # layouts read from an earlier run's (``layout_cache``), not drawn
 
     @property
     def themes(self) -> list[Candidate]:
@@ -181,7 +184,8 @@ def merge_pairs(centroids: np.ndarray) -> list[tuple[int, int, float]]:
 def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParams = DiscoveryParams(),
              word_embedder: WordEmbedder | None = None, progress: Progress | None = None,
              workers: int | None = None, clusterer: Clusterer | None = None,
-             questions: np.ndarray | None = None, joined: np.ndarray | None = None) -> Discovery:
+             questions: np.ndarray | None = None, joined: np.ndarray | None = None,
+             kept: LayoutCache | None = None) -> Discovery:
     """Cluster ``docs`` (with their embeddings, rows in the same order) into candidates.
 
     ``workers``: processes that draw the layouts (None: one per core from
@@ -192,6 +196,9 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
     ``joined``: where ``params.question_reading`` is "joined", each doc's vector of its text
     and its question's embedded as one (``context.joined_text``; its own vector where it has
     no question), clustered in place of the vectors added; a weight of 0 still reads answers alone.
+    ``kept``: where seeded layouts are kept between runs (``layout_cache``): a layout kept for
+    the same vectors, settings and seed is read instead of drawn, and the ones drawn are kept.
+    The result is the same with or without it (a test).
 
     Small talk (``small_talk``) is set apart first and becomes one group of its own, the last
     candidate, of kind "small_talk"; the rest is clustered. Only in dialogue: where no doc
@@ -225,7 +232,7 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
         [everything[i] for i in keep], read[keep], params, word_embedder, progress, workers, clusterer,
         apart=[(everything[i], small.scores[i]) for i in range(len(everything)) if small.mask[i]],
         margins=np.asarray([small.scores[i] for i in keep]) if language != "off" else None,
-        baseline=small.baseline)
+        baseline=small.baseline, kept=kept)
     found.timings["small_talk"] = small_time
     return found
 
@@ -233,7 +240,8 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
 def _discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParams,
               word_embedder: WordEmbedder | None, progress: Progress | None, workers: int | None,
               clusterer: Clusterer | None, apart: list[tuple[Doc, float]],
-              margins: np.ndarray | None = None, baseline: float = 0.0) -> Discovery:
+              margins: np.ndarray | None = None, baseline: float = 0.0,
+              kept: LayoutCache | None = None) -> Discovery:
     """``discover`` on the turns with content, with ``apart`` (small talk, with its scores) as one last group.
 
     ``margins``: each doc's small-talk margin (``small_talk``); a cluster whose members are on
@@ -262,32 +270,46 @@ def _discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryPara
             progress(step, steps, name)
         return time.perf_counter()
 
-    start = stage("finding each segment's neighbours", 0)
     unit = np.asarray(embeddings, dtype=np.float32)
     unit = unit / np.clip(np.linalg.norm(unit, axis=1, keepdims=True), 1e-12, None)
-    knn = neighbours(unit, max(2, min(params.n_neighbors, n - 1)))
+    n_neighbors = max(2, min(params.n_neighbors, n - 1))
+    settings = params.layout_settings(n, clusterer)
+    keys = layout_keys(unit, n_neighbors, settings, seeds, kept.salt) if kept is not None else []
+    have = kept.found(keys) if kept is not None else {}
+    to_draw = [s for s, key in zip(seeds, keys, strict=True) if key not in have] if keys else list(seeds)
+
+    start = stage("finding each segment's neighbours" if to_draw else f"reading {len(seeds)} layouts kept by an "
+                  "earlier run on the same segments", 0)
+    knn = neighbours(unit, n_neighbors) if to_draw else None  # only layouts use the graph
     timings["neighbours"] = time.perf_counter() - start
 
     def drawn(finished: int) -> None:
         if progress:
-            progress(1 + finished, steps, f"layout {finished} of {len(seeds)} drawn")
+            progress(1 + len(seeds) - len(to_draw) + finished, steps, f"layout {finished} of {len(to_draw)} drawn")
 
-    processes = worker_count(n, len(seeds), workers)
-    settings = params.layout_settings(n, clusterer)
+    processes = worker_count(n, len(to_draw), workers) if to_draw else 0
     texts = [d.text for d in docs]
     set_apart = [d.text for d, _ in apart]  # the turns found small talk one by one, named with the group
     cleaned = _Ahead(lambda: keyword_texts([*texts, *set_apart]))
-    start = stage(f"drawing {len(seeds)} layouts (UMAP, then {settings.clusterer.title}; {processes} at a time)", 1)
+    kept_note = f"; {len(seeds) - len(to_draw)} kept from an earlier run" if len(to_draw) < len(seeds) else ""
+    start = stage(f"drawing {len(to_draw)} layouts (UMAP, then {settings.clusterer.title}; {processes} at a "
+                  f"time{kept_note})" if to_draw else f"{len(seeds)} layouts kept from an earlier run", 1)
     # Imports in two threads at once can meet in a cycle, and Python then hands one of them a
     # half-imported module: so the work ahead is finished before this thread imports again,
     # also when drawing the layouts failed.
     try:
-        runs = draw_layouts(unit, knn, seeds, settings, processes, drawn, idle=cleaned.start)
+        fresh = draw_layouts(unit, knn, to_draw, settings, processes, drawn, idle=cleaned.start) if to_draw else []
     finally:
         timings["layouts"] = time.perf_counter() - start
         start = time.perf_counter()
         cleaned.wait()
         waited = time.perf_counter() - start
+    if kept is not None and to_draw:
+        key_of = dict(zip(seeds, keys, strict=True))
+        kept.keep({key_of[s]: labels for s, labels in zip(to_draw, fresh, strict=True)})
+    by_seed = dict(zip(to_draw, fresh, strict=True))
+    runs = [by_seed[s] if s in by_seed else have[key] for s, key in zip(seeds, keys or [None] * len(seeds),
+                                                                        strict=True)]
 
     start = stage("keeping what most layouts agree on", len(seeds) + 1)
     fine_runs = [r[1] for r in runs if r.ndim == 2]
@@ -368,7 +390,8 @@ def _discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryPara
             assignment[d.id] = nearest[d.id] = (k, score)
     if progress:
         progress(steps, steps, "done")
-    return Discovery(candidates, assignment, nearest, suggestions, hierarchy, timings, min_size)
+    return Discovery(candidates, assignment, nearest, suggestions, hierarchy, timings, min_size,
+                     layouts_kept=len(seeds) - len(to_draw))
 
 
 def _small_talk_group(number: int, apart: list[tuple[Doc, float]], keywords: list[tuple[str, float]],

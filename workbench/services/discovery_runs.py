@@ -30,8 +30,8 @@ from workbench.store.database import Store, utc_now
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["embed_segments", "embed_texts", "input_hash", "projection", "projection_key", "run_discovery",
-           "theme_suggestions"]
+__all__ = ["StoredLayouts", "embed_segments", "embed_texts", "input_hash", "layout_salt", "projection",
+           "projection_key", "run_discovery", "theme_suggestions"]
 
 # Everything whose version can change a run's candidates: the clustering stack with the
 # compiled kernels and linear algebra under it, and what turns text into vectors.
@@ -107,6 +107,36 @@ def embed_texts(store: Store, encoder: Encoder, texts: Sequence[str], progress: 
     if not texts:
         return np.zeros((0, 384), dtype=np.float32), 0
     return np.stack([np.frombuffer(cached[h], dtype=np.float32) for h in hashes]), len(missing)
+
+
+class StoredLayouts:
+    """The study's kept layouts (``engine.layout_cache``): read from the store, new ones written with the run.
+
+    Newly drawn layouts are held here until the run is recorded, and written in the same
+    transaction as the run, so a discovery that fails leaves nothing behind.
+    """
+
+    def __init__(self, store: Store, salt: str) -> None:
+        self.store = store
+        self.salt = salt
+        self.pending: dict[str, bytes] = {}
+
+    def found(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        from workbench.engine.layout_cache import from_bytes
+
+        return {k: from_bytes(v) for k, v in self.store.cached_layouts(keys).items()}
+
+    def keep(self, drawn: Mapping[str, np.ndarray]) -> None:
+        from workbench.engine.layout_cache import to_bytes
+
+        self.pending.update((k, to_bytes(v)) for k, v in drawn.items())
+
+
+def layout_salt(versions: Mapping[str, str]) -> str:
+    """What draws a layout here, for its cache key: every version and the processor, as a run records them."""
+    import json
+
+    return json.dumps(dict(versions), sort_keys=True)
 
 
 def theme_suggestions(vectors: np.ndarray, segment_ids: Sequence[str], theme_vectors: dict[str, np.ndarray],
@@ -193,18 +223,21 @@ def run_discovery(store: Store, by: str, params: DiscoveryParams, segments: list
             if d.question:
                 question_vectors[i] = vectors[row_of[d.question]]
     embed_time = time.perf_counter() - start
+    versions = _versions()
+    kept = StoredLayouts(store, layout_salt(versions))
     found = discover(docs, embeddings, params, word_embedder=encoder.encode, progress=progress,
-                     questions=question_vectors, joined=joined)
+                     questions=question_vectors, joined=joined, kept=kept)
     timings = {"embedding": round(embed_time, 3), **{k: round(v, 3) for k, v in found.timings.items()}}
     record = RunRecord(
         id=None, created_at=utc_now(), by=by,
         params={**asdict(params), "runs": params.layout_count(len(docs)), "min_cluster_size": found.min_cluster_size,
                 "min_samples": params.cluster_min_samples(found.min_cluster_size), "embedded_now": embedded,
+                "layouts_kept": found.layouts_kept,
                 "held_by_themes": len(held), "themes": len(themes),
                 "answers_with_questions": sum(1 for d in docs if d.question),
                 "small_talk_segments": sum(c.size for c in found.candidates if c.kind == "small_talk")},
         model_name=info.name, model_sha256=info.weights_sha256, backend=backend, seed=params.seed,
-        input_sha256=input_hash(rows), versions=_versions(), timings=timings, segments=len(rows),
+        input_sha256=input_hash(rows), versions=versions, timings=timings, segments=len(rows),
         candidates=len(found.themes), coverage=round(found.coverage, 4),
         merge_suggestions=found.merge_suggestions, hierarchy=found.hierarchy,
     )
@@ -220,6 +253,7 @@ def run_discovery(store: Store, by: str, params: DiscoveryParams, segments: list
     with store.write(by, "recording a discovery run") as tx:
         run_id = tx.add_run(record, candidates, assigned)
         tx.add_theme_suggestions(run_id, suggestions)
+        tx.add_layouts(kept.pending.items())
     return run_id, found
 
 

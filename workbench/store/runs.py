@@ -15,7 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from workbench.core.runs import AssignmentRecord, CandidateRecord, RunRecord
-from workbench.store.schema import assignments, candidates, embeddings, imports, projections, runs, theme_suggestions
+from workbench.store import schema
+from workbench.store.schema import assignments, candidates, embeddings, imports, layouts, projections, runs
 
 __all__ = ["RunReads", "RunWrites"]
 
@@ -35,6 +36,17 @@ class RunReads:
                                     .where(embeddings.c.model_key == model_key)
                                     .where(embeddings.c.text_sha256.in_(chunk)))
                 found.update((h, bytes(v)) for h, v in rows)
+        return found
+
+    def cached_layouts(self, keys: Iterable[str]) -> dict[str, bytes]:
+        """Seeded layouts' clusters already kept under these keys (``engine.layout_cache``)."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, bytes] = {}
+        with self.read() as conn:
+            for start in range(0, len(wanted), 500):
+                rows = conn.execute(sa.select(layouts.c.key, layouts.c.labels)
+                                    .where(layouts.c.key.in_(wanted[start:start + 500])))
+                found.update((k, bytes(v)) for k, v in rows)
         return found
 
     def runs(self) -> list[RunRecord]:
@@ -68,11 +80,10 @@ class RunReads:
     def theme_suggestions(self, run_id: int) -> list[tuple[str, str, float]]:
         """(segment, theme, similarity) suggested by a run, best first for each segment."""
         with self.read() as conn:
-            rows = conn.execute(sa.select(theme_suggestions.c.segment_id, theme_suggestions.c.theme_id,
-                                          theme_suggestions.c.similarity)
-                                .where(theme_suggestions.c.run_id == run_id)
-                                .order_by(theme_suggestions.c.segment_id, theme_suggestions.c.similarity.desc(),
-                                          theme_suggestions.c.theme_id))
+            table = schema.theme_suggestions
+            rows = conn.execute(sa.select(table.c.segment_id, table.c.theme_id, table.c.similarity)
+                                .where(table.c.run_id == run_id)
+                                .order_by(table.c.segment_id, table.c.similarity.desc(), table.c.theme_id))
             return [(s, t, float(v)) for s, t, v in rows]
 
     def data_version(self) -> tuple[int, int]:
@@ -107,6 +118,17 @@ class RunWrites:
             if fresh:
                 self.conn.execute(sa.insert(embeddings), fresh)
 
+    def add_layouts(self, items: Iterable[tuple[str, bytes]]) -> None:
+        """Keep seeded layouts' clusters by key; ones already kept are left alone (a key names one result)."""
+        pending = dict(items)
+        keys = list(pending)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            have = {k for (k,) in self.conn.execute(sa.select(layouts.c.key).where(layouts.c.key.in_(chunk)))}
+            fresh = [{"key": k, "labels": pending[k]} for k in chunk if k not in have]
+            if fresh:
+                self.conn.execute(sa.insert(layouts), fresh)
+
     def add_run(self, run: RunRecord, found: Iterable[CandidateRecord], assigned: Iterable[AssignmentRecord]) -> int:
         """Record a discovery run with its candidates and every segment's assignment."""
         values = {k: v for k, v in run.__dict__.items() if k != "id"}
@@ -122,7 +144,7 @@ class RunWrites:
     def add_theme_suggestions(self, run_id: int, rows: Iterable[tuple[str, str, float]]) -> None:
         values = [{"run_id": run_id, "segment_id": s, "theme_id": t, "similarity": v} for s, t, v in rows]
         if values:
-            self.conn.execute(sa.insert(theme_suggestions), values)
+            self.conn.execute(sa.insert(schema.theme_suggestions), values)
 
     def add_projection(self, key: str, points: dict[str, tuple[float, float]]) -> None:
         values = [{"key": key, "segment_id": s, "x": x, "y": y} for s, (x, y) in points.items()]

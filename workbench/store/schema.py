@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 from workbench.errors import StudyError
 
-__all__ = ["CURRENT_VERSION", "MIGRATIONS", "events", "finding_reviews", "imports", "meta", "metadata", "participants",
-           "projections", "segments", "theme_suggestions", "transcripts"]
+__all__ = ["CURRENT_VERSION", "MIGRATIONS", "events", "finding_reviews", "imports", "layouts", "meta", "metadata",
+           "participants", "projections", "segments", "theme_suggestions", "transcripts"]
 
 metadata = sa.MetaData()
 
@@ -159,6 +159,15 @@ projections = sa.Table(
     sa.Column("segment_id", sa.String(250), sa.ForeignKey("segments.id"), primary_key=True),
     sa.Column("x", sa.Float, nullable=False),
     sa.Column("y", sa.Float, nullable=False),
+)
+
+# Each seeded layout's clusters, kept so that a run on the same vectors with the same settings
+# and seed (a re-run after decisions, another question reading's earlier run) draws none again.
+# Keyed by a hash of everything a layout depends on (``engine.layout_cache``); a cache, only added to.
+layouts = sa.Table(
+    "layouts", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("labels", sa.LargeBinary, nullable=False),
 )
 
 # Researchers' verdicts on the identifier scan's findings. Kept like the decision log: rows
@@ -306,6 +315,10 @@ def _v9_candidate_kinds(conn: sa.Connection) -> None:
         conn.execute(sa.text("ALTER TABLE candidates ADD COLUMN children JSON"))
 
 
+def _v10_layouts(conn: sa.Connection) -> None:
+    metadata.create_all(conn, tables=[layouts])
+
+
 # (version, what it does, how): append only; never edit a migration that has shipped.
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "transcripts, segments, participants and imports", _v1_tables),
@@ -318,5 +331,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (8, "no event inserted in place of another (REPLACE), and the recorded log head only moves to the last event",
      _v8_append_guards),
     (9, "candidates of a kind (small talk apart from themes) and their sub-candidates", _v9_candidate_kinds),
+    (10, "each seeded layout's clusters, kept so that a re-run on the same segments draws none again",
+     _v10_layouts),
 ]
 CURRENT_VERSION = MIGRATIONS[-1][0]
