@@ -9,8 +9,17 @@ Each measurement runs in a fresh process, so imports, model loading and compilat
   with the same seed as the workbench's);
 - cold: a fresh study with the texts imported, ``Study.discover`` (embedding included, with
   the default backend, which each row records);
-- warm: the same study again, ``Study.discover`` (embeddings cached).
+- warm: the same study again, ``Study.discover`` (embeddings cached, and the layouts the
+  cold run drew read from the study: a re-run after decisions that leave the segments as they were);
+- reseeded: the same study with another seed, ``Study.discover`` (embeddings cached, every
+  layout drawn anew: what a re-run costs when the layouts cannot be reused). Its
+  candidates against the cold run's are the seeds' ARI.
 
+Quality beside each: NMI and ARI of the candidates (and of plain BERTopic's topics) against
+the labels the texts were varied from (the answer key's theme of the segment a variant
+keeps most of; for short answers, the NHS category of the first of the two).
+
+    .venv/bin/python benchmarks/bench_speed.py --sizes 1000 3000 5000 10000   (both kinds, to speed_sizes.json)
     .venv/bin/python benchmarks/bench_speed.py 2000 20000   (earlier rows of other sizes, same machine, are kept)
     .venv/bin/python benchmarks/bench_speed.py --feedback 100000   (short texts: NHS answers, two joined)
     .venv/bin/python benchmarks/bench_speed.py --feedback --no-warm 100000   (cold only: no warm target there)
@@ -30,40 +39,55 @@ from pathlib import Path
 from common import ROOT, PeakMemory, load_answer_key, load_shared, save
 
 SEED = 42
+OTHER_SEED = 7  # the reseeded run's: its candidates against SEED's are the seeds' ARI
 
 
 def varied(n: int, seed: int = SEED) -> list[str]:
+    return varied_labelled(n, seed)[0]
+
+
+def varied_labelled(n: int, seed: int = SEED) -> tuple[list[str], list[str]]:
+    """Interview-length texts and each one's label: the theme of the segment whose sentences it keeps."""
     from workbench.core.splitting import sentence_spans
 
-    _, texts, _, _, _ = load_answer_key()
-    sentences = [[t[a:b] for a, b in sentence_spans(t)] for t in texts if len(t.split()) >= 12]
-    pool = [s for group in sentences for s in group]
+    _, texts, labels, _, _ = load_answer_key()
+    bases = [([t[a:b] for a, b in sentence_spans(t)], label) for t, label in zip(texts, labels, strict=True)
+             if len(t.split()) >= 12]
+    pool = [s for group, _ in bases for s in group]
     rng = random.Random(seed)
-    out, seen = [], set()
+    out, kept, seen = [], [], set()
     while len(out) < n:
-        base = list(rng.choice(sentences))
+        sentences, label = rng.choice(bases)
+        base = list(sentences)
         base[rng.randrange(len(base))] = rng.choice(pool)
         text = " ".join(base)
         if text not in seen:
             seen.add(text)
             out.append(text)
-    return out
+            kept.append(label)
+    return out, kept
 
 
 def varied_feedback(n: int, seed: int = SEED) -> list[str]:
-    """Short real texts: two NHS feedback answers joined, repeated and varied to ``n``."""
+    return varied_feedback_labelled(n, seed)[0]
+
+
+def varied_feedback_labelled(n: int, seed: int = SEED) -> tuple[list[str], list[str]]:
+    """Short real texts: two NHS feedback answers joined, repeated and varied to ``n``; the first's category."""
     data = load_shared("nhs_feedback_category")
     if data is None:
         raise SystemExit("../shared/data/nhs_feedback_category.csv is absent: use the interview data instead")
-    answers = [t for t in data[1] if len(t) >= 15]
+    answers = [(t, label) for t, label in zip(data[1], data[2], strict=True) if len(t) >= 15]
     rng = random.Random(seed)
-    out, seen = [], set()
+    out, kept, seen = [], [], set()
     while len(out) < n:
-        text = f"{rng.choice(answers)} {rng.choice(answers)}"
+        (first, label), (second, _) = rng.choice(answers), rng.choice(answers)
+        text = f"{first} {second}"
         if text not in seen:
             seen.add(text)
             out.append(text)
-    return out
+            kept.append(label)
+    return out, kept
 
 
 def child(kind: str, n: int, folder: Path) -> dict[str, float]:
@@ -80,7 +104,7 @@ def child(kind: str, n: int, folder: Path) -> dict[str, float]:
         vectors = model.encode(texts, batch_size=32, show_progress_bar=False)
         topics = plain_bertopic(texts, vectors, seed=SEED)
         return {"seconds": time.perf_counter() - start, "peak_mb": memory.stop_mb(),
-                "candidates": len(set(topics) - {-1})}
+                "candidates": len(set(topics) - {-1}), "assigned": [int(t) for t in topics]}
     from workbench.engine.discover import DiscoveryParams
     from workbench.study import Study
 
@@ -91,9 +115,13 @@ def child(kind: str, n: int, folder: Path) -> dict[str, float]:
     else:
         study = Study.open(study_dir)
     start = time.perf_counter()
-    run = study.discover(DiscoveryParams(seed=SEED), by="bench")
-    return {"seconds": time.perf_counter() - start, "peak_mb": memory.stop_mb(), "candidates": run.candidates,
-            "coverage": run.coverage, "timings": run.timings, "backend": run.backend, "layouts": run.params["runs"]}
+    run = study.discover(DiscoveryParams(seed=OTHER_SEED if kind == "reseeded" else SEED), by="bench")
+    seconds = time.perf_counter() - start
+    where = {a.segment_id: a.candidate for a in study.store.assignments(run.id)}
+    return {"seconds": seconds, "peak_mb": memory.stop_mb(), "candidates": run.candidates,
+            "coverage": run.coverage, "timings": run.timings, "backend": run.backend, "layouts": run.params["runs"],
+            "layouts_kept": run.params.get("layouts_kept", 0),
+            "assigned": [where[f"v{i:06d}"] for i in range(len(where))]}
 
 
 def main(sizes: list[int], data: str, warm: bool = True) -> None:
@@ -130,6 +158,7 @@ def main(sizes: list[int], data: str, warm: bool = True) -> None:
                 out = subprocess.run([sys.executable, __file__, "--child", kind, str(n), str(folder)],
                                      capture_output=True, text=True, cwd=ROOT / "benchmarks", check=True)
                 row[kind] = json.loads(out.stdout.strip().splitlines()[-1])
+                row[kind].pop("assigned", None)
                 print(n, kind, row[kind], flush=True)
             plain = row["plain"]["seconds"]
             row["cold_ratio"] = round(row["cold"]["seconds"] / plain, 3)
@@ -142,9 +171,68 @@ def main(sizes: list[int], data: str, warm: bool = True) -> None:
             print("saved", save(name, dict(sorted(results.items(), key=lambda item: int(item[0])))), flush=True)
 
 
+def sizes_table(sizes: list[int], kinds: list[str]) -> None:
+    """Each size of each kind: plain, cold, warm and reseeded, with quality and the seeds' ARI, to speed_sizes.json.
+
+    A kind's rows measured earlier on the same machine are kept, so kinds and sizes can be
+    measured in separate sittings; each row records its day.
+    """
+    import datetime
+
+    from common import RESULTS, machine
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    earlier = RESULTS / "speed_sizes.json"
+    results: dict[str, dict[str, object]] = {}
+    if earlier.is_file():
+        previous = json.loads(earlier.read_text(encoding="utf-8"))
+        if previous.get("machine") == machine():
+            results = {k: v for k, v in previous.items() if k != "machine"}
+    for data in kinds:
+        table = results.setdefault(data, {})
+        for n in sizes:
+            with tempfile.TemporaryDirectory() as tmp:
+                folder = Path(tmp)
+                texts, labels = varied_labelled(n) if data == "interviews" else varied_feedback_labelled(n)
+                (folder / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
+                with (folder / "texts.csv").open("w", encoding="utf-8", newline="") as handle:
+                    writer = csv.writer(handle)
+                    writer.writerow(["id", "text"])
+                    writer.writerows((f"v{i:06d}", t) for i, t in enumerate(texts))
+                from workbench.engine.model_files import token_counter
+
+                pieces = token_counter()(texts)
+                row: dict[str, object] = {"mean_word_pieces": round(sum(pieces) / len(pieces), 1)}
+                for kind in ("plain", "cold", "warm", "reseeded"):
+                    out = subprocess.run([sys.executable, __file__, "--child", kind, str(n), str(folder)],
+                                         capture_output=True, text=True, cwd=ROOT / "benchmarks", check=True)
+                    measured = json.loads(out.stdout.strip().splitlines()[-1])
+                    assigned = measured.pop("assigned")
+                    measured["nmi"] = round(normalized_mutual_info_score(labels, assigned), 4)
+                    measured["ari"] = round(adjusted_rand_score(labels, assigned), 4)
+                    row[kind] = {**measured, "assigned": assigned}
+                    print(data, n, kind, {k: v for k, v in measured.items() if k != "timings"}, flush=True)
+                plain = row["plain"]["seconds"]
+                for kind in ("cold", "warm", "reseeded"):
+                    row[f"{kind}_ratio"] = round(row[kind]["seconds"] / plain, 3)
+                row["seeds_ari"] = round(adjusted_rand_score(row["cold"]["assigned"], row["reseeded"]["assigned"]), 4)
+                row["warm_same_as_cold"] = row["warm"]["assigned"] == row["cold"]["assigned"]
+                for kind in ("plain", "cold", "warm", "reseeded"):
+                    row[kind].pop("assigned")
+                row["measured"] = datetime.date.today().isoformat()
+                table[str(n)] = row
+                print(data, n, {k: v for k, v in row.items() if k.endswith(("ratio", "ari", "cold"))}, flush=True)
+                results[data] = dict(sorted(table.items(), key=lambda item: int(item[0])))
+                print("saved", save("speed_sizes", results), flush=True)
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
         print(json.dumps(child(sys.argv[2], int(sys.argv[3]), Path(sys.argv[4]))))
+    elif "--sizes" in sys.argv:
+        args = [a for a in sys.argv[1:] if not a.startswith("--")]
+        chosen = [k for k in ("interviews", "short") if f"--{k}" in sys.argv] or ["interviews", "short"]
+        sizes_table([int(a) for a in args] or [1000, 3000, 5000, 10000], chosen)
     else:
         args = [a for a in sys.argv[1:] if not a.startswith("--")]
         main([int(a) for a in args] or [2000, 20000], "feedback" if "--feedback" in sys.argv else "interviews",

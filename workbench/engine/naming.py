@@ -56,9 +56,10 @@ def class_words(cleaned: Sequence[str], labels: np.ndarray) -> dict[int, list[tu
     distinctive of any candidate; ties go by the word, so the order is stable.
     """
     import numpy as np
-    from bertopic.vectorizers import ClassTfidfTransformer
     from scipy import sparse
     from sklearn.feature_extraction.text import CountVectorizer
+
+    from workbench.engine.bertopic_parts import class_tfidf_transformer
 
     vectorizer = CountVectorizer(analyzer=term_analyzer(keyword_stop()), min_df=2 if len(cleaned) >= 50 else 1)
     try:
@@ -74,7 +75,7 @@ def class_words(cleaned: Sequence[str], labels: np.ndarray) -> dict[int, list[tu
     said_in = (member @ (counts > 0).astype(np.float64)).tocsr()  # segments of each class saying each word
     sizes = np.bincount([row[c] for c in labels.tolist()], minlength=len(classes))
     # BERTopic's transformer cannot weigh a vocabulary of one word (a few short answers): its count stands.
-    scores = (ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(per_class).tocsr()
+    scores = (class_tfidf_transformer()(reduce_frequent_words=True).fit_transform(per_class).tocsr()
               if per_class.shape[1] > 1 else per_class)
     found: dict[int, list[tuple[str, float]]] = {}
     for c in classes:
@@ -102,7 +103,8 @@ def mmr_words(words: dict[int, list[str]], word_embedder: WordEmbedder, diversit
     the order words arrive in (another batch can give another rounding).
     """
     import numpy as np
-    from bertopic.representation._mmr import mmr
+
+    from workbench.engine.bertopic_parts import mmr
 
     whole = {c: " ".join(ws) for c, ws in words.items() if ws}
     texts = sorted({w for ws in words.values() for w in ws} | set(whole.values()))
