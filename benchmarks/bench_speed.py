@@ -121,7 +121,9 @@ def child(kind: str, n: int, folder: Path) -> dict[str, float]:
     return {"seconds": seconds, "peak_mb": memory.stop_mb(), "candidates": run.candidates,
             "coverage": run.coverage, "timings": run.timings, "backend": run.backend, "layouts": run.params["runs"],
             "layouts_kept": run.params.get("layouts_kept", 0),
-            "assigned": [where[f"v{i:06d}"] for i in range(len(where))]}
+            "segments": run.segments,
+            # a long text is cut into parts (v000514.1, .2): each text is read as its first part's candidate
+            "assigned": [where.get(f"v{i:06d}", where.get(f"v{i:06d}.1", -1)) for i in range(n)]}
 
 
 def main(sizes: list[int], data: str, warm: bool = True) -> None:
@@ -205,7 +207,9 @@ def sizes_table(sizes: list[int], kinds: list[str]) -> None:
                 row: dict[str, object] = {"mean_word_pieces": round(sum(pieces) / len(pieces), 1)}
                 for kind in ("plain", "cold", "warm", "reseeded"):
                     out = subprocess.run([sys.executable, __file__, "--child", kind, str(n), str(folder)],
-                                         capture_output=True, text=True, cwd=ROOT / "benchmarks", check=True)
+                                         capture_output=True, text=True, cwd=ROOT / "benchmarks")
+                    if out.returncode:
+                        raise SystemExit(f"{data} {n} {kind} failed:\n{out.stderr[-3000:]}")
                     measured = json.loads(out.stdout.strip().splitlines()[-1])
                     assigned = measured.pop("assigned")
                     measured["nmi"] = round(normalized_mutual_info_score(labels, assigned), 4)
