@@ -364,8 +364,12 @@ def test_study_page_runs_discovery_with_the_layout_count_chosen_by_size(small):
     at = ok(page("study_page", small, "ana"))
     layouts = next(n for n in at.number_input if n.label.startswith("Layouts that vote"))
     assert layouts.value == 0, "by default the study's size chooses the number of layouts"
+    told = next(c.value for c in at.caption if "should take" in c.value)
+    assert "every text already embedded" in told and "drawing 31 layouts of 46 segments" in told, told
     button(at, "Run discovery").click().run()
     ok(at)
+    told = next(c.value for c in at.caption if "should take" in c.value)
+    assert "every layout kept from an earlier run" in told, "the run just made left its layouts for a re-run"
     study = Study.open(small)
     run = study.latest_run()
     assert run.id == 2 and run.by == "ana"

@@ -150,7 +150,9 @@ def test_a_run_with_room_but_no_group_says_to_lower_the_minimum(monkeypatch):
 
     run = SimpleNamespace(id=1, candidates=0, segments=40, coverage=0.0, timings={}, params={"min_cluster_size": 8},
                           model_name="m", backend="onnx", model_sha256="0" * 64)
-    monkeypatch.setattr(cli, "open_study", lambda study: SimpleNamespace(discover=lambda *a, **k: run))
+    unknown = SimpleNamespace(segments=0)  # nothing to say ahead: the estimate is left out
+    monkeypatch.setattr(cli, "open_study", lambda study: SimpleNamespace(discover=lambda *a, **k: run,
+                                                                         estimate_discovery=lambda *a, **k: unknown))
     out = CliRunner().invoke(cli.app, ["discover", "--study", "anywhere"]).output
     assert "0 candidate themes from 40 segments" in out
     assert "no group of at least 8 similar segments was found; lower --min-size" in out

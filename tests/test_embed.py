@@ -115,7 +115,9 @@ def test_batches_are_formed_by_word_pieces_and_padding_changes_no_vector(info):
     texts = ["I. I. I. I. I. I. I. I.", "Thoroughgoing", "We met.", "A referral came in on Monday morning.", "Ok"]
     tokenizer = embed._tokenizer(info, padded=False)
     pieces = [len(e.ids) for e in tokenizer.encode_batch(texts)]
-    assert embed._by_length(info, texts, chunk=2).tolist() == np.argsort(pieces, kind="stable").tolist()
+    order, counted = embed._by_length(info, texts, chunk=2)
+    assert order.tolist() == np.argsort(pieces, kind="stable").tolist() and counted.tolist() == pieces
+    assert embed.Encoder(info).pieces(texts) == sum(pieces), "what an estimate counts is what the model runs on"
     assert np.argsort(pieces, kind="stable").tolist() != np.argsort([len(t) for t in texts], kind="stable").tolist()
 
     encoder = Encoder(info, "onnx", batch_size=2)

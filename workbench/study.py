@@ -42,6 +42,7 @@ from workbench.store.database import FindingReview, Store
 
 if TYPE_CHECKING:  # imported where used: commands that never touch them start faster
     from workbench.core.analysis import Agreement, Prevalence, Saturation
+    from workbench.core.estimate import Estimate
     from workbench.core.logic_model import Coverage, LogicModel
     from workbench.engine.split_proposal import ProposedPart
     from workbench.privacy.scan import Finding
@@ -139,6 +140,11 @@ class Study:
                  backend: str = DEFAULT_BACKEND, progress: Progress | None = None) -> RunRecord:
         """Propose candidate themes among the segments no accepted theme holds, and record the run."""
         return study_runs.discover(self, params, by, backend, progress)
+
+    def estimate_discovery(self, params: DiscoveryParams = DiscoveryParams(),
+                           backend: str = DEFAULT_BACKEND) -> Estimate:
+        """How long ``discover`` with these settings should take, before it starts (``core.estimate``)."""
+        return study_runs.discovery_estimate(self, params, backend)
 
     def runs(self) -> list[RunRecord]:
         return self.store.runs()

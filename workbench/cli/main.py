@@ -263,7 +263,14 @@ def discover(
     params = DiscoveryParams(seed=seed, min_size=min_size, include_interviewer=include_interviewer,
                              min_similarity=min_similarity, runs=runs, question_weight=question_weight,
                              question_reading=question_reading, small_talk=small_talk, small_talk_phrases=phrases)
-    run = open_study(study).discover(params, by=by, backend=backend, progress=progress("discovering"))
+    opened = open_study(study)
+    from workbench.core.estimate import describe
+
+    expected = opened.estimate_discovery(params, backend)
+    if expected.segments:
+        for line in describe(expected):
+            typer.echo(line)
+    run = opened.discover(params, by=by, backend=backend, progress=progress("discovering"))
     timings = ", ".join(f"{k} {v:.1f}s" for k, v in run.timings.items())
     typer.echo(f"run {run.id}: {run.candidates} candidate themes from {run.segments} segments; "
                f"coverage {run.coverage:.1%} (the rest await triage)")

@@ -108,6 +108,7 @@ class Discovery:
     timings: dict[str, float]
     min_cluster_size: int
     layouts_kept: int = 0  # layouts read from an earlier run's (``layout_cache``), not drawn
+    layout_workers: int = 0  # processes that drew the rest (what a layout's time is shared among)
 
     @property
     def themes(self) -> list[Candidate]:
@@ -208,7 +209,6 @@ def discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryParam
 
     from workbench.engine.small_talk import SmallTalkSettings, find_small_talk
 
-    clustering_stack()
     everything = list(docs)
     own = unit_rows(embeddings) if len(everything) else np.zeros((0, 1), dtype=np.float32)
     start = time.perf_counter()
@@ -280,6 +280,8 @@ def _discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryPara
 
     start = stage("finding each segment's neighbours" if to_draw else f"reading {len(seeds)} layouts kept by an "
                   "earlier run on the same segments", 0)
+    if to_draw:
+        clustering_stack()  # before UMAP is first imported; a run that draws nothing needs neither (numba: 0.3 s)
     knn = neighbours(unit, n_neighbors) if to_draw else None  # only layouts use the graph
     timings["neighbours"] = time.perf_counter() - start
 
@@ -391,7 +393,7 @@ def _discover(docs: Sequence[Doc], embeddings: np.ndarray, params: DiscoveryPara
     if progress:
         progress(steps, steps, "done")
     return Discovery(candidates, assignment, nearest, suggestions, hierarchy, timings, min_size,
-                     layouts_kept=len(seeds) - len(to_draw))
+                     layouts_kept=len(seeds) - len(to_draw), layout_workers=processes)
 
 
 def _small_talk_group(number: int, apart: list[tuple[Doc, float]], keywords: list[tuple[str, float]],

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from workbench.core.estimate import describe
 from workbench.engine.discover import DiscoveryParams
 from workbench.engine.discovery_settings import QUESTION_WEIGHT
 from workbench.engine.embed import DEFAULT_BACKEND
@@ -340,6 +341,14 @@ if pseudo is not None:
                                    file_name=key_name, mime="text/csv", on_click="ignore", key="pseudo-keyfile")
 
 st.header("Discover candidate themes")
+if view.segments:
+    try:
+        ahead = study.estimate_discovery()
+    except WorkbenchError as exc:
+        st.error(common.plain(str(exc)))
+    else:
+        if ahead.segments:
+            st.caption(" ".join(["With the settings below left as they are:", *describe(ahead)]))
 with st.form("discover"):
     a, b, c = st.columns(3)
     seed = a.number_input("Seed", 0, 2**31 - 1, 42, help="The same seed and segments give the same candidates.")
@@ -380,6 +389,7 @@ with st.form("discover"):
                                      question_weight=float(question_weight), question_reading=READINGS[reading],
                                      small_talk="english" if small_talk else "off",
                                      small_talk_phrases=tuple(filter(None, map(str.strip, phrases.splitlines()))))
+            st.info(" ".join(describe(study.estimate_discovery(params, PRECISIONS[precision]))))
             run = study.discover(params, by=common.researcher(), backend=PRECISIONS[precision],
                                  progress=common.progress_bar("Discovering"))
         except WorkbenchError as exc:

@@ -30,8 +30,8 @@ from workbench.store.database import Store, utc_now
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["StoredLayouts", "embed_segments", "embed_texts", "input_hash", "layout_salt", "projection",
-           "projection_key", "run_discovery", "theme_suggestions"]
+__all__ = ["StoredLayouts", "embed_segments", "embed_texts", "estimate_run", "input_hash", "layout_salt",
+           "machine_rates", "projection", "projection_key", "remember_rates", "run_discovery", "theme_suggestions"]
 
 # Everything whose version can change a run's candidates: the clustering stack with the
 # compiled kernels and linear algebra under it, and what turns text into vectors.
@@ -174,9 +174,8 @@ def run_discovery(store: Store, by: str, params: DiscoveryParams, segments: list
     themes = themes or {}
     described = described or {}
     held = set().union(*themes.values()) if themes else set()
-    where = SegmentFilter(include_interviewer=params.include_interviewer)
-    eligible = where.apply(segments)
-    rows = [r for r in eligible if r.id not in held]
+    eligible = SegmentFilter(include_interviewer=params.include_interviewer).apply(segments)
+    rows = _rows_to_cluster(params, segments, held)
     if not eligible:
         raise WorkbenchError("the study has no segments to cluster: import transcripts first with 'workbench ingest'")
     if not rows:
@@ -223,6 +222,7 @@ def run_discovery(store: Store, by: str, params: DiscoveryParams, segments: list
             if d.question:
                 question_vectors[i] = vectors[row_of[d.question]]
     embed_time = time.perf_counter() - start
+    pieces = encoder.pieces_encoded if backend != "torch" else None  # naming embeds words too: counted before it
     versions = _versions()
     kept = StoredLayouts(store, layout_salt(versions))
     found = discover(docs, embeddings, params, word_embedder=encoder.encode, progress=progress,
@@ -232,7 +232,8 @@ def run_discovery(store: Store, by: str, params: DiscoveryParams, segments: list
         id=None, created_at=utc_now(), by=by,
         params={**asdict(params), "runs": params.layout_count(len(docs)), "min_cluster_size": found.min_cluster_size,
                 "min_samples": params.cluster_min_samples(found.min_cluster_size), "embedded_now": embedded,
-                "layouts_kept": found.layouts_kept,
+                "layouts_kept": found.layouts_kept, "layout_workers": found.layout_workers,
+                "pieces_embedded": pieces,
                 "held_by_themes": len(held), "themes": len(themes),
                 "answers_with_questions": sum(1 for d in docs if d.question),
                 "small_talk_segments": sum(c.size for c in found.candidates if c.kind == "small_talk")},
@@ -254,7 +255,97 @@ def run_discovery(store: Store, by: str, params: DiscoveryParams, segments: list
         run_id = tx.add_run(record, candidates, assigned)
         tx.add_theme_suggestions(run_id, suggestions)
         tx.add_layouts(kept.pending.items())
+    remember_rates(record)
     return run_id, found
+
+
+def _rows_to_cluster(params: DiscoveryParams, segments: list[SegmentRow], held: set[str]) -> list[SegmentRow]:
+    return [r for r in SegmentFilter(include_interviewer=params.include_interviewer).apply(segments)
+            if r.id not in held]
+
+
+def _texts_to_embed(params: DiscoveryParams, segments: list[SegmentRow], rows: list[SegmentRow]) -> list[str]:
+    """Every text a run on ``rows`` embeds: the answers, and their questions or the two joined."""
+    asked = questions_before(segments) if params.question_weight > 0 else {}
+    if asked and params.question_reading == "joined":
+        return [r.text for r in rows] + [joined_text(r.text, q) for r in rows if (q := asked.get(r.id))]
+    return [r.text for r in rows] + sorted({q for r in rows if (q := asked.get(r.id))})
+
+
+def _rates_file():
+    from workbench.engine.embed import cache_dir
+
+    return cache_dir() / "rates.json"
+
+
+def remember_rates(run: RunRecord) -> None:
+    """Keep this machine's rates measured by ``run`` in the user's cache, for the first run of another study.
+
+    Only numbers, by processor: nothing of the study. A file that cannot be written (a
+    read-only home) is no reason to fail a run that is already recorded.
+    """
+    import json
+
+    from workbench.core.estimate import run_rates
+
+    measured = dict(zip(("embed_per_piece", "layout_per_segment", "other_per_segment"), run_rates(run), strict=True))
+    path = _rates_file()
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        mine = kept.get(run.versions.get("processor", ""), {})
+        mine.update({k: v for k, v in measured.items() if v is not None})
+        kept[run.versions.get("processor", "")] = mine
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(kept, indent=1), encoding="utf-8")
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def machine_rates(processor: str):
+    """This machine's rates as its runs in any study left them (``remember_rates``), else the first rates."""
+    import json
+
+    from workbench.core.estimate import FIRST_RATES, Rates
+
+    try:
+        mine = json.loads(_rates_file().read_text(encoding="utf-8")).get(processor) or {}
+        return Rates(embed_per_piece=float(mine.get("embed_per_piece", FIRST_RATES.embed_per_piece)),
+                     layout_per_segment=float(mine.get("layout_per_segment", FIRST_RATES.layout_per_segment)),
+                     other_per_segment=float(mine.get("other_per_segment", FIRST_RATES.other_per_segment)),
+                     fixed=FIRST_RATES.fixed, basis="this computer's runs in other studies") if mine else FIRST_RATES
+    except (OSError, ValueError, AttributeError, TypeError):
+        return FIRST_RATES
+
+
+def estimate_run(store: Store, params: DiscoveryParams, segments: list[SegmentRow], backend: str = DEFAULT_BACKEND,
+                 held: set[str] | None = None):
+    """How long ``run_discovery`` with these arguments should take (``core.estimate``), before it starts.
+
+    Counts the word pieces of the texts not yet in the cache, and the layouts to draw:
+    none when the latest run clustered the same segments with the same parameters, backend
+    and versions (its layouts are kept), else the run's whole count.
+    """
+    from workbench.core.estimate import estimate, rates_from_runs
+    from workbench.engine.layouts import worker_count
+
+    rows = _rows_to_cluster(params, segments, held or set())
+    encoder = Encoder(load_model(), backend)  # type: ignore[arg-type]
+    texts = list(dict.fromkeys(_texts_to_embed(params, segments, rows)))
+    hashes = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
+    cached = store.cached_hashes(encoder.key, hashes)
+    pieces = encoder.pieces([t for t, h in zip(texts, hashes, strict=True) if h not in cached])
+    n = len(rows)
+    count = params.layout_count(n)
+    versions = _versions()
+    runs = store.runs()
+    last = runs[-1] if runs else None
+    wanted = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(params).items()}
+    wanted |= {"runs": count, "min_samples": params.cluster_min_samples(params.min_cluster_size(n))}  # as recorded
+    kept = (last is not None and last.input_sha256 == input_hash(rows) and last.backend == backend
+            and last.versions == versions and all(last.params.get(k) == v for k, v in wanted.items()))
+    to_draw = 0 if kept else count
+    rates = rates_from_runs(runs, versions["processor"], machine_rates(versions["processor"]))
+    return estimate(n, pieces, to_draw, worker_count(n, max(1, to_draw), None), rates)
 
 
 def projection_key(model_key: str, rows: Sequence[SegmentRow]) -> str:

@@ -20,11 +20,12 @@ from workbench.engine.embed import DEFAULT_BACKEND
 from workbench.errors import StudyError
 
 if TYPE_CHECKING:
+    from workbench.core.estimate import Estimate
     from workbench.engine.split_proposal import ProposedPart
     from workbench.study import Study
 
-__all__ = ["RunData", "candidate", "candidate_members", "discover", "latest_run", "projection", "propose_split",
-           "run_data", "sub_candidates", "theme_suggestions"]
+__all__ = ["RunData", "candidate", "candidate_members", "discover", "discovery_estimate", "latest_run", "projection",
+           "propose_split", "run_data", "sub_candidates", "theme_suggestions"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,19 @@ def discover(study: Study, params: DiscoveryParams = DiscoveryParams(), by: str 
     run = study.store.run(run_id)
     assert run is not None
     return run
+
+
+def discovery_estimate(study: Study, params: DiscoveryParams = DiscoveryParams(),
+                       backend: str = DEFAULT_BACKEND) -> Estimate:
+    """How long ``discover`` with these settings should take, from the study's size and this machine's rates."""
+    from workbench.services.discovery_runs import estimate_run
+
+    held = frozenset().union(*(t.members for t in study.codebook().themes.values()))
+    # Held while the data version (last import, last run) and the accepted themes' members stand:
+    # before a study's first run, counting the word pieces of every text takes a second or two.
+    return study.cache.data(("estimate", params, backend),
+                            lambda: estimate_run(study.store, params, study.store.segment_rows(), backend, set(held)),
+                            key=held)
 
 
 def latest_run(study: Study) -> RunRecord:

@@ -38,6 +38,17 @@ class RunReads:
                 found.update((h, bytes(v)) for h, v in rows)
         return found
 
+    def cached_hashes(self, model_key: str, hashes: Iterable[str]) -> set[str]:
+        """Which of these text hashes have a vector cached under this model (the vectors themselves not read)."""
+        wanted = list(dict.fromkeys(hashes))
+        found: set[str] = set()
+        with self.read() as conn:
+            for start in range(0, len(wanted), 500):
+                found.update(h for (h,) in conn.execute(
+                    sa.select(embeddings.c.text_sha256).where(embeddings.c.model_key == model_key)
+                    .where(embeddings.c.text_sha256.in_(wanted[start:start + 500]))))
+        return found
+
     def cached_layouts(self, keys: Iterable[str]) -> dict[str, bytes]:
         """Seeded layouts' clusters already kept under these keys (``engine.layout_cache``)."""
         wanted = list(dict.fromkeys(keys))
