@@ -114,14 +114,19 @@ def child(kind: str, n: int, folder: Path) -> dict[str, float]:
         study.ingest([folder / "texts.csv"])
     else:
         study = Study.open(study_dir)
+    params = DiscoveryParams(seed=OTHER_SEED if kind == "reseeded" else SEED)
     start = time.perf_counter()
-    run = study.discover(DiscoveryParams(seed=OTHER_SEED if kind == "reseeded" else SEED), by="bench")
+    expected = study.estimate_discovery(params)  # what the researcher is told before it starts
+    estimating = time.perf_counter() - start
+    start = time.perf_counter()
+    run = study.discover(params, by="bench")
     seconds = time.perf_counter() - start
     where = {a.segment_id: a.candidate for a in study.store.assignments(run.id)}
     return {"seconds": seconds, "peak_mb": memory.stop_mb(), "candidates": run.candidates,
             "coverage": run.coverage, "timings": run.timings, "backend": run.backend, "layouts": run.params["runs"],
             "layouts_kept": run.params.get("layouts_kept", 0),
-            "segments": run.segments,
+            "segments": run.segments, "estimated_seconds": round(expected.seconds, 1),
+            "estimate_basis": expected.basis, "estimating_seconds": round(estimating, 2),
             # a long text is cut into parts (v000514.1, .2): each text is read as its first part's candidate
             "assigned": [where.get(f"v{i:06d}", where.get(f"v{i:06d}.1", -1)) for i in range(n)]}
 
