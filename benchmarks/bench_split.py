@@ -12,6 +12,11 @@ the issue found in labels; a label holding one counts as unreadable.
 Run on the sample corpus and on 2,000 real NHS patient comments from ../shared/data
 (imported as a table, one comment a segment), each discovered first (not timed here).
 
+A theme of at least 300 segments (issue 28's size: the members of the NHS run's largest
+candidates, made one theme) is split in a fresh process, as a researcher's first split
+after opening the app or the command line: imports, the model's files and the store's
+reads all count ("fresh_process_s"), then three more times in that process.
+
     cd benchmarks && ../.venv/bin/python bench_split.py
 """
 
@@ -86,8 +91,49 @@ def measure(study, label: str) -> list[dict]:
     return rows
 
 
+LARGE = 300
+
+
+def large_theme(study, location: Path) -> dict:
+    """A theme of at least LARGE segments from the largest candidates, split in a fresh process."""
+    import json
+    import subprocess
+    import sys
+
+    _, found = study.candidates()
+    assigned = study.assignments()[1]
+    members: list[str] = []
+    for candidate in sorted(found, key=lambda c: -c.size):
+        members += [a.segment_id for a in assigned if a.candidate == candidate.number]
+        if len(members) >= LARGE:
+            break
+    study.create_theme("Large theme to split", members=members, by="bench")
+    theme = next(t.id for t in study.codebook().themes.values() if t.name == "Large theme to split")
+    study.close()
+    script = (
+        "import json, statistics, sys, time\n"
+        "start = time.perf_counter()\n"
+        "from workbench.study import Study\n"
+        f"study = Study.open({str(location)!r})\n"
+        f"parts = study.propose_split({theme!r})\n"
+        "first = time.perf_counter() - start\n"
+        "again = []\n"
+        "for _ in range(3):\n"
+        "    t = time.perf_counter()\n"
+        f"    study.propose_split({theme!r})\n"
+        "    again.append(time.perf_counter() - t)\n"
+        "print(json.dumps({'fresh_process_s': round(first, 2), 'warm_median_s': round(statistics.median(again), 3),"
+        " 'parts': len(parts), 'labels': [p.label for p in parts]}))\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    row = {"study": "nhs", "theme": theme, "segments": len(members),
+           **json.loads(out.stdout.strip().splitlines()[-1])}
+    print(row)
+    return row
+
+
 def main() -> None:
     results = []
+    large = None
     with tempfile.TemporaryDirectory() as tmp:
         for which in ("sample", "nhs"):
             if which == "nhs" and not (SHARED / "nhs_feedback_category.csv").is_file():
@@ -95,8 +141,11 @@ def main() -> None:
                 continue
             study = build(Path(tmp), which)
             results += measure(study, which)
-            study.close()
-    print("saved", save("split", {"candidates": results}))
+            if which == "nhs":
+                large = large_theme(study, Path(tmp) / which)
+            else:
+                study.close()
+    print("saved", save("split", {"candidates": results, "large_theme": large}))
 
 
 if __name__ == "__main__":
