@@ -15,7 +15,7 @@ from .conftest import discover_topics
 
 
 def record(run_id: int, processor: str = "cpu A", **params: object) -> RunRecord:
-    timings = {"embedding": 10.0, "layouts": 40.0, "keywords": 3.0, "consensus": 1.0}
+    timings = {"embedding": 10.0, "layouts": 38.0, "neighbours": 2.0, "keywords": 3.0, "consensus": 1.0}
     return RunRecord(id=run_id, created_at="", by="t", params={"runs": 31, "layouts_kept": 0, "layout_workers": 2,
                                                                "pieces_embedded": 50_000, **params},
                      model_name="m", model_sha256="x", backend="onnx", seed=42, input_sha256="i",
@@ -29,7 +29,7 @@ def test_layouts_are_drawn_in_rounds_of_whole_layouts():
     assert found.embedding == pytest.approx(5.0)
     assert found.layouts == pytest.approx(rates.layout_start + 16 * 1000 * 0.002), \
         "31 layouts on two workers: the slower starts, then draws 16"
-    assert found.rest == pytest.approx(13.0) and found.seconds == pytest.approx(5 + 4 + 32 + 13)
+    assert found.rest == pytest.approx(13.0) and found.seconds == pytest.approx(5 + FIRST_RATES.layout_start + 32 + 13)
     assert estimate(1000, 0, 0, 2, rates).layouts == 0
 
 

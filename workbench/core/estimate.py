@@ -24,8 +24,8 @@ class Rates:
     """Seconds per unit of work, each measured on some machine (``basis`` says which)."""
 
     embed_per_piece: float  # seconds per word piece embedded, both cores
-    layout_per_segment: float  # seconds per segment for one layout, one core
-    other_per_segment: float  # neighbours, small talk, naming, sub-candidates: seconds per segment
+    layout_per_segment: float  # seconds per segment for one layout, one core (the neighbour graph's share in it)
+    other_per_segment: float  # small talk, consensus, naming, sub-candidates: seconds per segment
     fixed: float  # loading the model and libraries, recording the run
     basis: str  # where the rates come from, for the researcher
     layout_start: float = 4.0  # a layout worker's start: importing UMAP and HDBSCAN, their compiled code
@@ -34,7 +34,7 @@ class Rates:
 # Before any run on this machine: bench_speed.py's 1,000-10,000-segment rows on a two-core
 # AMD EPYC (benchmarks/RESULTS.md): about 36 interview segments of 140 word pieces a second,
 # a layout of 1,000 segments in about 1.7 s on one core, the rest about 4 ms a segment.
-FIRST_RATES = Rates(embed_per_piece=1 / 5000, layout_per_segment=0.0017, other_per_segment=0.004, fixed=4.0,
+FIRST_RATES = Rates(embed_per_piece=1 / 5000, layout_per_segment=0.0017, other_per_segment=0.003, fixed=1.5,
                     basis="a two-core computer's rates: no run on this computer has measured its own yet")
 
 
@@ -90,8 +90,10 @@ def run_rates(run: RunRecord) -> tuple[float | None, float | None, float | None]
     layout = None
     if workers and drawn > 0 and run.segments and timings.get("layouts"):
         rounds = -(-drawn // int(workers))
-        layout = max(0.0, timings["layouts"] - FIRST_RATES.layout_start) / (rounds * run.segments)
-    rest = sum(v for k, v in timings.items() if k not in ("embedding", "layouts"))
+        drawing = timings["layouts"] + timings.get("neighbours", 0.0) - FIRST_RATES.layout_start
+        layout = max(0.0, drawing) / (rounds * run.segments)
+    # The neighbour graph is made only for layouts to draw: counted with them, not with the rest.
+    rest = sum(v for k, v in timings.items() if k not in ("embedding", "layouts", "neighbours"))
     other = rest / run.segments if run.segments else None
     return embed, layout, other
 
