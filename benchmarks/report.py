@@ -149,6 +149,53 @@ def speed(data: dict) -> list[str]:
     return [*lines, ""]
 
 
+def speed_sizes(data: dict) -> list[str]:
+    """Issue 28's table: each size of each kind, plain beside cold, warm and reseeded, with quality and seeds."""
+    lines = ["## Speed at the sizes studies are (issue 28)", "",
+             "Command: `.venv/bin/python benchmarks/bench_speed.py --sizes --short 1000 3000 5000 10000` and "
+             "`--sizes --interviews 1000 3000 5000` (and 10000 where a row says so). Each measurement in a fresh "
+             "process, alternating in one run. Plain: torch embedding plus BERTopic's quick start. Cold: a fresh "
+             "study, `Study.discover` (embedding included). Warm: the same study again (embeddings cached, and the "
+             "layouts the cold run drew read from the study). Reseeded: the same study with seed 7 (embeddings "
+             "cached, every layout drawn anew: a re-run whose layouts cannot be reused). Seeds: the ARI between "
+             "the cold (seed 42) and reseeded (seed 7) candidates. Quality: NMI / ARI against the label each "
+             "text was varied from (interviews: the answer key's theme; short: the NHS category of the first "
+             "of two answers joined), plain's topics beside discovery's candidates. Estimate: what the "
+             "researcher is told before the run starts, beside what it took. Targets: cold at most 0.6x, warm "
+             "at most 0.2x.", "",
+             "| kind | texts | plain s | cold s (ratio) | warm s (ratio) | reseeded s (ratio) | peak MB plain / "
+             "cold | seeds ARI | NMI / ARI plain | NMI / ARI discovery | estimate cold / warm / reseeded (s) "
+             "| measured |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    stages = []
+    for kind, rows in data.items():
+        for n, v in rows.items():
+            p, c, w, r = v["plain"], v["cold"], v["warm"], v["reseeded"]
+            lines.append(
+                f"| {kind} | {int(n):,} | {p['seconds']:.1f} | {c['seconds']:.1f} ({v['cold_ratio']}) | "
+                f"{w['seconds']:.1f} ({v['warm_ratio']}) | {r['seconds']:.1f} ({v['reseeded_ratio']}) | "
+                f"{p['peak_mb']:.0f} / {c['peak_mb']:.0f} | {v['seeds_ari']} | {p['nmi']} / {p['ari']} | "
+                f"{c['nmi']} / {c['ari']} | {c.get('estimated_seconds', '')} / {w.get('estimated_seconds', '')} / "
+                f"{r.get('estimated_seconds', '')} | {v['measured']} |")
+            stages.append(f"- {kind} {int(n):,} (cold, seconds; {c['layouts']} layouts, {c['segments']:,} segments, "
+                          f"{v['mean_word_pieces']} word pieces a text): " + ", ".join(
+                              f"{k} {t:.1f}" for k, t in c["timings"].items()))
+    return [*lines, "", *stages, ""]
+
+
+def layout_epochs(data: dict) -> list[str]:
+    rows = [f"| {name} | {variant} | {v['nmi']} | {v['ari']} | {v['seeds_ari']} | {v['seconds']} | "
+            f"{v['candidates']} |"
+            for name, row in data.items() for variant, v in row.items() if isinstance(v, dict)]
+    return ["## Cheaper layouts, tried (issue 28)", "",
+            "Command: `cd benchmarks && ../.venv/bin/python bench_layout_epochs.py`. Discovery as shipped and with "
+            "each UMAP layout's epochs changed (500 below 10,000 segments as shipped), and UMAP's spectral start "
+            "alone with 3 layouts; seeds 42 and 7, in one process with one worker. Seconds are seed 42's run, "
+            "comparable within this table only.", "",
+            "| set | variant | NMI | ARI | seeds ARI | seconds | candidates |", "|---|---|---:|---:|---:|---:|---:|",
+            *rows, ""]
+
+
 def startup(data: dict) -> list[str]:
     return ["## Start-up", "", "Command: `.venv/bin/python benchmarks/bench_startup.py sample-study` "
             "(after `workbench demo`); seconds, median of 5 for the commands after one untimed run "
@@ -324,7 +371,17 @@ def split(data: dict) -> list[str]:
             "many hold a contraction fragment (thats, dont, im...). No target: the issue asks for progress and "
             "readable labels; the ratio is for scale.", "",
             "| study | candidate | segments | parts | first (s) | warm (s) | plain BERTopic (s) | ratio | labels "
-            "| unreadable |", "|---|---|---:|---:|---:|---:|---:|---:|---|---:|", *rows, ""]
+            "| unreadable |", "|---|---|---:|---:|---:|---:|---:|---:|---|---:|", *rows, "", *large_split(data)]
+
+
+def large_split(data: dict) -> list[str]:
+    large = data.get("large_theme")
+    if not large:
+        return []
+    return [f"A theme of {large['segments']} segments (the NHS run's largest candidates made one theme, target: "
+            f"sub-groups in under 5 s), split in a fresh process: {large['fresh_process_s']} s for the first "
+            f"proposal, imports and reads included; {large['warm_median_s']} s for each after (median of 3); "
+            f"{large['parts']} parts: {' ; '.join(large['labels'])}.", ""]
 
 
 def where(machine: dict | None) -> str:
@@ -561,7 +618,7 @@ def main() -> None:
            "note says otherwise. The machines differ in processor between sessions: each section names its own.",
            "Regenerate this file with `.venv/bin/python benchmarks/report.py` after running the benchmarks.", ""]
     for name, render in (("quality", quality), ("embedding", embedding), ("perturbation", perturbation),
-                         ("speed", speed),
+                         ("speed_sizes", speed_sizes), ("layout_epochs", layout_epochs), ("speed", speed),
                          ("speed_feedback", speed), ("startup", startup),
                          ("seed_consensus", seed_consensus), ("layout_scan", layout_scan), ("replay", replay),
                          ("app", app), ("browser_session", browser_session), ("split", split),
