@@ -31,6 +31,9 @@ def test_layouts_are_drawn_in_rounds_of_whole_layouts():
         "31 layouts on two workers: the slower starts, then draws 16"
     assert found.rest == pytest.approx(13.0) and found.seconds == pytest.approx(5 + FIRST_RATES.layout_start + 32 + 13)
     assert estimate(1000, 0, 0, 2, rates).layouts == 0
+    big = estimate(20_000, 0, 15, 2, rates)
+    assert big.layouts == pytest.approx(rates.layout_start + 8 * 20_000 * 0.002 * 0.45), \
+        "above 10,000 segments UMAP draws 200 epochs, not 500"
 
 
 def test_a_runs_rates_come_back_from_its_record():
@@ -45,6 +48,9 @@ def test_a_runs_rates_come_back_from_its_record():
     old.params.pop("layout_workers")
     old.params.pop("pieces_embedded")
     assert run_rates(old)[:2] == (None, None), "runs recorded before the counts measured neither"
+    large = dataclasses.replace(record(6), segments=20_000)
+    assert run_rates(large)[1] == pytest.approx((40 - FIRST_RATES.layout_start) / (16 * 20_000 * 0.45)), \
+        "kept as the rate of a 500-epoch layout"
     small = dataclasses.replace(record(5), segments=100)
     assert run_rates(small) == (None, None, None), "a small run measures its imports more than its rates"
 

@@ -65,9 +65,22 @@ def estimate(segments: int, pieces_to_embed: int, layouts_to_draw: int, workers:
     rounds = -(-layouts_to_draw // workers) if layouts_to_draw else 0
     return Estimate(
         embedding=pieces_to_embed * rates.embed_per_piece,
-        layouts=(rates.layout_start + rounds * segments * rates.layout_per_segment) if rounds else 0.0,
+        layouts=(rates.layout_start + rounds * segments * rates.layout_per_segment * _epochs_share(segments))
+        if rounds else 0.0,
         rest=rates.fixed + segments * rates.other_per_segment, segments=segments,
         layouts_to_draw=layouts_to_draw, pieces_to_embed=pieces_to_embed, basis=rates.basis)
+
+
+# UMAP optimises a layout for 500 epochs up to 10,000 points and 200 above (its documented
+# default); a layout of more segments then costs this share of one at 500 epochs, segment for
+# segment: 0.475 ms a segment-layout at 10,045 short answers against 1.05-1.12 ms at 1,000-5,000
+# (bench_speed.py --sizes, benchmarks/RESULTS.md). Rates are kept as 500-epoch rates.
+FEWER_EPOCHS_FROM = 10_000
+FEWER_EPOCHS_SHARE = 0.45
+
+
+def _epochs_share(segments: int) -> float:
+    return FEWER_EPOCHS_SHARE if segments > FEWER_EPOCHS_FROM else 1.0
 
 
 # Runs smaller than this measure their fixed costs (imports, a worker's start) more than their rates.
@@ -91,7 +104,7 @@ def run_rates(run: RunRecord) -> tuple[float | None, float | None, float | None]
     if workers and drawn > 0 and run.segments and timings.get("layouts"):
         rounds = -(-drawn // int(workers))
         drawing = timings["layouts"] + timings.get("neighbours", 0.0) - FIRST_RATES.layout_start
-        layout = max(0.0, drawing) / (rounds * run.segments)
+        layout = max(0.0, drawing) / (rounds * run.segments * _epochs_share(run.segments))
     # The neighbour graph is made only for layouts to draw: counted with them, not with the rest.
     rest = sum(v for k, v in timings.items() if k not in ("embedding", "layouts", "neighbours"))
     other = rest / run.segments if run.segments else None
