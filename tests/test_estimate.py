@@ -118,3 +118,13 @@ def test_the_command_line_says_how_long_before_it_starts(tmp_path, monkeypatch):
     first = out.output.splitlines()[0]
     assert first.startswith("This discovery should take under a minute: every text already embedded")
     assert "every layout kept from an earlier run" in first
+
+
+def test_rates_kept_in_the_cache_fall_back_where_missing_or_not_numbers():
+    from workbench.core.estimate import kept_rates
+
+    assert kept_rates({}, "b") == FIRST_RATES
+    rates = kept_rates({"embed_per_piece": 0.5, "layout_per_segment": "fast"}, "kept")
+    assert rates.embed_per_piece == 0.5 and rates.basis == "kept"
+    assert rates.layout_per_segment == FIRST_RATES.layout_per_segment, "a hand-edited value is not a rate"
+    assert rates.other_per_segment == FIRST_RATES.other_per_segment

@@ -464,15 +464,20 @@ def test_answers_joined_with_their_questions_on_the_command_line(tmp_path):
     read = runner.invoke(app, ["ingest", "--study", small, *map(str, files), "--by", "ana"])
     assert read.exit_code == 0, read.output
 
-    def discover_joined() -> None:
+    def discover_joined() -> str:
         done = runner.invoke(app, ["discover", "--study", small, "--question-reading", "joined", "--min-size", "5",
                                    "--runs", "3", "--by", "ana"])
         assert done.exit_code == 0, done.output
+        return done.output
 
-    discover_joined()
+    told = discover_joined().splitlines()[0]
+    assert told.startswith("This discovery should take") and "drawing 3 layouts" in told, told
     study = Study.open(small)
     try:
         run = study.latest_run()
+        assert run.params["layouts_kept"] == 0
+        # What the first line said it would embed is what the run embedded: real turns and questions joined.
+        assert f"embedding {run.params['pieces_embedded']:,} word pieces" in told, told
         asked = run.params["answers_with_questions"]
         assert run.params["question_reading"] == "joined" and asked > 0
         # Each answer with its question is one more text embedded (the answers alone are at most
@@ -480,11 +485,14 @@ def test_answers_joined_with_their_questions_on_the_command_line(tmp_path):
         assert run.params["embedded_now"] > run.segments
     finally:
         study.close()
-    discover_joined()
+    told = discover_joined().splitlines()[0]
+    assert "every text already embedded" in told and "every layout kept from an earlier run" in told, told
     study = Study.open(small)
     try:
         second = study.latest_run()
-        assert second.params["embedded_now"] == 0
+        assert second.params["embedded_now"] == 0 and second.params["layouts_kept"] == 3
+        assert study.store.assignments(second.id) == study.store.assignments(run.id), \
+            "the layouts read back give every real turn the candidate the drawn ones gave"
         assert [c.label for c in study.candidates(second.id)[1]] == [c.label for c in study.candidates(run.id)[1]]
     finally:
         study.close()

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from workbench.core.runs import RunRecord
 
-__all__ = ["FIRST_RATES", "MEASURES_FROM", "Estimate", "Rates", "describe", "estimate", "rates_from_runs", "run_rates"]
+__all__ = ["FIRST_RATES", "MEASURES_FROM", "Estimate", "Rates", "describe", "estimate", "kept_rates", "rates_from_runs",
+           "run_rates"]
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,18 @@ def rates_from_runs(runs: Iterable[RunRecord], processor: str, fallback: Rates =
                  layout_per_segment=layout if layout is not None else fallback.layout_per_segment,
                  other_per_segment=other if other is not None else fallback.other_per_segment,
                  fixed=fallback.fixed, basis="this computer's earlier runs")
+
+
+def kept_rates(kept: dict[str, float], basis: str, fallback: Rates = FIRST_RATES) -> Rates:
+    """Rates kept as numbers (``run_rates``'s names), the fallback's where one is missing or not a number."""
+    def rate(name: str) -> float:
+        value = kept.get(name)
+        return float(value) if isinstance(value, int | float) else getattr(fallback, name)
+
+    if not kept:
+        return fallback
+    return Rates(embed_per_piece=rate("embed_per_piece"), layout_per_segment=rate("layout_per_segment"),
+                 other_per_segment=rate("other_per_segment"), fixed=fallback.fixed, basis=basis)
 
 
 def _span(seconds: float) -> str:

@@ -305,16 +305,13 @@ def machine_rates(processor: str):
     """This machine's rates as its runs in any study left them (``remember_rates``), else the first rates."""
     import json
 
-    from workbench.core.estimate import FIRST_RATES, Rates
+    from workbench.core.estimate import kept_rates
 
     try:
-        mine = json.loads(_rates_file().read_text(encoding="utf-8")).get(processor) or {}
-        return Rates(embed_per_piece=float(mine.get("embed_per_piece", FIRST_RATES.embed_per_piece)),
-                     layout_per_segment=float(mine.get("layout_per_segment", FIRST_RATES.layout_per_segment)),
-                     other_per_segment=float(mine.get("other_per_segment", FIRST_RATES.other_per_segment)),
-                     fixed=FIRST_RATES.fixed, basis="this computer's runs in other studies") if mine else FIRST_RATES
-    except (OSError, ValueError, AttributeError, TypeError):
-        return FIRST_RATES
+        kept = json.loads(_rates_file().read_text(encoding="utf-8")).get(processor)
+    except (OSError, ValueError, AttributeError):
+        kept = None
+    return kept_rates(kept if isinstance(kept, dict) else {}, "this computer's runs in other studies")
 
 
 def estimate_run(store: Store, params: DiscoveryParams, segments: list[SegmentRow], backend: str = DEFAULT_BACKEND,
